@@ -1,0 +1,58 @@
+/*
+ * core_year.h — the yearly requirement and the year verdict (R-2, R-4, R-5,
+ * R-13).
+ *
+ * Only verified hours count; registered (pending) hours are shown separately
+ * and never make a year compliant. A year is compliant iff public >= the
+ * public minimum AND professional >= the professional minimum: surplus in one
+ * category never covers the other.
+ */
+#ifndef CORE_YEAR_H
+#define CORE_YEAR_H
+
+#include "core_common.h"
+#include "core_enum.h"
+#include "core_rules.h"
+
+typedef struct core_year_input {
+	int year;                       /* the calendar year judged */
+	core_level level;               /* the person's title level that year */
+	int32_t verified_public;        /* tenths, verified records only */
+	int32_t verified_professional;
+	int32_t pending_public;         /* tenths, registered (not yet verified) */
+	int32_t pending_professional;
+} core_year_input;
+
+typedef struct core_year_verdict {
+	char rule_set[CORE_ID_MAX];     /* id of the rule set that decided */
+	int year;
+	core_level level;
+	int32_t required_public;
+	int32_t required_professional;
+	int32_t required_total;
+	int32_t earned_public;
+	int32_t earned_professional;
+	int32_t earned_total;
+	int32_t pending_public;
+	int32_t pending_professional;
+	bool compliant;
+	int32_t shortfall_public;       /* max(0, required - earned) */
+	int32_t shortfall_professional;
+} core_year_verdict;
+
+/* R-4/R-5: the yearly requirement for `level` under `rs` (same as
+ * core_rules_requirement). 0 or CORE_EINVAL. */
+CORE_MUSTCHECK int core_year_requirement(core_requirement *out,
+                                         const core_rule_set *rs,
+                                         core_level level);
+
+/* R-5/R-13: judge one person-year under `rs`, which must be the set R-6
+ * selects for the year (in force on 1 January of in->year). 0; CORE_EINVAL
+ * for a level out of range or negative/over-range hours; CORE_ERANGE when
+ * `rs` is not in force on 1 January of in->year (the caller picked the wrong
+ * set). `out` is fully written on success. */
+CORE_MUSTCHECK int core_year_evaluate(core_year_verdict *out,
+                                      const core_rule_set *rs,
+                                      const core_year_input *in);
+
+#endif /* CORE_YEAR_H */
