@@ -244,6 +244,14 @@ bool core_rules_in_force(const core_rule_set *rs, core_date on)
 	return true;
 }
 
+bool core_rules_covers_year(const core_rule_set *rs, int year)
+{
+	if (core_rules_in_force(rs, core_date_jan1(year)))
+		return true;
+	return rs->effective_from.y == year &&
+	       core_rules_in_force(rs, rs->effective_from);
+}
+
 /* Is `a` to be preferred over the current best `b` of the same scope? */
 static bool later(const core_rule_set *a, const core_rule_set *b)
 {
@@ -282,10 +290,46 @@ int core_rules_select_on(const core_rule_set **out, const core_rule_set *sets,
 	return *out != NULL ? 0 : CORE_ENOTFOUND;
 }
 
+/* Is `a` an earlier first-of-its-year set than `b`? (fallback order) */
+static bool earlier(const core_rule_set *a, const core_rule_set *b)
+{
+	int c;
+
+	if (b == NULL)
+		return true;
+	c = core_date_compare(a->effective_from, b->effective_from);
+	if (c != 0)
+		return c < 0;
+	return strncmp(a->id, b->id, CORE_ID_MAX) > 0;
+}
+
 int core_rules_select(const core_rule_set **out, const core_rule_set *sets,
                       size_t n, const char *industry, int year)
 {
-	return core_rules_select_on(out, sets, n, industry, core_date_jan1(year));
+	const core_rule_set *first_ind = NULL, *first_city = NULL;
+	bool want_ind = industry != NULL && industry[0] != '\0';
+	int rc = core_rules_select_on(out, sets, n, industry, core_date_jan1(year));
+
+	if (rc != CORE_ENOTFOUND)
+		return rc;
+	/* Nothing in force on 1 January: the year in which rules first appear. */
+	for (size_t i = 0; i < n; i++) {
+		const core_rule_set *rs = &sets[i];
+
+		if (rs->effective_from.y != year ||
+		    !core_rules_in_force(rs, rs->effective_from))
+			continue;
+		if (rs->industry[0] == '\0') {
+			if (earlier(rs, first_city))
+				first_city = rs;
+		} else if (want_ind &&
+		           strncmp(rs->industry, industry, CORE_INDUSTRY_MAX) == 0) {
+			if (earlier(rs, first_ind))
+				first_ind = rs;
+		}
+	}
+	*out = first_ind != NULL ? first_ind : first_city;
+	return *out != NULL ? 0 : CORE_ENOTFOUND;
 }
 
 int core_rules_requirement(core_requirement *out, const core_rule_set *rs,

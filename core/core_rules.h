@@ -81,6 +81,10 @@ CORE_MUSTCHECK int core_rules_validate(core_error_list *out, const core_rule_set
 /* True iff `rs` is in force on day `on`. */
 bool core_rules_in_force(const core_rule_set *rs, core_date on);
 
+/* True iff R-6 could select `rs` for `year`: in force on 1 January, or
+ * taking effect during that year (see core_rules_select). */
+bool core_rules_covers_year(const core_rule_set *rs, int year);
+
 /* R-6: the rule set for a person of `industry` (NULL or "" for none) on day
  * `on`: among the sets in force that day, an industry set of that industry
  * beats the city default; among several of the same scope the latest
@@ -91,7 +95,13 @@ CORE_MUSTCHECK int core_rules_select_on(const core_rule_set **out,
                                         const core_rule_set *sets, size_t n,
                                         const char *industry, core_date on);
 
-/* R-6 for a year: core_rules_select_on() on 1 January of `year`. */
+/* R-6 for a year: core_rules_select_on() on 1 January of `year`.
+ * Interpretation for a year in which rules first appear (the 2013 opinions
+ * took effect on 2013-03-12, so nothing was in force on 2013-01-01): when no
+ * set of either scope is in force on 1 January, the set of the person's
+ * industry, else the city's, that takes effect earliest during that year
+ * judges it. Once any set is in force on 1 January this fallback never
+ * applies. 0, or CORE_ENOTFOUND (and *out = NULL). */
 CORE_MUSTCHECK int core_rules_select(const core_rule_set **out,
                                      const core_rule_set *sets, size_t n,
                                      const char *industry, int year);

@@ -26,7 +26,7 @@ int core_year_evaluate(core_year_verdict *out, const core_rule_set *rs,
 	if (!hours_ok(in->verified_public) || !hours_ok(in->verified_professional) ||
 	    !hours_ok(in->pending_public) || !hours_ok(in->pending_professional))
 		return CORE_EINVAL;
-	if (!core_rules_in_force(rs, core_date_jan1(in->year)))
+	if (!core_rules_covers_year(rs, in->year))
 		return CORE_ERANGE;
 
 	rp = rs->min_public[in->level];

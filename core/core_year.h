@@ -47,10 +47,10 @@ CORE_MUSTCHECK int core_year_requirement(core_requirement *out,
                                          core_level level);
 
 /* R-5/R-13: judge one person-year under `rs`, which must be the set R-6
- * selects for the year (in force on 1 January of in->year). 0; CORE_EINVAL
- * for a level out of range or negative/over-range hours; CORE_ERANGE when
- * `rs` is not in force on 1 January of in->year (the caller picked the wrong
- * set). `out` is fully written on success. */
+ * selects for the year (core_rules_select). 0; CORE_EINVAL for a level out
+ * of range or negative/over-range hours; CORE_ERANGE when R-6 could not have
+ * selected `rs` for in->year (core_rules_covers_year: the caller picked the
+ * wrong set). `out` is fully written on success. */
 CORE_MUSTCHECK int core_year_evaluate(core_year_verdict *out,
                                       const core_rule_set *rs,
                                       const core_year_input *in);
