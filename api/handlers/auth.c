@@ -1,0 +1,173 @@
+/*
+ * POST /v1/auth/token: passwords (people) and client credentials (HR
+ * systems) against accounts.  Argon2id runs on the hasher thread; failures
+ * are counted per login and throttled (SECURITY.md: at most
+ * JXJY_AUTH_MAX_FAILURES an hour, then 429).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "../config.h"
+#include "../json.h"
+#include "../worker.h"
+#include "handlers.h"
+
+typedef struct token_ctx {
+	const char *login;
+	char *password;
+	const char *kind;
+	bool ok;
+	/* the account as looked up */
+	char account_id[40];
+	int role;
+	char jur[64];
+	bool usable;
+	const char *params[2];
+	db_call calls[1];
+} token_ctx;
+
+static void scrub(token_ctx *t)
+{
+	if (t->password)
+		sodium_memzero(t->password, strlen(t->password));
+}
+
+static void note_done(api_req *r, db_result *const *res, int n)
+{
+	token_ctx *t = r->ctx;
+	(void)res;
+	(void)n;
+	if (!t->ok) {
+		api_reply_header(r, "WWW-Authenticate", "Bearer realm=\"jxjy\"");
+		api_reply_problem(r, 401, "Unauthorized", "invalid credentials");
+		return;
+	}
+	const api_config *cfg = api_req_config(r);
+	char jti[64];
+	char *tok = api_auth_mint(cfg->jwt_secret, cfg->jwt_secret_len, (api_role)t->role,
+	                          t->account_id, t->jur, cfg->token_ttl, time(NULL), jti);
+	if (!tok) {
+		api_reply_problem(r, 503, "Service unavailable", "could not sign a token");
+		return;
+	}
+	api_reply_json(r, 200, json_pack("{s:s, s:s, s:i}", "access_token", tok, "token_type",
+	                                 "Bearer", "expires_in", cfg->token_ttl));
+	free(tok);
+}
+
+static void on_verified(bool match, const char *encoded, void *arg)
+{
+	api_req *r = arg;
+	token_ctx *t = r->ctx;
+	(void)encoded;
+	scrub(t);
+	t->ok = match && t->usable;
+	t->params[0] = t->login;
+	t->params[1] = t->ok ? "true" : "false";
+	t->calls[0] = (db_call){ DB_STMT_AUTH_NOTE, t->params };
+	api_db_run(r, t->calls, 1, note_done);
+}
+
+static void lookup_done(api_req *r, db_result *const *res, int n)
+{
+	token_ctx *t = r->ctx;
+	const db_result *a = res[0];
+	(void)n;
+	const char *hash = NULL;
+	if (db_result_rows(a) > 0) {
+		const char *failures = db_result_value(a, 0, 10);
+		if (failures && atoi(failures) >= api_req_config(r)->auth_max_failures) {
+			scrub(t);
+			api_reply_header(r, "Retry-After", "3600");
+			api_reply_problem(r, 429, "Too many failed attempts",
+			                  "this account has too many failed logins; try again later");
+			return;
+		}
+		hash = db_result_value(a, 0, 1);
+		snprintf(t->account_id, sizeof t->account_id, "%s", db_result_value(a, 0, 0));
+		t->role = api_role_parse(db_result_value(a, 0, 2));
+		for (int col = 3; col <= 7; col++) {
+			const char *v = db_result_value(a, 0, col);
+			if (v)
+				snprintf(t->jur, sizeof t->jur, "%s", v);
+		}
+		const char *disabled = db_result_value(a, 0, 8);
+		const char *locked = db_result_value(a, 0, 9);
+		t->usable = t->role >= 0 && !(disabled && disabled[0] == 't') &&
+		            !(locked && locked[0] == 't');
+	}
+	/* the hash is copied by the hasher before this result goes away */
+	if (api_hasher_verify(r->w->hasher, hash, t->password, on_verified, r) != 0) {
+		scrub(t);
+		api_reply_problem(r, 503, "Service unavailable", "too many logins in progress; retry shortly");
+	}
+}
+
+static const char *string_field(json_t *body, const char *name, size_t max, json_t *errors)
+{
+	json_t *v = json_object_get(body, name);
+	if (!v) {
+		api_error_add(errors, name, "required", "this field is required");
+		return NULL;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "must be a string of 1 to %zu characters", max);
+		api_error_add(errors, name, "invalid", msg);
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+void h_auth_token(api_req *r)
+{
+	static const char *const allowed[] = { "username", "password", "grant_type", "client_id",
+	                                       "client_secret", NULL };
+	json_t *errors = json_array();
+	if (!json_is_object(r->body)) {
+		json_decref(errors);
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	api_json_unknown_fields(r->body, allowed, errors);
+	token_ctx *t = api_arena_alloc(r->mem, sizeof *t);
+	r->ctx = t;
+	const char *grant = "password";
+	json_t *g = json_object_get(r->body, "grant_type");
+	if (g) {
+		if (!json_is_string(g) || (strcmp(json_string_value(g), "password") != 0 &&
+		                           strcmp(json_string_value(g), "client_credentials") != 0))
+			api_error_add(errors, "grant_type", "unsupported",
+			              "grant_type must be password or client_credentials");
+		else
+			grant = json_string_value(g);
+	}
+	const char *login, *secret;
+	if (strcmp(grant, "client_credentials") == 0) {
+		t->kind = "client";
+		login = string_field(r->body, "client_id", 64, errors);
+		secret = string_field(r->body, "client_secret", 256, errors);
+	} else {
+		t->kind = "user";
+		login = string_field(r->body, "username", 64, errors);
+		secret = string_field(r->body, "password", 256, errors);
+	}
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	t->login = api_arena_strdup(r->mem, login);
+	t->password = api_arena_strdup(r->mem, secret);
+	json_t *pw = json_object_get(r->body, strcmp(t->kind, "client") == 0 ? "client_secret" : "password");
+	sodium_memzero((char *)json_string_value(pw), json_string_length(pw));
+	sodium_memzero((char *)r->raw_body, r->raw_body_len);
+	t->params[0] = t->login;
+	t->params[1] = t->kind;
+	t->calls[0] = (db_call){ DB_STMT_AUTH_LOOKUP, t->params };
+	api_db_run(r, t->calls, 1, lookup_done);
+}

@@ -1,0 +1,58 @@
+/* Operations: liveness, readiness, metrics, the OpenAPI document. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "../worker.h"
+#include "handlers.h"
+#include "migrate.h"
+
+extern const char api_openapi_json[];
+extern const size_t api_openapi_json_len;
+
+void h_livez(api_req *r)
+{
+	static const char body[] = "{\"status\":\"ok\"}";
+	api_reply_raw(r, 200, "application/json", body, sizeof body - 1);
+}
+
+static void readyz_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *v = db_result_value(res[0], 0, 0);
+	int have = v ? atoi(v) : 0;
+	int want = db_migrate_latest();
+	if (have < want) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "the schema is at version %d, the gateway needs %d", have, want);
+		api_reply_problem(r, 503, "Not ready", detail);
+		return;
+	}
+	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", have));
+}
+
+void h_readyz(api_req *r)
+{
+	static const db_call calls[] = { { DB_STMT_SCHEMA_VERSION, NULL } };
+	api_db_run(r, calls, 1, readyz_done);
+}
+
+void h_metrics(api_req *r)
+{
+	struct evbuffer *b = evbuffer_new();
+	if (!b) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	api_metrics_render(r->w->metrics, b);
+	size_t len = evbuffer_get_length(b);
+	const char *data = (const char *)evbuffer_pullup(b, -1);
+	api_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", data ? data : "", data ? len : 0);
+	evbuffer_free(b);
+}
+
+void h_openapi(api_req *r)
+{
+	api_reply_raw(r, 200, "application/json", api_openapi_json, api_openapi_json_len);
+}

@@ -1,0 +1,72 @@
+/*
+ * Test support: a small HTTP/1.1 client over a loopback socket (real HTTP to
+ * the real gateway), tokens signed like the gateway's, the test database.
+ * The environment comes from deploy/test:
+ *   JXJY_TEST_ADDR   host:port of the running gateway
+ *   JXJY_TEST_DB     superuser connection string of the throwaway database
+ *   JXJY_TEST_PGDIR  the throwaway cluster (for the outage suite)
+ *   JXJY_JWT_SECRET  the gateway's secret
+ *   JXJYCTL          path of the jxjyctl binary
+ */
+#ifndef JXJY_TESTLIB_H
+#define JXJY_TESTLIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+typedef struct t_resp {
+	int status;        /* 0 when the connection closed without an answer */
+	char *head;        /* status line and headers */
+	char *body;
+	size_t body_len;
+	json_t *json;      /* parsed body when it is JSON, else NULL */
+} t_resp;
+
+/* Sends one request (Connection: close).  extra: NULL-terminated list of
+ * "Name: value" header lines.  token: bearer token or NULL. */
+t_resp t_http(const char *method, const char *path, const char *token, const char *const *extra,
+              const char *body, size_t body_len);
+t_resp t_get(const char *path, const char *token);
+t_resp t_post_json(const char *path, const char *token, const char *json);
+void t_resp_free(t_resp *r);
+
+/* A response header's value (static buffer, overwritten by the next call). */
+const char *t_header(const t_resp *r, const char *name);
+
+/* True when r is an RFC 9457 problem with this status. */
+bool t_is_problem(const t_resp *r, int status);
+
+/* Sends raw bytes and returns what came back (malloc'd) within timeout_ms;
+ * *closed tells whether the server closed the connection. */
+char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed);
+/* Opens a connection to the gateway (blocking socket) or -1. */
+int t_connect(void);
+
+/* A token signed with the gateway's secret; jur NULL for the city bureau.
+ * Returned string is malloc'd. */
+char *t_token(const char *role, const char *jur);
+
+/* Signs an arbitrary header and claims JSON with HMAC-SHA256 (or any alg
+ * name in the header, still HMAC-SHA256 signed) for refusal tests. */
+char *t_forge(const char *header_json, const char *claims_json, const char *key);
+
+/* The test database (superuser) — for fixtures and direct checks. */
+PGconn *t_db(void);
+/* Runs SQL with parameters, fails the test on error, returns the result. */
+PGresult *t_sql(PGconn *c, const char *sql, int n, const char *const *params);
+/* The first value of a one-row result, malloc'd, NULL for no row/NULL. */
+char *t_sql_value(PGconn *c, const char *sql, int n, const char *const *params);
+
+/* Valid identifiers, distinct per seed (check characters computed by core). */
+void t_make_credit_code(char out[19], unsigned seed);
+void t_make_resident_id(char out[19], unsigned seed);
+
+/* Runs jxjyctl with arguments (stdin from input if not NULL); returns the
+ * exit status and stdout in *out (malloc'd) if out is not NULL. */
+int t_jxjyctl(const char *args, const char *input, char **out);
+
+const char *t_env(const char *name);
+#endif
