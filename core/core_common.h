@@ -56,7 +56,7 @@ const char *core_error_message(int rc);
 #define CORE_FE_MISSING       "missing"
 #define CORE_FE_SUM           "sum_not_100"
 
-#define CORE_FIELD_MAX   48
+#define CORE_FIELD_MAX   64
 #define CORE_FCODE_MAX   24
 #define CORE_MSG_MAX     192
 #define CORE_ERRORS_MAX  12

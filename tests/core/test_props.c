@@ -102,7 +102,7 @@ Test(core, R6_property_selection_is_latest_in_force)
 		size_t n = (size_t)test_rng_range(&rng, 0, 12);
 
 		for (size_t i = 0; i < n; i++) {
-			char id[16];
+			char id[CORE_ID_MAX];
 
 			snprintf(id, sizeof id, "r%d-%zu", run, i);
 			sets[i] = test_rules(id, industries[test_rng_range(&rng, 0, 4)],

@@ -153,6 +153,7 @@ Test(core, R6_validate_reports_every_bad_field)
 	rs.kinds[4].category = (core_category)7;
 	rs.base_district.senior_faculty_pct = 101;
 	rs.base_city.certified_manager_pct = -1;
+	rs.base_district.certified_manager_pct = 180;
 	memset(rs.industry, 'x', sizeof rs.industry);   /* not terminated */
 
 	core_error_list_init(&l);
@@ -168,7 +169,9 @@ Test(core, R6_validate_reports_every_bad_field)
 	cr_expect(has_field(&l, "conversion_kinds[4].category", CORE_FE_INVALID));
 	cr_expect(has_field(&l, "base_thresholds.district.senior_faculty_share", CORE_FE_OUT_OF_RANGE));
 	cr_expect(has_field(&l, "base_thresholds.city.certified_manager_share", CORE_FE_OUT_OF_RANGE));
-	cr_expect_eq(l.n, 11u);
+	cr_expect(has_field(&l, "base_thresholds.district.certified_manager_share", CORE_FE_OUT_OF_RANGE));
+	cr_expect_eq(l.n, 12u);
+	cr_expect_eq(l.dropped, 0u);
 
 	core_rules_city_2013(&rs);
 	rs.effective_from = core_date_make(2021, 2, 29);
