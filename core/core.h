@@ -22,5 +22,6 @@
 #include "core_record.h"
 #include "core_state.h"
 #include "core_ident.h"
+#include "core_stats.h"
 
 #endif /* CORE_H */

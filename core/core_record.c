@@ -91,3 +91,13 @@ int core_record_validate(core_error_list *out, const core_record_input *in)
 	}
 	return bad ? CORE_EINVAL : 0;
 }
+
+int core_record_initial_status(core_record_status *out, const core_rule_set *rs,
+                               core_source source)
+{
+	if ((unsigned)source >= (unsigned)CORE_SOURCE_COUNT)
+		return CORE_EINVAL;
+	*out = source == CORE_SOURCE_BASE && rs->auto_verify_base_completions
+	       ? CORE_RECORD_VERIFIED : CORE_RECORD_REGISTERED;
+	return 0;
+}

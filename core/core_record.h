@@ -30,4 +30,13 @@ typedef struct core_record_input {
 CORE_MUSTCHECK int core_record_validate(core_error_list *out,
                                         const core_record_input *in);
 
+/* R-14: the status a new record starts in. A completion of an approved
+ * base project (source `base`) is verified on registration when the rule set
+ * says so (auto_verify_base_completions); unit registrations and
+ * achievements always start `registered` and need a reviewer. 0, or
+ * CORE_EINVAL for a source out of range. */
+CORE_MUSTCHECK int core_record_initial_status(core_record_status *out,
+                                              const core_rule_set *rs,
+                                              core_source source);
+
 #endif /* CORE_RECORD_H */

@@ -95,3 +95,8 @@ int core_enrolment_transition(core_enrolment_status *out, core_enrolment_status 
 	*out = (core_enrolment_status)next;
 	return 0;
 }
+
+bool core_record_action_needs_reason(core_record_action action)
+{
+	return action == CORE_RECORD_ACT_REJECT || action == CORE_RECORD_ACT_REVOKE;
+}

@@ -43,6 +43,10 @@ CORE_MUSTCHECK int core_guide_transition(core_guide_status *out,
                                          core_guide_status from,
                                          core_guide_action action);
 
+/* R-13: rejecting or revoking a record must carry a reason (the record
+ * stays visible with it); verifying needs none. */
+bool core_record_action_needs_reason(core_record_action action);
+
 /* As the others; `complete` from `enrolled` with an exam other than passed
  * returns CORE_EPRECOND (a validation failure, 422, rather than a state
  * conflict). */

@@ -122,3 +122,23 @@ Test(core, R10_R11_record_form_and_class_type)
 	cr_expect_eq(core_record_validate(&l, &in), CORE_EINVAL);
 	cr_expect(has(&l, "class_type", CORE_FE_INVALID));
 }
+
+/* R-14: base completions start verified when the rule set says so; unit
+ * registrations and achievements always need a reviewer */
+Test(core, R14_initial_status_by_source)
+{
+	core_rule_set rs;
+	core_record_status s;
+
+	core_rules_city_2013(&rs);
+	cr_assert_eq(core_record_initial_status(&s, &rs, CORE_SOURCE_BASE), 0);
+	cr_expect_eq(s, CORE_RECORD_VERIFIED);
+	cr_assert_eq(core_record_initial_status(&s, &rs, CORE_SOURCE_UNIT), 0);
+	cr_expect_eq(s, CORE_RECORD_REGISTERED);
+	cr_assert_eq(core_record_initial_status(&s, &rs, CORE_SOURCE_ACHIEVEMENT), 0);
+	cr_expect_eq(s, CORE_RECORD_REGISTERED);
+	rs.auto_verify_base_completions = false;
+	cr_assert_eq(core_record_initial_status(&s, &rs, CORE_SOURCE_BASE), 0);
+	cr_expect_eq(s, CORE_RECORD_REGISTERED);
+	cr_expect_eq(core_record_initial_status(&s, &rs, CORE_SOURCE_COUNT), CORE_EINVAL);
+}

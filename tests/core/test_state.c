@@ -144,3 +144,11 @@ Test(core, R20_enrolment_complete_needs_passed_exam)
 	                                       CORE_ENROLMENT_ACT_COMPLETE, CORE_EXAM_PASSED),
 	             CORE_EINVAL);
 }
+
+/* reject and revoke carry a reason */
+Test(core, R13_reject_and_revoke_need_reason)
+{
+	cr_expect_not(core_record_action_needs_reason(CORE_RECORD_ACT_VERIFY));
+	cr_expect(core_record_action_needs_reason(CORE_RECORD_ACT_REJECT));
+	cr_expect(core_record_action_needs_reason(CORE_RECORD_ACT_REVOKE));
+}
