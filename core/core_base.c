@@ -17,14 +17,28 @@ const char *core_criterion_name(core_criterion c)
 	}
 }
 
-/* part/total >= pct %, exactly, in integers; an empty total never meets it */
-static bool share_meets(int part, int total, int pct)
+/* part/total >= bp / 10000, exactly, in integers; an empty total never
+ * meets it */
+static bool share_meets(int part, int total, int bp)
 {
 	if (total <= 0)
 		return false;
-	return (int64_t)part * 100 >= (int64_t)pct * total;
+	return (int64_t)part * 10000 >= (int64_t)bp * total;
 }
 
+/* Basis points as a percentage without trailing zeros: 6000 -> "60",
+ * 6250 -> "62.5", 6225 -> "62.25". */
+static void format_pct(char *buf, size_t n, int bp)
+{
+	if (bp % 100 == 0)
+		snprintf(buf, n, "%d", bp / 100);
+	else if (bp % 10 == 0)
+		snprintf(buf, n, "%d.%d", bp / 100, (bp % 100) / 10);
+	else
+		snprintf(buf, n, "%d.%02d", bp / 100, bp % 100);
+}
+
+/* The actual share, rounded down to a whole percent, for messages. */
 static int share_pct(int part, int total)
 {
 	return total > 0 ? (int)((int64_t)part * 100 / total) : 0;
@@ -36,6 +50,7 @@ int core_base_accreditation_check(core_accreditation *out, const core_rule_set *
 	const core_base_thresholds *t = core_rules_base_thresholds(rs, in->level);
 	const core_base_systems *s = &in->systems;
 	char missing[CORE_MSG_MAX];
+	char need_senior[16], need_cert[16];
 	size_t len = 0;
 
 	if (t == NULL)
@@ -48,35 +63,37 @@ int core_base_accreditation_check(core_accreditation *out, const core_rule_set *
 	memset(out, 0, sizeof *out);
 	core__copy_id(out->rule_set, rs->id);
 	out->level = in->level;
-	out->senior_faculty_pct_required = t->senior_faculty_pct;
-	out->certified_manager_pct_required = t->certified_manager_pct;
+	out->senior_faculty_bp_required = t->senior_faculty_bp;
+	out->certified_manager_bp_required = t->certified_manager_bp;
 	core_error_list_init(&out->errors);
+	format_pct(need_senior, sizeof need_senior, t->senior_faculty_bp);
+	format_pct(need_cert, sizeof need_cert, t->certified_manager_bp);
 
-	if (!share_meets(in->faculty_senior, in->faculty_total, t->senior_faculty_pct)) {
+	if (!share_meets(in->faculty_senior, in->faculty_total, t->senior_faculty_bp)) {
 		out->failing |= CORE_CRIT_SENIOR_FACULTY_SHARE;
 		if (in->faculty_total == 0)
 			core_error_list_add(&out->errors, "senior_faculty_share", CORE_FE_BELOW,
-			                    "no faculty on the roster, at least %d%% must hold a senior title",
-			                    t->senior_faculty_pct);
+			                    "no faculty on the roster, at least %s%% must hold a senior title",
+			                    need_senior);
 		else
 			core_error_list_add(&out->errors, "senior_faculty_share", CORE_FE_BELOW,
-			                    "%d of %d faculty (%d%%) hold a senior title, at least %d%% required",
+			                    "%d of %d faculty (%d%%) hold a senior title, at least %s%% required",
 			                    in->faculty_senior, in->faculty_total,
 			                    share_pct(in->faculty_senior, in->faculty_total),
-			                    t->senior_faculty_pct);
+			                    need_senior);
 	}
-	if (!share_meets(in->managers_certified, in->managers_total, t->certified_manager_pct)) {
+	if (!share_meets(in->managers_certified, in->managers_total, t->certified_manager_bp)) {
 		out->failing |= CORE_CRIT_CERTIFIED_MANAGER_SHARE;
 		if (in->managers_total == 0)
 			core_error_list_add(&out->errors, "certified_manager_share", CORE_FE_BELOW,
-			                    "no training managers on the roster, at least %d%% must be certified",
-			                    t->certified_manager_pct);
+			                    "no training managers on the roster, at least %s%% must be certified",
+			                    need_cert);
 		else
 			core_error_list_add(&out->errors, "certified_manager_share", CORE_FE_BELOW,
-			                    "%d of %d training managers (%d%%) are certified, at least %d%% required",
+			                    "%d of %d training managers (%d%%) are certified, at least %s%% required",
 			                    in->managers_certified, in->managers_total,
 			                    share_pct(in->managers_certified, in->managers_total),
-			                    t->certified_manager_pct);
+			                    need_cert);
 	}
 
 	missing[0] = '\0';

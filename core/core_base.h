@@ -44,15 +44,15 @@ typedef struct core_accreditation {
 	core_base_level level;
 	bool accreditable;
 	unsigned failing;               /* OR of core_criterion */
-	int senior_faculty_pct_required;
-	int certified_manager_pct_required;
+	int senior_faculty_bp_required;     /* basis points, 6000 = 60 % */
+	int certified_manager_bp_required;
 	core_error_list errors;         /* one entry per failing criterion, field =
 	                                   criterion name, in the order above */
 } core_accreditation;
 
 /* R-17: check the accreditation criteria of a base of in->level against the
  * thresholds of `rs`: senior share = faculty_senior / faculty_total >= the
- * threshold percent (integer arithmetic: 6/10 meets 60 %, 5/10 does not);
+ * threshold (exact integer arithmetic: 6/10 meets 60 %, 5/10 does not);
  * certified share likewise; all five systems in place. No faculty (or no
  * managers) fails its share whatever the threshold. 0 whenever a decision
  * was made; CORE_EINVAL for a bad level, negative counts, or a part larger

@@ -16,11 +16,14 @@ static void set_str(char *dst, size_t n, const char *src)
 	dst[len] = '\0';
 }
 
+/* ^[a-z][a-z0-9_]{1,39}$, the syntax of sql/ forms.code */
 static bool kind_code_ok(const char *code)
 {
 	size_t i;
 
-	for (i = 0; code[i] != '\0'; i++) {
+	if (!(code[0] >= 'a' && code[0] <= 'z'))
+		return false;
+	for (i = 1; code[i] != '\0'; i++) {
 		char c = code[i];
 
 		if (i >= CORE_KIND_MAX - 1)
@@ -28,7 +31,7 @@ static bool kind_code_ok(const char *code)
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
 			return false;
 	}
-	return i > 0;
+	return i >= 2;
 }
 
 /* String fields of the struct are char arrays the caller filled: they must
@@ -47,7 +50,7 @@ int core_rules_kind_put(core_rule_set *rs, const char *code, int32_t min,
 		return CORE_EINVAL;
 	if ((int)category < 0 || category >= CORE_CAT_COUNT)
 		return CORE_EINVAL;
-	if (min < 0 || max < min || max > CORE_HOURS_MAX)
+	if (min <= 0 || max < min || max > CORE_HOURS_MAX)
 		return CORE_ERANGE;
 	for (i = 0; i < rs->n_kinds && i < CORE_KINDS_MAX; i++)
 		if (strcmp(rs->kinds[i].code, code) == 0)
@@ -98,8 +101,8 @@ void core_rules_city_2013(core_rule_set *out)
 	}
 	out->n_kinds = sizeof defaults / sizeof defaults[0];
 	out->auto_verify_base_completions = true;
-	out->base_city.senior_faculty_pct = 60;
-	out->base_city.certified_manager_pct = 80;
+	out->base_city.senior_faculty_bp = 6000;
+	out->base_city.certified_manager_bp = 8000;
 	out->base_district = out->base_city;
 }
 
@@ -108,18 +111,16 @@ static void check_thresholds(core_error_list *out, const char *level,
 {
 	char field[CORE_FIELD_MAX];
 
-	if (t->senior_faculty_pct < 0 || t->senior_faculty_pct > 100) {
+	if (t->senior_faculty_bp < 0 || t->senior_faculty_bp > 10000) {
 		snprintf(field, sizeof field, "base_thresholds.%s.senior_faculty_share", level);
 		core_error_list_add(out, field, CORE_FE_OUT_OF_RANGE,
-		                    "share must be a percentage from 0 to 100, got %d",
-		                    t->senior_faculty_pct);
+		                    "share must be a percentage from 0 to 100");
 		*bad = 1;
 	}
-	if (t->certified_manager_pct < 0 || t->certified_manager_pct > 100) {
+	if (t->certified_manager_bp < 0 || t->certified_manager_bp > 10000) {
 		snprintf(field, sizeof field, "base_thresholds.%s.certified_manager_share", level);
 		core_error_list_add(out, field, CORE_FE_OUT_OF_RANGE,
-		                    "share must be a percentage from 0 to 100, got %d",
-		                    t->certified_manager_pct);
+		                    "share must be a percentage from 0 to 100");
 		*bad = 1;
 	}
 }
@@ -141,7 +142,7 @@ static void check_kinds(core_error_list *out, const core_rule_set *rs, int *bad)
 		if (!code_ok) {
 			snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
 			core_error_list_add(out, field, CORE_FE_INVALID,
-			                    "code must be 1 to 31 characters of a-z, 0-9 and _");
+			                    "code must be 2 to 40 characters of a-z, 0-9 and _, starting with a letter");
 			*bad = 1;
 		} else {
 			for (size_t j = 0; j < i; j++) {
@@ -154,10 +155,10 @@ static void check_kinds(core_error_list *out, const core_rule_set *rs, int *bad)
 				}
 			}
 		}
-		if (k->min < 0 || k->min > CORE_HOURS_MAX) {
+		if (k->min <= 0 || k->min > CORE_HOURS_MAX) {
 			snprintf(field, sizeof field, "conversion_kinds[%zu].min", i);
 			core_error_list_add(out, field, CORE_FE_OUT_OF_RANGE,
-			                    "minimum hours must be from 0 to 99999.9");
+			                    "minimum hours must be above 0 and at most 99999.9");
 			*bad = 1;
 		}
 		if (k->max < 0 || k->max > CORE_HOURS_MAX || k->max < k->min) {
@@ -202,9 +203,9 @@ int core_rules_validate(core_error_list *out, const core_rule_set *rs)
 			                    "effective_to must be a real date");
 			bad = 1;
 		} else if (core_date_valid(rs->effective_from) &&
-		           core_date_compare(rs->effective_to, rs->effective_from) < 0) {
+		           core_date_compare(rs->effective_to, rs->effective_from) <= 0) {
 			core_error_list_add(out, "effective_to", CORE_FE_BEFORE_START,
-			                    "effective_to is before effective_from");
+			                    "effective_to (the first day no longer in force) must be after effective_from");
 			bad = 1;
 		}
 	}
@@ -239,7 +240,7 @@ bool core_rules_in_force(const core_rule_set *rs, core_date on)
 {
 	if (core_date_compare(on, rs->effective_from) < 0)
 		return false;
-	if (rs->has_effective_to && core_date_compare(on, rs->effective_to) > 0)
+	if (rs->has_effective_to && core_date_compare(on, rs->effective_to) >= 0)
 		return false;
 	return true;
 }

@@ -13,8 +13,8 @@
 #include "core_enum.h"
 
 #define CORE_ID_MAX        40   /* rule set id: a UUID string (36) + NUL fits */
-#define CORE_INDUSTRY_MAX  16   /* industry code, at most 15 characters */
-#define CORE_KIND_MAX      32   /* conversion kind code, at most 31 characters */
+#define CORE_INDUSTRY_MAX  33   /* industry code, at most 32 characters (sql/) */
+#define CORE_KIND_MAX      41   /* conversion kind code, at most 40 characters */
 #define CORE_KINDS_MAX     32   /* conversion kinds per rule set */
 
 /* Id given to the 2013 city default by core_rules_city_2013(); sql/ seeds the
@@ -24,24 +24,28 @@
 /* R-9 / R-9c: one achievement kind and the range of hours a reviewer may
  * fix for it. */
 typedef struct core_conversion_kind {
-	char code[CORE_KIND_MAX];  /* [a-z0-9_], 1..31 chars, unique in the set */
+	char code[CORE_KIND_MAX];  /* [a-z][a-z0-9_]{1,39} (as sql/ forms.code),
+	                              unique in the set */
 	int32_t min;               /* tenths, inclusive */
 	int32_t max;               /* tenths, inclusive */
 	core_category category;    /* professional for every default kind */
 } core_conversion_kind;
 
-/* R-17 share thresholds, in whole percent (0..100). */
+/* R-17 share thresholds in basis points, hundredths of a percent
+ * (0..10000: 6000 = 60 %, 6250 = 62.5 %), so that NUMERIC(5,2) percentages
+ * are carried exactly. */
 typedef struct core_base_thresholds {
-	int senior_faculty_pct;     /* senior (正高+副高) share of faculty */
-	int certified_manager_pct;  /* certified share of training managers */
+	int senior_faculty_bp;      /* senior (正高+副高) share of faculty */
+	int certified_manager_bp;   /* certified share of training managers */
 } core_base_thresholds;
 
 typedef struct core_rule_set {
 	char id[CORE_ID_MAX];
 	char industry[CORE_INDUSTRY_MAX]; /* "" = city default, else the industry */
 	core_date effective_from;         /* first day in force */
-	bool has_effective_to;
-	core_date effective_to;           /* last day in force (inclusive) */
+	bool has_effective_to;            /* false: open-ended */
+	core_date effective_to;           /* first day NO LONGER in force
+	                                     (exclusive, as sql/ rule_sets) */
 	int cycle_years;                  /* 4 or 5 */
 	int32_t min_public[CORE_LEVEL_COUNT];       /* tenths a year */
 	int32_t min_professional[CORE_LEVEL_COUNT]; /* tenths a year */
@@ -68,12 +72,13 @@ typedef struct core_requirement {
 void core_rules_city_2013(core_rule_set *out);
 
 /* Check a rule set before it is stored: id present, industry code length,
- * dates real and ordered, cycle_years 4..5, minimums 0..CORE_HOURS_MAX,
- * kinds (code syntax, unique, 0 <= min <= max <= CORE_HOURS_MAX, category),
- * thresholds 0..100. Every failing field is appended to `out` (may be NULL)
- * with JSON-style paths: "id", "industry", "effective_from", "effective_to",
- * "cycle_years", "requirements.<level>.public|professional",
- * "conversion_kinds[i].code|min|max|category", "n_kinds",
+ * dates real and ordered (effective_to > effective_from), cycle_years 4 or
+ * 5, minimums 0..CORE_HOURS_MAX, kinds (code syntax, unique, 0 < min <= max
+ * <= CORE_HOURS_MAX, category), thresholds 0..10000 basis points. Every
+ * failing field is appended to `out` (may be NULL) with JSON-style paths:
+ * "id", "industry", "effective_from", "effective_to", "cycle_years",
+ * "requirements.<level>.public|professional", "conversion_kinds" (too many),
+ * "conversion_kinds[i].code|min|max|category",
  * "base_thresholds.city|district.senior_faculty_share|certified_manager_share".
  * 0 when valid, CORE_EINVAL otherwise. */
 CORE_MUSTCHECK int core_rules_validate(core_error_list *out, const core_rule_set *rs);

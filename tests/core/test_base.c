@@ -101,16 +101,16 @@ Test(core, R17_district_thresholds_from_rule_set)
 	core_rules_city_2013(&rs);
 	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
 	cr_expect_not(a.accreditable);       /* default: same as city */
-	rs.base_district.senior_faculty_pct = 50;
-	rs.base_district.certified_manager_pct = 60;
+	rs.base_district.senior_faculty_bp = 5000;
+	rs.base_district.certified_manager_bp = 6000;
 	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
 	cr_expect(a.accreditable);
-	cr_expect_eq(a.senior_faculty_pct_required, 50);
+	cr_expect_eq(a.senior_faculty_bp_required, 5000);
 	in.level = CORE_BASE_LEVEL_CITY;
 	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
 	cr_expect_not(a.accreditable);
 	/* zero faculty fails even at a 0 % threshold */
-	rs.base_district.senior_faculty_pct = 0;
+	rs.base_district.senior_faculty_bp = 0;
 	in = base_in(CORE_BASE_LEVEL_DISTRICT, 0, 0, 5, 5);
 	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
 	cr_expect_eq(a.failing, (unsigned)CORE_CRIT_SENIOR_FACULTY_SHARE);
@@ -121,6 +121,28 @@ Test(core, R17_district_thresholds_from_rule_set)
 	cr_expect_eq(core_base_accreditation_check(&a, &rs, &in), CORE_EINVAL);
 	in = base_in(CORE_BASE_LEVEL_COUNT, 5, 5, 5, 5);
 	cr_expect_eq(core_base_accreditation_check(&a, &rs, &in), CORE_EINVAL);
+}
+
+/* thresholds with decimals (NUMERIC(5,2) percent) are exact */
+Test(core, R17_fractional_threshold_exact)
+{
+	core_rule_set rs;
+	core_accreditation a;
+	core_base_input in = base_in(CORE_BASE_LEVEL_DISTRICT, 8, 5, 3, 2);
+
+	core_rules_city_2013(&rs);
+	rs.base_district.senior_faculty_bp = 6250;     /* 62.5 % */
+	rs.base_district.certified_manager_bp = 6667;  /* 66.67 %: 2/3 is 66.66.. % */
+	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
+	cr_expect_eq(a.failing, (unsigned)CORE_CRIT_CERTIFIED_MANAGER_SHARE);   /* 5/8 = 62.5 % meets */
+	cr_expect_str_eq(a.errors.e[0].message,
+	                 "2 of 3 training managers (66%) are certified, at least 66.67% required");
+	rs.base_district.certified_manager_bp = 6666;
+	in.faculty_senior = 4;
+	cr_assert_eq(core_base_accreditation_check(&a, &rs, &in), 0);
+	cr_expect_eq(a.failing, (unsigned)CORE_CRIT_SENIOR_FACULTY_SHARE);
+	cr_expect_str_eq(a.errors.e[0].message,
+	                 "4 of 8 faculty (50%) hold a senior title, at least 62.5% required");
 }
 
 /* only an accredited base operates */

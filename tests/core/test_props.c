@@ -111,7 +111,7 @@ Test(core, R6_property_selection_is_latest_in_force)
 			sets[i].has_effective_to = test_rng_range(&rng, 0, 3) == 0;
 			if (sets[i].has_effective_to) {
 				core_date to = core_date_from_days(core_date_to_days(sets[i].effective_from) +
-				                                   test_rng_range(&rng, 0, 3000));
+				                                   test_rng_range(&rng, 1, 3000));
 				sets[i].effective_to = to;
 			}
 		}
@@ -132,7 +132,7 @@ Test(core, R6_property_selection_is_latest_in_force)
 					const core_rule_set *s = &sets[i];
 					bool in_force = core_date_compare(s->effective_from, on) <= 0 &&
 					                (!s->has_effective_to ||
-					                 core_date_compare(on, s->effective_to) <= 0);
+					                 core_date_compare(on, s->effective_to) < 0);
 
 					if (!in_force || strcmp(s->industry, scope) != 0)
 						continue;

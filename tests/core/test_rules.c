@@ -19,10 +19,10 @@ Test(core, R4_R5_city_2013_defaults)
 	cr_assert_not(rs.has_effective_to);
 	cr_assert_eq(rs.cycle_years, 5);
 	cr_assert(rs.auto_verify_base_completions);
-	cr_assert_eq(rs.base_city.senior_faculty_pct, 60);
-	cr_assert_eq(rs.base_city.certified_manager_pct, 80);
-	cr_assert_eq(rs.base_district.senior_faculty_pct, 60);
-	cr_assert_eq(rs.base_district.certified_manager_pct, 80);
+	cr_assert_eq(rs.base_city.senior_faculty_bp, 6000);
+	cr_assert_eq(rs.base_city.certified_manager_bp, 8000);
+	cr_assert_eq(rs.base_district.senior_faculty_bp, 6000);
+	cr_assert_eq(rs.base_district.certified_manager_bp, 8000);
 
 	cr_assert_eq(core_hours_from_days(&days12, 12), 0);
 	cr_assert_eq(core_hours_from_days(&days7, 7), 0);
@@ -88,10 +88,15 @@ Test(core, R9c_city_adds_conversion_kinds)
 	/* refused */
 	cr_assert_eq(core_rules_kind_put(&rs, "Bad-Code", 1, 2, CORE_CAT_PUBLIC), CORE_EINVAL);
 	cr_assert_eq(core_rules_kind_put(&rs, "", 1, 2, CORE_CAT_PUBLIC), CORE_EINVAL);
-	cr_assert_eq(core_rules_kind_put(&rs, "abcdefghijklmnopqrstuvwxyz012345", 1, 2,
-	                                 CORE_CAT_PUBLIC), CORE_EINVAL); /* 32 chars */
-	cr_assert_eq(core_rules_kind_put(&rs, "abcdefghijklmnopqrstuvwxyz01234", 1, 2,
-	                                 CORE_CAT_PUBLIC), 0);           /* 31 chars */
+	cr_assert_eq(core_rules_kind_put(&rs, "abcdefghijklmnopqrstuvwxyz0123456789abcde", 1, 2,
+	                                 CORE_CAT_PUBLIC), CORE_EINVAL); /* 41 chars */
+	cr_assert_eq(core_rules_kind_put(&rs, "abcdefghijklmnopqrstuvwxyz0123456789abcd", 1, 2,
+	                                 CORE_CAT_PUBLIC), 0);           /* 40 chars */
+	cr_assert_eq(core_rules_kind_put(&rs, "1st_prize", 1, 2, CORE_CAT_PUBLIC), CORE_EINVAL);
+	cr_assert_eq(core_rules_kind_put(&rs, "_prize", 1, 2, CORE_CAT_PUBLIC), CORE_EINVAL);
+	cr_assert_eq(core_rules_kind_put(&rs, "a", 1, 2, CORE_CAT_PUBLIC), CORE_EINVAL);
+	cr_assert_eq(core_rules_kind_put(&rs, "ab", 1, 2, CORE_CAT_PUBLIC), 0);
+	cr_assert_eq(core_rules_kind_put(&rs, "zero_min", 0, 2, CORE_CAT_PUBLIC), CORE_ERANGE);
 	cr_assert_eq(core_rules_kind_put(&rs, "lecture", 30, 20, CORE_CAT_PUBLIC), CORE_ERANGE);
 	cr_assert_eq(core_rules_kind_put(&rs, "lecture", -1, 20, CORE_CAT_PUBLIC), CORE_ERANGE);
 	cr_assert_eq(core_rules_kind_put(&rs, "lecture", 1, 20, CORE_CAT_COUNT), CORE_EINVAL);
@@ -151,9 +156,9 @@ Test(core, R6_validate_reports_every_bad_field)
 	strcpy(rs.kinds[2].code, "paper_provincial");
 	strcpy(rs.kinds[3].code, "Award");
 	rs.kinds[4].category = (core_category)7;
-	rs.base_district.senior_faculty_pct = 101;
-	rs.base_city.certified_manager_pct = -1;
-	rs.base_district.certified_manager_pct = 180;
+	rs.base_district.senior_faculty_bp = 10001;
+	rs.base_city.certified_manager_bp = -1;
+	rs.base_district.certified_manager_bp = 18000;
 	memset(rs.industry, 'x', sizeof rs.industry);   /* not terminated */
 
 	core_error_list_init(&l);
@@ -172,6 +177,15 @@ Test(core, R6_validate_reports_every_bad_field)
 	cr_expect(has_field(&l, "base_thresholds.district.certified_manager_share", CORE_FE_OUT_OF_RANGE));
 	cr_expect_eq(l.n, 12u);
 	cr_expect_eq(l.dropped, 0u);
+
+	core_rules_city_2013(&rs);
+	rs.has_effective_to = true;
+	rs.effective_to = rs.effective_from;     /* empty range */
+	core_error_list_init(&l);
+	cr_assert_eq(core_rules_validate(&l, &rs), CORE_EINVAL);
+	cr_expect(has_field(&l, "effective_to", CORE_FE_BEFORE_START));
+	rs.effective_to = core_date_make(2013, 3, 13);   /* one day */
+	cr_assert_eq(core_rules_validate(NULL, &rs), 0);
 
 	core_rules_city_2013(&rs);
 	rs.effective_from = core_date_make(2021, 2, 29);
@@ -225,7 +239,8 @@ Test(core, R6_industry_beats_city_and_1_january_decides)
 	cr_expect_str_eq(rs->id, "health-2020-07");
 }
 
-/* effective_to ends a set (inclusive); nothing in force -> not found */
+/* R-6: effective_to is the first day no longer in force (exclusive, as in
+ * sql/); nothing in force -> not found */
 Test(core, R6_effective_to_and_not_found)
 {
 	core_rule_set sets[2];
@@ -233,7 +248,7 @@ Test(core, R6_effective_to_and_not_found)
 
 	sets[0] = test_rules("old", "", 2010, 1, 1);
 	sets[0].has_effective_to = true;
-	sets[0].effective_to = core_date_make(2019, 12, 31);
+	sets[0].effective_to = core_date_make(2020, 1, 1);
 	sets[1] = test_rules("ind", "it", 2021, 1, 1);
 
 	cr_assert_eq(core_rules_select(&rs, sets, 2, "", 2019), 0);
@@ -304,8 +319,8 @@ Test(core, R17_thresholds_by_level)
 	core_rule_set rs;
 
 	core_rules_city_2013(&rs);
-	rs.base_district.senior_faculty_pct = 40;
-	cr_assert_eq(core_rules_base_thresholds(&rs, CORE_BASE_LEVEL_CITY)->senior_faculty_pct, 60);
-	cr_assert_eq(core_rules_base_thresholds(&rs, CORE_BASE_LEVEL_DISTRICT)->senior_faculty_pct, 40);
+	rs.base_district.senior_faculty_bp = 4000;
+	cr_assert_eq(core_rules_base_thresholds(&rs, CORE_BASE_LEVEL_CITY)->senior_faculty_bp, 6000);
+	cr_assert_eq(core_rules_base_thresholds(&rs, CORE_BASE_LEVEL_DISTRICT)->senior_faculty_bp, 4000);
 	cr_assert_null(core_rules_base_thresholds(&rs, CORE_BASE_LEVEL_COUNT));
 }
