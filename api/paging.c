@@ -111,3 +111,14 @@ void api_page_reply(api_req *r, const api_page *pg, const db_result *res, int ke
 	api_reply_raw(r, 200, "application/json", (const char *)evbuffer_pullup(b, -1), len);
 	evbuffer_free(b);
 }
+
+bool api_cursor_is_time_id(const char *s)
+{
+	const char *comma = strchr(s, ',');
+	if (!comma || comma == s || comma - s > 19)
+		return false;
+	for (const char *p = s; p < comma; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return api_is_uuid(comma + 1);
+}

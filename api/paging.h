@@ -17,4 +17,6 @@ bool api_page_read(api_req *r, api_page *out);
  * the key of the last row is in column key_col; adds the Link header. */
 void api_page_reply(api_req *r, const api_page *pg, const db_result *res, int key_col,
                     int json_col);
+/* The usual key of a time-ordered list: "<µs since epoch>,<uuid>". */
+bool api_cursor_is_time_id(const char *key);
 #endif

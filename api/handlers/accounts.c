@@ -29,7 +29,7 @@ void h_accounts_list(api_req *r)
 	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
 	if (!api_page_read(r, pg))
 		return;
-	if (pg->after && !api_is_uuid(pg->after)) {
+	if (pg->after && !api_cursor_is_time_id(pg->after)) {
 		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
 		return;
 	}

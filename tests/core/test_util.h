@@ -34,10 +34,8 @@ static inline core_rule_set test_rules(const char *id, const char *industry,
 	core_rule_set rs;
 
 	core_rules_city_2013(&rs);
-	strncpy(rs.id, id, sizeof rs.id - 1);
-	rs.id[sizeof rs.id - 1] = '\0';
-	strncpy(rs.industry, industry, sizeof rs.industry - 1);
-	rs.industry[sizeof rs.industry - 1] = '\0';
+	snprintf(rs.id, sizeof rs.id, "%s", id);
+	snprintf(rs.industry, sizeof rs.industry, "%s", industry);
 	rs.effective_from = core_date_make(y, m, d);
 	return rs;
 }

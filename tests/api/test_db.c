@@ -1,0 +1,200 @@
+/*
+ * The database layer on its own: migrations, row-level security, the
+ * catalog rules of SECURITY.md A2, the append-only audit log.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <sodium.h>
+
+#include "testlib.h"
+
+static char *conninfo_for(const char *db, const char *user)
+{
+	char *s = malloc(512);
+	snprintf(s, 512, "host=%s dbname=%s user=%s", t_env("JXJY_TEST_SOCKDIR"), db, user);
+	return s;
+}
+
+Test(migrations, apply_on_an_empty_database_and_are_idempotent, .timeout = 120)
+{
+	char name[64];
+	snprintf(name, sizeof name, "jxjy_mig_%d", (int)getpid());
+	PGconn *su = t_db();
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	PQclear(t_sql(su, sql, 0, NULL));
+	char *url = conninfo_for(name, "postgres");
+	setenv("DATABASE_URL", url, 1);
+	char *out = NULL;
+	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "first run: %s", out);
+	cr_expect(strstr(out, "applied 0001_init.sql") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0);
+	cr_expect(strstr(out, "applied") == NULL || strstr(out, "(0 applied now)") != NULL,
+	          "second run applies nothing: %s", out);
+	free(out);
+
+	PGconn *c = PQconnectdb(url);
+	cr_assert(PQstatus(c) == CONNECTION_OK);
+	char *n = t_sql_value(c, "SELECT count(*) FROM public.schema_migrations", 0, NULL);
+	char *files = t_sql_value(c, "SELECT max(version) FROM public.schema_migrations", 0, NULL);
+	cr_expect_str_eq(n, files, "one row per migration, no duplicates");
+	char *rules = t_sql_value(c, "SELECT count(*) FROM jxjy.rule_sets WHERE effective_from = '2013-03-12'", 0, NULL);
+	cr_expect_str_eq(rules, "1", "the 2013 city rule set is seeded once");
+	free(n);
+	free(files);
+	free(rules);
+	PQfinish(c);
+	snprintf(sql, sizeof sql, "DROP DATABASE %s", name);
+	PQclear(t_sql(su, sql, 0, NULL));
+	PQfinish(su);
+	free(url);
+}
+
+/* persons in two districts, inserted by the superuser */
+static void two_districts(void)
+{
+	PGconn *db = t_db();
+	const char *districts[] = { "320508", "320505" };
+	for (int d = 0; d < 2; d++) {
+		char code[19];
+		t_make_credit_code(code, randombytes_random());
+		const char *p[] = { code, districts[d] };
+		char *unit = t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
+		                             " VALUES ($1, 'RLS 测试单位', 'enterprise', $2, 'education') RETURNING id", 2, p);
+		for (int i = 0; i < 3; i++) {
+			char nid[19];
+			t_make_resident_id(nid, randombytes_random());
+			const char *q[] = { nid, unit };
+			PQclear(t_sql(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
+			                  " title_level, cycle_start_year) SELECT $1, '李娜', u.id, u.district, u.industry,"
+			                  " 'junior_assistant', 2023 FROM jxjy.units u WHERE u.id = $2", 2, q));
+		}
+		free(unit);
+	}
+	PQfinish(db);
+}
+
+static PGconn *app_conn(void)
+{
+	char *url = conninfo_for("jxjy", "jxjy_app");
+	PGconn *c = PQconnectdb(url);
+	free(url);
+	cr_assert(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	return c;
+}
+
+Test(rls, a_query_without_a_jurisdiction_filter_stays_in_the_district)
+{
+	two_districts();
+	PGconn *c = app_conn();
+	PQclear(t_sql(c, "BEGIN", 0, NULL));
+	const char *claims[] = { "{\"sub\":\"rls-test\",\"role\":\"district_bureau\",\"district\":\"320508\","
+	                         "\"jti\":\"rls\",\"request_id\":\"rls\"}" };
+	PQclear(t_sql(c, "SELECT jxjy.set_claims($1::jsonb)", 1, claims));
+	/* deliberately no WHERE: the policy must do the filtering */
+	PGresult *r = t_sql(c, "SELECT district FROM jxjy.persons", 0, NULL);
+	cr_expect(PQntuples(r) >= 3, "its own persons are visible (%d)", PQntuples(r));
+	for (int i = 0; i < PQntuples(r); i++)
+		cr_expect_str_eq(PQgetvalue(r, i, 0), "320508");
+	PQclear(r);
+	r = t_sql(c, "SELECT district FROM jxjy.units", 0, NULL);
+	for (int i = 0; i < PQntuples(r); i++)
+		cr_expect_str_eq(PQgetvalue(r, i, 0), "320508");
+	PQclear(r);
+	PQclear(t_sql(c, "COMMIT", 0, NULL));
+	/* claims are transaction-local: the pooled connection carries nothing on */
+	r = t_sql(c, "SELECT count(*) FROM jxjy.persons", 0, NULL);
+	cr_expect_str_eq(PQgetvalue(r, 0, 0), "0", "no claims, no rows");
+	PQclear(r);
+	PQfinish(c);
+}
+
+Test(rls, without_claims_every_protected_table_is_empty)
+{
+	two_districts();
+	PGconn *c = app_conn();
+	const char *tables[] = { "persons", "units", "records", "accounts", "person_year_summary",
+	                         "audit_log", "achievements", "enrolments" };
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM jxjy.%s", tables[i]);
+		PGresult *r = t_sql(c, sql, 0, NULL);
+		cr_expect_str_eq(PQgetvalue(r, 0, 0), "0", "%s", tables[i]);
+		PQclear(r);
+	}
+	PQfinish(c);
+}
+
+Test(rls, a_district_bureau_cannot_write_into_another_district)
+{
+	two_districts();
+	PGconn *c = app_conn();
+	PQclear(t_sql(c, "BEGIN", 0, NULL));
+	const char *claims[] = { "{\"sub\":\"rls-test\",\"role\":\"district_bureau\",\"district\":\"320508\","
+	                         "\"jti\":\"rls2\",\"request_id\":\"rls2\"}" };
+	PQclear(t_sql(c, "SELECT jxjy.set_claims($1::jsonb)", 1, claims));
+	char code[19];
+	t_make_credit_code(code, randombytes_random());
+	const char *p[] = { code };
+	PGresult *r = PQexecParams(c, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
+	                              " VALUES ($1, '越权单位', 'enterprise', '320505', 'education')",
+	                           1, NULL, p, NULL, NULL, 0);
+	cr_expect(PQresultStatus(r) == PGRES_FATAL_ERROR, "the insert is refused");
+	cr_expect_str_eq(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42501");
+	PQclear(r);
+	PQfinish(c);
+}
+
+Test(rls, A2_catalog_rules_hold)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/sql/checks/a2_catalog.sql", JXJY_SOURCE_ROOT);
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot read %s", path);
+	char *sql = calloc(1, 1 << 16);
+	size_t n = fread(sql, 1, (1 << 16) - 1, f);
+	fclose(f);
+	cr_assert(n > 0);
+	PGconn *db = t_db();
+	PGresult *r = t_sql(db, sql, 0, NULL);
+	for (int i = 0; i < PQntuples(r); i++) {
+		char line[512] = "";
+		for (int k = 0; k < PQnfields(r); k++) {
+			strncat(line, PQgetvalue(r, i, k), sizeof line - strlen(line) - 2);
+			strncat(line, " ", sizeof line - strlen(line) - 1);
+		}
+		cr_expect(false, "A2 violation: %s", line);
+	}
+	PQclear(r);
+	PQfinish(db);
+	free(sql);
+}
+
+Test(audit, the_log_is_append_only_even_for_the_owner)
+{
+	PGconn *db = t_db();
+	PQclear(t_sql(db, "SELECT jxjy.set_claims('{\"sub\":\"t\",\"role\":\"city_bureau\",\"jti\":\"a\",\"request_id\":\"a\"}')", 0, NULL));
+	PGconn *c = app_conn();
+	PQclear(t_sql(c, "BEGIN", 0, NULL));
+	PQclear(t_sql(c, "SELECT jxjy.set_claims('{\"sub\":\"t\",\"role\":\"city_bureau\",\"jti\":\"a\",\"request_id\":\"a\"}')", 0, NULL));
+	PQclear(t_sql(c, "SELECT jxjy.audit('create', 'test', 'x', NULL, '{\"a\":1}'::jsonb, NULL)", 0, NULL));
+	PQclear(t_sql(c, "COMMIT", 0, NULL));
+	PQfinish(c);
+	PGresult *r = PQexec(db, "UPDATE jxjy.audit_log SET actor = 'mallory'");
+	cr_expect(PQresultStatus(r) == PGRES_FATAL_ERROR, "update refused");
+	PQclear(r);
+	r = PQexec(db, "DELETE FROM jxjy.audit_log");
+	cr_expect(PQresultStatus(r) == PGRES_FATAL_ERROR, "delete refused");
+	PQclear(r);
+	char *broken = t_sql_value(db,
+		"SELECT count(*) FROM (SELECT hash, lag(hash) OVER (ORDER BY id) AS prev, prev_hash"
+		" FROM jxjy.audit_log) s WHERE prev IS NOT NULL AND prev_hash IS DISTINCT FROM prev", 0, NULL);
+	cr_expect_str_eq(broken, "0", "each row links to the previous row's hash");
+	free(broken);
+	PQfinish(db);
+}

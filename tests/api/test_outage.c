@@ -1,0 +1,102 @@
+/*
+ * The database goes away under the running gateway and comes back
+ * (issue 2, SECURITY.md D1–D2): 503 with Retry-After while it is down,
+ * never a hang or a crash, and service again without restarting anything.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "testlib.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int pg_ctl(const char *action)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s %s/pg_ctl -D %s/data -l %s/postgresql.log -m fast -w -t 60 %s >/dev/null",
+	         getuid() == 0 ? "runuser -u postgres --" : "", t_env("JXJY_TEST_PGBIN"),
+	         t_env("JXJY_TEST_PGDIR"), t_env("JXJY_TEST_PGDIR"), action);
+	return system(cmd);
+}
+
+static char *worker_pids(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "ps -o pid= --ppid %s | sort | tr -d ' \\n'", t_env("JXJY_TEST_GATEWAY_PID"));
+	FILE *p = popen(cmd, "r");
+	char *buf = calloc(1, 256);
+	if (p) {
+		size_t n = fread(buf, 1, 255, p);
+		buf[n] = '\0';
+		pclose(p);
+	}
+	return buf;
+}
+
+Test(outage, database_down_then_back, .timeout = 180)
+{
+	char *tok = t_token("city_bureau", NULL);
+	char *workers = worker_pids();
+	cr_assert(strlen(workers) > 0);
+	t_resp r = t_get("/readyz", NULL);
+	cr_assert_eq(r.status, 200);
+	t_resp_free(&r);
+
+	cr_assert_eq(pg_ctl("stop"), 0, "could not stop PostgreSQL");
+	/* every answer while it is down: 503 + Retry-After, quickly */
+	int n503 = 0;
+	for (int i = 0; i < 20; i++) {
+		double t0 = now_s();
+		r = t_get(i % 2 ? "/v1/districts" : "/readyz", i % 2 ? tok : NULL);
+		double took = now_s() - t0;
+		cr_expect(t_is_problem(&r, 503), "while down: %d %s", r.status, r.body);
+		cr_expect(t_header(&r, "Retry-After") != NULL);
+		cr_expect(took < 3.0, "answered in %.2f s", took);
+		if (r.status == 503)
+			n503++;
+		t_resp_free(&r);
+		usleep(100000);
+	}
+	cr_expect_eq(n503, 20);
+	/* liveness does not depend on the database */
+	r = t_get("/livez", NULL);
+	cr_expect_eq(r.status, 200);
+	t_resp_free(&r);
+
+	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
+	double t0 = now_s(), ready_after = -1;
+	while (now_s() - t0 < 30) {
+		r = t_get("/readyz", NULL);
+		int st = r.status;
+		t_resp_free(&r);
+		if (st == 200) {
+			ready_after = now_s() - t0;
+			break;
+		}
+		usleep(100000);
+	}
+	cr_expect(ready_after >= 0 && ready_after <= 5.0, "ready again after %.2f s", ready_after);
+	/* both workers serve data again (several requests reach both) */
+	for (int i = 0; i < 10; i++) {
+		r = t_get("/v1/districts", tok);
+		cr_expect_eq(r.status, 200, "after recovery: %d %s", r.status, r.body);
+		t_resp_free(&r);
+	}
+	char *after = worker_pids();
+	cr_expect_str_eq(after, workers, "no worker was restarted");
+	cr_expect(kill(atoi(t_env("JXJY_TEST_GATEWAY_PID")), 0) == 0, "the gateway still runs");
+	free(after);
+	free(workers);
+	free(tok);
+}
