@@ -23,11 +23,12 @@
 --     unit's district changes.  A transfer touches one person's rows (tens to
 --     hundreds); a read of 50 million records never joins persons.
 --   * Triggers that must see beyond the caller's jurisdiction (cascades,
---     authentication, summaries) are SECURITY DEFINER functions that carry
---     `SET jxjy.claims = '{"role":"city_bureau",...}'`: PostgreSQL restores the
---     caller's claims when such a function returns or fails, so the elevation
---     can never leak.  This also works when the owner is not a superuser
---     (FORCE ROW LEVEL SECURITY applies to the owner too).
+--     authentication, summaries) are SECURITY DEFINER functions that switch
+--     the claims to a city claim with jxjy._elevate() and put the caller's
+--     back with jxjy._restore() before returning; on an error the (sub)
+--     transaction's abort restores them.  This also works when the owner is
+--     not a superuser (FORCE ROW LEVEL SECURITY applies to the owner too; a
+--     function SET clause on jxjy.claims would need a superuser to create).
 
 CREATE SCHEMA jxjy;
 COMMENT ON SCHEMA jxjy IS 'continuing education of professional technical personnel (Suzhou)';
@@ -153,6 +154,27 @@ CREATE FUNCTION jxjy.claim_sub_id() RETURNS uuid
 CREATE FUNCTION jxjy.today() RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT (pg_catalog.now() AT TIME ZONE 'Asia/Shanghai')::date $$;
+
+-- Elevation for SECURITY DEFINER maintenance functions: switch the claims
+-- to the city bureau (sub "system") and return the caller's, which
+-- _restore() puts back.  Not executable by jxjy_app (it could set claims
+-- with set_config anyway: RLS here guards against handler bugs, not a
+-- compromised gateway).  If the function fails in between, the abort of the
+-- (sub)transaction reverts the setting.
+CREATE FUNCTION jxjy._elevate() RETURNS text
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+DECLARE
+    prev text := coalesce(pg_catalog.current_setting('jxjy.claims', true), '');
+BEGIN
+    PERFORM pg_catalog.set_config('jxjy.claims', '{"role": "city_bureau", "sub": "system"}', true);
+    RETURN prev;
+END
+$$;
+
+CREATE FUNCTION jxjy._restore(prev text) RETURNS void
+    LANGUAGE sql VOLATILE
+    AS $$ SELECT pg_catalog.set_config('jxjy.claims', coalesce(prev, ''), true) $$;
 
 -- ---------------------------------------------------------------------------
 -- Token revocation and authentication bookkeeping (no persons' data; the
@@ -959,9 +981,9 @@ INSERT INTO jxjy.audit_chain_head (singleton) VALUES (true);
 --   * invoker triggers (no SECURITY DEFINER) read what the caller may read;
 --     a referenced row outside the caller's jurisdiction looks exactly like a
 --     missing one (23503), so the API answers 404/422 without revealing it;
---   * elevated functions (SECURITY DEFINER + SET jxjy.claims to a city
---     claim) do the cascades that must reach beyond the caller's view.
---     PostgreSQL restores the caller's claims on return or error.
+--   * elevated functions (SECURITY DEFINER, claims switched to a city claim
+--     by jxjy._elevate() and put back by jxjy._restore()) do the cascades
+--     that must reach beyond the caller's view.
 -- ===========================================================================
 
 -- Units: a unit may change only its contact details; only bureaus (or the
@@ -1000,13 +1022,15 @@ CREATE TRIGGER units_guard BEFORE INSERT OR UPDATE ON jxjy.units
 CREATE FUNCTION jxjy._units_district_cascade() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
 BEGIN
     UPDATE jxjy.persons SET district = NEW.district
      WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
     UPDATE jxjy.unit_evaluations SET district = NEW.district
      WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
+    PERFORM jxjy._restore(prev);
     RETURN NULL;
 END
 $$;
@@ -1046,11 +1070,13 @@ CREATE TRIGGER persons_fill BEFORE INSERT OR UPDATE ON jxjy.persons
 CREATE FUNCTION jxjy._persons_employment_start() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
 BEGIN
     INSERT INTO jxjy.person_employments (person, unit, from_date)
     VALUES (NEW.id, NEW.unit, jxjy.today());
+    PERFORM jxjy._restore(prev);
     RETURN NULL;
 END
 $$;
@@ -1063,8 +1089,9 @@ CREATE TRIGGER persons_employment_start AFTER INSERT ON jxjy.persons
 CREATE FUNCTION jxjy._persons_moved() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
 BEGIN
     UPDATE jxjy.records
        SET cur_district = NEW.district, cur_unit = NEW.unit, cur_industry = NEW.industry
@@ -1082,6 +1109,7 @@ BEGIN
         INSERT INTO jxjy.person_employments (person, unit, from_date)
         VALUES (NEW.id, NEW.unit, jxjy.today());
     END IF;
+    PERFORM jxjy._restore(prev);
     RETURN NULL;
 END
 $$;
@@ -1096,13 +1124,18 @@ CREATE TRIGGER persons_moved AFTER UPDATE OF unit, district, industry ON jxjy.pe
 CREATE FUNCTION jxjy._transfer_endpoints(p_person uuid, p_to_unit uuid,
                                          OUT from_unit uuid, OUT from_district char(6),
                                          OUT to_district char(6))
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
-    SELECT p.unit, p.district, (SELECT u.district FROM jxjy.units u WHERE u.id = p_to_unit)
-      FROM jxjy.persons p WHERE p.id = p_person
-    $$;
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    SELECT p.unit, p.district INTO from_unit, from_district
+      FROM jxjy.persons p WHERE p.id = p_person;
+    SELECT u.district INTO to_district FROM jxjy.units u WHERE u.id = p_to_unit;
+    PERFORM jxjy._restore(prev);
+END
+$$;
 
 CREATE FUNCTION jxjy._transfers_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -1159,8 +1192,9 @@ CREATE TRIGGER transfers_guard BEFORE INSERT OR UPDATE ON jxjy.transfers
 CREATE FUNCTION jxjy._transfers_accepted() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
 BEGIN
     UPDATE jxjy.persons SET unit = NEW.to_unit
      WHERE id = NEW.person AND unit = NEW.from_unit;
@@ -1168,7 +1202,8 @@ BEGIN
         RAISE EXCEPTION 'the person is no longer in the releasing unit' USING ERRCODE = 'JX409';
     END IF;
     UPDATE jxjy.person_employments SET transfer = NEW.id
-     WHERE person = NEW.id AND to_date IS NULL;
+     WHERE person = NEW.person AND to_date IS NULL;
+    PERFORM jxjy._restore(prev);
     RETURN NULL;
 END
 $$;
@@ -1438,17 +1473,23 @@ CREATE FUNCTION jxjy.audit(p_action text, p_entity text, p_entity_id text,
 -- The id of the first audit row whose hash or link is wrong; NULL when the
 -- whole chain verifies.  For the owner / operations (jxjyctl).
 CREATE FUNCTION jxjy.audit_verify() RETURNS bigint
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
-    SELECT min(id) FROM (
+DECLARE
+    prev text := jxjy._elevate();
+    first_broken bigint;
+BEGIN
+    SELECT min(id) INTO first_broken FROM (
         SELECT a.id,
                a.prev_hash IS DISTINCT FROM lag(a.hash) OVER (ORDER BY a.id)
                OR a.hash IS DISTINCT FROM jxjy.audit_digest(a.prev_hash, a) AS broken
           FROM jxjy.audit_log a) t
-     WHERE broken
-    $$;
+     WHERE broken;
+    PERFORM jxjy._restore(prev);
+    RETURN first_broken;
+END
+$$;
 
 -- ===========================================================================
 -- Authentication (called by the gateway before it has claims)
@@ -1459,17 +1500,23 @@ CREATE FUNCTION jxjy.auth_lookup(p_login text, p_kind text)
     RETURNS TABLE (account_id uuid, password_hash text, role jxjy.role,
                    district char(6), industry text, unit uuid, base uuid, person uuid,
                    disabled boolean, locked_until timestamptz, failures_last_hour integer)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+#variable_conflict use_column
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    RETURN QUERY
     SELECT a.id, a.password_hash, a.role, a.district, a.industry, a.unit, a.base, a.person,
            a.disabled, a.locked_until,
            (SELECT count(*)::integer FROM jxjy.auth_attempts t
              WHERE t.login = a.login AND NOT t.ok AND t.at > now() - interval '1 hour')
       FROM jxjy.accounts a
-     WHERE a.login = p_login AND a.kind::text = p_kind
-    $$;
+     WHERE a.login = p_login AND a.kind::text = p_kind;
+    PERFORM jxjy._restore(prev);
+END
+$$;
 
 -- Records a login attempt (also for unknown logins, so they are throttled
 -- too); now and then prunes attempts older than a day.
@@ -1490,9 +1537,9 @@ $$;
 CREATE FUNCTION jxjy.prune_expired() RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
 DECLARE
+    prev text := jxjy._elevate();
     n bigint;
     total bigint := 0;
 BEGIN
@@ -1502,6 +1549,7 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
     DELETE FROM jxjy.auth_attempts WHERE at < now() - interval '1 day';
     GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
+    PERFORM jxjy._restore(prev);
     RETURN total;
 END
 $$;
@@ -1520,8 +1568,9 @@ CREATE FUNCTION jxjy._person_year_hours(p_person uuid, p_year integer,
         OUT title_level jxjy.title_level, OUT industry text)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(p_person::text || '/' || p_year, 2013));
     SELECT coalesce(sum(r.hours) FILTER (WHERE r.status = 'verified' AND r.category = 'public'), 0),
@@ -1533,6 +1582,7 @@ BEGIN
      WHERE r.person = p_person AND r.year = p_year;
     SELECT p.title_level, p.industry INTO title_level, industry
       FROM jxjy.persons p WHERE p.id = p_person;
+    PERFORM jxjy._restore(prev);
 END
 $$;
 
@@ -1542,10 +1592,12 @@ CREATE FUNCTION jxjy._person_year_store(p_person uuid, p_year integer, p_rule_se
         p_public_pending numeric, p_professional_pending numeric,
         p_required_public numeric, p_required_professional numeric, p_compliant boolean)
     RETURNS void
-    LANGUAGE sql VOLATILE SECURITY DEFINER
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, jxjy
-    SET jxjy.claims = '{"role": "city_bureau", "sub": "system"}'
     AS $$
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
     INSERT INTO jxjy.person_year_summary AS s
            (person, year, rule_set, title_level, district, industry, unit,
             public_verified, professional_verified, public_pending, professional_pending,
@@ -1563,8 +1615,10 @@ CREATE FUNCTION jxjy._person_year_store(p_person uuid, p_year integer, p_rule_se
            professional_pending = EXCLUDED.professional_pending,
            required_public = EXCLUDED.required_public,
            required_professional = EXCLUDED.required_professional,
-           compliant = EXCLUDED.compliant, decided_at = EXCLUDED.decided_at
-    $$;
+           compliant = EXCLUDED.compliant, decided_at = EXCLUDED.decided_at;
+    PERFORM jxjy._restore(prev);
+END
+$$;
 
 -- true when the caller may see the person or one of their records of that
 -- year (invoker rights: the caller's RLS decides).

@@ -3,8 +3,16 @@
 -- Applied by the migration runner after 0001, in one transaction.
 
 -- FORCE ROW LEVEL SECURITY applies to the owner as well (unless it is a
--- superuser): write as the city bureau for the length of this transaction.
+-- superuser), and reference tables have no write policy: lift FORCE for the
+-- length of this transaction (DDL is transactional) and put it back at the
+-- end.  The claims only name the writer in created_by.
 SELECT pg_catalog.set_config('jxjy.claims', '{"role": "city_bureau", "sub": "migration:0002"}', true);
+ALTER TABLE jxjy.districts NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.industries NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.forms NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_sets NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_set_minimums NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_set_conversions NO FORCE ROW LEVEL SECURITY;
 
 -- Districts (GB/T 2260).  苏州工业园区 has no GB/T 2260 code; statistics know
 -- it as 320571, so it is stored under that code, flagged as a functional zone.
@@ -88,4 +96,10 @@ INSERT INTO jxjy.rule_set_conversions (rule_set, kind, min_hours, max_hours) VAL
     ('00000000-0000-4000-8000-000000002013', 'award_provincial', 15, 20),
     ('00000000-0000-4000-8000-000000002013', 'award_national',   20, 25);
 
+ALTER TABLE jxjy.districts FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.industries FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.forms FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_sets FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_set_minimums FORCE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.rule_set_conversions FORCE ROW LEVEL SECURITY;
 SELECT pg_catalog.set_config('jxjy.claims', '', true);

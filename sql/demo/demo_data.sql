@@ -21,8 +21,22 @@ SELECT 400   AS n_units,          -- units across all districts and industries
 
 SELECT setseed(0.42);
 SET LOCAL max_parallel_workers_per_gather = 0;   -- same plan, same random() order
--- FORCE ROW LEVEL SECURITY applies to a non-superuser owner too
+-- FORCE ROW LEVEL SECURITY applies to a non-superuser owner too, and some
+-- writes here (projects, enrolments, guides) belong to roles no single claim
+-- covers: lift FORCE for the load (transactional DDL) and restore it at the
+-- end.  The claims name the writer in the created_by columns.
 SELECT set_config('jxjy.claims', '{"role": "city_bureau", "sub": "demo-data"}', true);
+CREATE TABLE jxjy_demo.forced AS
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'jxjy' AND c.relkind = 'r' AND c.relforcerowsecurity;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT relname FROM jxjy_demo.forced LOOP
+        EXECUTE format('ALTER TABLE jxjy.%I NO FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- Helpers
@@ -613,6 +627,15 @@ SELECT (SELECT max(y) FROM jxjy_demo.years), 'unit'::jxjy.commendation_target, u
 UNION ALL
 SELECT (SELECT max(y) FROM jxjy_demo.years), 'person', p.id, '专业技术人员继续教育先进个人'
   FROM (SELECT id FROM jxjy.persons WHERE status = 'in_service' ORDER BY id LIMIT 20) p;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT relname FROM jxjy_demo.forced LOOP
+        EXECUTE format('ALTER TABLE jxjy.%I FORCE ROW LEVEL SECURITY', t);
+    END LOOP;
+END
+$$;
 
 SET LOCAL client_min_messages = warning;
 DROP SCHEMA jxjy_demo CASCADE;
