@@ -69,6 +69,15 @@ Test(outage, database_down_then_back, .timeout = 180)
 		usleep(100000);
 	}
 	cr_expect_eq(n503, 20);
+	/* J7: an invalid token never waits for the database: 401, fast */
+	for (int i = 0; i < 10; i++) {
+		double t0 = now_s();
+		r = t_get("/v1/districts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
+		double took = now_s() - t0;
+		cr_expect(t_is_problem(&r, 401), "invalid token while down: %d", r.status);
+		cr_expect(took < 0.1, "answered in %.3f s", took);
+		t_resp_free(&r);
+	}
 	/* liveness does not depend on the database */
 	r = t_get("/livez", NULL);
 	cr_expect_eq(r.status, 200);
@@ -99,4 +108,27 @@ Test(outage, database_down_then_back, .timeout = 180)
 	free(after);
 	free(workers);
 	free(tok);
+}
+
+Test(outage, readyz_is_503_while_the_schema_is_behind)
+{
+	PGconn *db = t_db();
+	char *latest = t_sql_value(db, "SELECT max(version) FROM public.schema_migrations", 0, NULL);
+	cr_assert(latest);
+	const char *p[] = { latest };
+	PGresult *saved = t_sql(db, "DELETE FROM public.schema_migrations WHERE version = $1::int"
+	                            " RETURNING version, name, checksum", 1, p);
+	cr_assert_eq(PQntuples(saved), 1);
+	t_resp r = t_get("/readyz", NULL);
+	cr_expect(t_is_problem(&r, 503), "schema behind: %d %s", r.status, r.body);
+	t_resp_free(&r);
+	const char *back[] = { PQgetvalue(saved, 0, 0), PQgetvalue(saved, 0, 1), PQgetvalue(saved, 0, 2) };
+	PQclear(t_sql(db, "INSERT INTO public.schema_migrations (version, name, checksum)"
+	                  " VALUES ($1::int, $2, $3)", 3, back));
+	PQclear(saved);
+	r = t_get("/readyz", NULL);
+	cr_expect_eq(r.status, 200, "schema current again: %s", r.body);
+	t_resp_free(&r);
+	free(latest);
+	PQfinish(db);
 }
