@@ -7,6 +7,7 @@
 #include "reply.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
@@ -81,7 +82,7 @@ void api_reply_header(api_req *r, const char *name, const char *value)
 		evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
 }
 
-void api_reply_raw(api_req *r, int status, const char *content_type, const char *data, size_t len)
+static void send_now(api_req *r, int status, const char *content_type, const char *data, size_t len)
 {
 	r->status = status;
 	if (r->ev) {
@@ -100,6 +101,115 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 		r->status = 499; /* the client went away first */
 	}
 	finish(r);
+}
+
+static void reply_db_error(api_req *r, const db_error *err);
+
+/* A reply waiting for its transaction to commit. */
+typedef struct pending_reply {
+	int status;
+	const char *content_type;
+	char *data;
+	size_t len;
+	const char *values[5];
+	db_call calls[2];
+} pending_reply;
+
+static void drop_output_headers(api_req *r)
+{
+	if (r->ev)
+		evhttp_clear_headers(evhttp_request_get_output_headers(r->ev));
+}
+
+static void on_commit(db_conn *conn, db_result *const *res, int n, const db_error *err, void *arg)
+{
+	api_req *r = arg;
+	pending_reply *p = r->ctx_reply;
+	(void)res;
+	(void)n;
+	r->db = NULL;
+	r->tx_open = false;
+	db_conn_release(conn);
+	if (err->code != DB_OK) {
+		drop_output_headers(r);
+		if (db_error_is_retryable(err) && r->db_retries < 3) {
+			r->db_retries++;
+			api_req_dispatch(r);
+			return;
+		}
+		reply_db_error(r, err);
+		return;
+	}
+	send_now(r, p->status, p->content_type, p->data, p->len);
+}
+
+/* The headers a replayed response must carry again. */
+static char *replay_headers(api_req *r)
+{
+	json_t *h = json_object();
+	if (r->ev) {
+		struct evkeyvalq *out = evhttp_request_get_output_headers(r->ev);
+		static const char *const keep[] = { "Location", "ETag", "Link", "Content-Disposition" };
+		for (int i = 0; i < 4; i++) {
+			const char *v = evhttp_find_header(out, keep[i]);
+			if (v)
+				json_object_set_new(h, keep[i], json_string(v));
+		}
+	}
+	char *s = json_dumps(h, JSON_COMPACT);
+	json_decref(h);
+	char *a = s ? api_arena_strdup(r->mem, s) : NULL;
+	free(s);
+	return a;
+}
+
+void api_reply_raw(api_req *r, int status, const char *content_type, const char *data, size_t len)
+{
+	if (r->db && r->tx_open && status < 400) {
+		pending_reply *p = api_arena_alloc(r->mem, sizeof *p);
+		char *copy = p ? api_arena_alloc(r->mem, len + 1) : NULL;
+		if (!copy) {
+			db_conn *c = r->db;
+			r->db = NULL;
+			r->tx_open = false;
+			db_conn_release(c);
+			send_now(r, 503, "application/problem+json", "", 0);
+			return;
+		}
+		memcpy(copy, data, len);
+		p->status = status;
+		p->content_type = api_arena_strdup(r->mem, content_type);
+		p->data = copy;
+		p->len = len;
+		int n = 0;
+		if (r->idem_hash) {
+			p->values[0] = r->idempotency_key;
+			p->values[1] = r->idem_hash;
+			p->values[2] = api_arena_printf(r->mem, "%d", status);
+			p->values[3] = replay_headers(r);
+			p->values[4] = copy;
+			p->calls[n++] = (db_call){ DB_STMT_IDEM_FINISH, p->values };
+		}
+		p->calls[n++] = (db_call){ DB_STMT_COMMIT, NULL };
+		r->ctx_reply = p;
+		if (db_conn_run(r->db, p->calls, n, on_commit, r) == DB_OK)
+			return;
+		db_conn *c = r->db;
+		r->db = NULL;
+		r->tx_open = false;
+		db_conn_release(c);
+		drop_output_headers(r);
+		api_reply_problem(r, 503, "Service unavailable", "the database connection was lost");
+		return;
+	}
+	if (r->db) {
+		/* an error reply: whatever the transaction did is rolled back */
+		db_conn *c = r->db;
+		r->db = NULL;
+		r->tx_open = false;
+		db_conn_release(c);
+	}
+	send_now(r, status, content_type, data, len);
 }
 
 void api_reply_json(api_req *r, int status, json_t *body)
@@ -204,13 +314,15 @@ static void reply_db_error(api_req *r, const db_error *err)
 		api_reply_problem(r, 401, "Unauthorized", "token revoked");
 	} else if (!strcmp(s, "JX403") || !strcmp(s, "42501")) {
 		api_reply_problem(r, 403, "Forbidden", "this action is outside the caller's rights");
-	} else if (!strcmp(s, "JX404")) {
+	} else if (!strcmp(s, "JX404") || !strcmp(s, "P0002")) {
 		api_reply_problem(r, 404, "Not found", "no such resource in the caller's jurisdiction");
 	} else if (!strcmp(s, "JX409") || !strcmp(s, "23505") || !strcmp(s, "23P01")) {
 		api_reply_problem(r, 409, "Conflict", err->constraint[0]
 			? "the resource conflicts with an existing one" : "the resource is in a conflicting state");
 	} else if (!strcmp(s, "JX422") || !strncmp(s, "23", 2) || !strncmp(s, "22", 2)) {
 		api_reply_problem(r, 422, "Validation failed", "a value was refused by a constraint");
+	} else if (db_error_is_retryable(err)) {
+		api_reply_problem(r, 409, "Conflict", "a concurrent change won; retry the request");
 	} else if (!strcmp(s, "57014")) {
 		api_reply_problem(r, 503, "Service unavailable", "the request took too long; retry shortly");
 	} else {
@@ -225,19 +337,68 @@ static void db_on_batch(db_conn *conn, db_result *const *res, int n, const db_er
 	if (err->code != DB_OK) {
 		bool retry = db_error_is_retryable(err) && r->db_retries < DB_RETRIES_MAX;
 		r->db = NULL;
+		r->tx_open = false;
 		db_conn_release(conn);
 		if (retry) {
 			r->db_retries++;
-			db_start(r);
+			if (r->tx) {
+				/* the transaction is gone: run the request again from the start */
+				drop_output_headers(r);
+				api_req_dispatch(r);
+			} else {
+				db_start(r);
+			}
 			return;
 		}
 		reply_db_error(r, err);
 		return;
 	}
-	int skip = r->authed ? 1 : 0; /* the set_claims result */
+	int skip = r->prefix;
+	if (r->tx) {
+		/* the connection stays with the request until its reply */
+		r->tx_open = true;
+		r->db = conn;
+		r->db_done(r, res + skip, n - skip);
+		return;
+	}
+	r->db = NULL;
 	r->db_done(r, res + skip, n - skip);
 	/* done has replied (r may be freed): release after */
 	db_conn_release(conn);
+}
+
+static void start_batch(api_req *r, db_conn *conn)
+{
+	db_call *all = api_arena_alloc(r->mem, sizeof *all * (size_t)(r->ncalls + 2));
+	const char **claims = api_arena_alloc(r->mem, sizeof *claims);
+	int n = 0;
+	if (!all || !claims) {
+		r->db = NULL;
+		r->tx_open = false;
+		db_conn_release(conn);
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	if (!r->tx_open) {
+		if (r->tx)
+			all[n++] = (db_call){ DB_STMT_BEGIN, NULL };
+		if (r->authed) {
+			claims[0] = r->claims_json;
+			all[n++] = (db_call){ DB_STMT_SET_CLAIMS, claims };
+		}
+	}
+	r->prefix = n;
+	for (int i = 0; i < r->ncalls; i++)
+		all[n++] = r->calls[i];
+	r->db = conn;
+	int rc = db_conn_run(conn, all, n, db_on_batch, r);
+	if (rc != DB_OK) {
+		db_error e = { .code = rc, .failed_index = -1 };
+		r->db = NULL;
+		r->tx_open = false;
+		db_conn_release(conn);
+		reply_db_error(r, &e);
+	}
 }
 
 static void db_on_acquire(db_conn *conn, const db_error *err, void *arg)
@@ -250,28 +411,7 @@ static void db_on_acquire(db_conn *conn, const db_error *err, void *arg)
 		                                        : "the database is unavailable; retry shortly");
 		return;
 	}
-	db_call *all = api_arena_alloc(r->mem, sizeof *all * (size_t)(r->ncalls + 1));
-	const char **claims = api_arena_alloc(r->mem, sizeof *claims);
-	int n = 0;
-	if (!all || !claims) {
-		db_conn_release(conn);
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	if (r->authed) {
-		claims[0] = r->claims_json;
-		all[n++] = (db_call){ DB_STMT_SET_CLAIMS, claims };
-	}
-	for (int i = 0; i < r->ncalls; i++)
-		all[n++] = r->calls[i];
-	r->db = conn;
-	int rc = db_conn_run(conn, all, n, db_on_batch, r);
-	if (rc != DB_OK) {
-		db_error e = { .code = rc, .failed_index = -1 };
-		r->db = NULL;
-		db_conn_release(conn);
-		reply_db_error(r, &e);
-	}
+	start_batch(r, conn);
 }
 
 static void db_start(api_req *r)
@@ -282,13 +422,56 @@ static void db_start(api_req *r)
 void api_db_run(api_req *r, const db_call *calls, int n,
                 void (*done)(api_req *r, db_result *const *res, int n))
 {
-	if (n + 1 > DB_BATCH_MAX) {
+	if (n + 2 > DB_BATCH_MAX) {
 		api_reply_problem(r, 500, "Internal error", "too many statements for one round trip");
 		return;
 	}
 	r->calls = calls;
 	r->ncalls = n;
 	r->db_done = done;
-	r->db_retries = 0;
-	db_start(r);
+	if (r->db)
+		start_batch(r, r->db);
+	else
+		db_start(r);
+}
+
+void api_db_tx(api_req *r)
+{
+	r->tx = true;
+}
+
+/* ---- versions, content negotiation ------------------------------------- */
+
+void api_etag_set(api_req *r, const char *version)
+{
+	char *etag = api_arena_printf(r->mem, "\"v%s\"", version);
+	if (etag)
+		api_reply_header(r, "ETag", etag);
+}
+
+bool api_if_match(api_req *r, long *expected)
+{
+	*expected = -1;
+	const char *h = r->ev ? evhttp_find_header(evhttp_request_get_input_headers(r->ev), "If-Match") : NULL;
+	if (!h || strcmp(h, "*") == 0)
+		return true;
+	const char *p = h;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	char *end = NULL;
+	long v = -1;
+	if (p[0] == '"' && p[1] == 'v')
+		v = strtol(p + 2, &end, 10);
+	if (v < 0 || !end || strcmp(end, "\"") != 0) {
+		api_reply_problem(r, 412, "Precondition failed", "If-Match must be an ETag this service issued");
+		return false;
+	}
+	*expected = v;
+	return true;
+}
+
+bool api_wants_csv(api_req *r)
+{
+	const char *a = r->ev ? evhttp_find_header(evhttp_request_get_input_headers(r->ev), "Accept") : NULL;
+	return a && strstr(a, "text/csv") != NULL;
 }

@@ -74,12 +74,17 @@ struct api_req {
 	uint64_t start_ns;
 	int status;
 	int db_retries;
-	/* the database work in flight (see dbreq.c) */
-	db_conn *db;
+	/* the database work in flight (see reply.c) */
+	db_conn *db;              /* held between batches of a transaction */
+	bool tx;                  /* the request's batches form one transaction */
+	bool tx_open;             /* BEGIN and the claims have been sent */
+	int prefix;               /* statements put before the handler's in a batch */
+	const char *idem_hash;    /* hex SHA-256 of the request, with Idempotency-Key */
 	const db_call *calls;
 	int ncalls;
 	void (*db_done)(api_req *r, db_result *const *res, int n);
 	void *ctx; /* handler-private state, in the arena */
+	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
 };
 
 /* Replies (each ends the request). */
@@ -113,6 +118,25 @@ api_auth *api_req_auth(const api_req *r);
  * connection is released after done returns. */
 void api_db_run(api_req *r, const db_call *calls, int n,
                 void (*done)(api_req *r, db_result *const *res, int n));
+
+/* Makes every following api_db_run of this request part of one transaction,
+ * held until the reply: committed when the reply's status is below 400 (and
+ * the Idempotency-Key's response stored in it), rolled back otherwise. */
+void api_db_tx(api_req *r);
+
+/* ETag of a versioned resource ("v<version>"), and the If-Match check:
+ * returns false after replying 412 when If-Match names another version;
+ * *expected is -1 when the header is absent or "*". */
+void api_etag_set(api_req *r, const char *version);
+bool api_if_match(api_req *r, long *expected);
+
+/* True when the client asks for text/csv (Accept). */
+bool api_wants_csv(api_req *r);
+
+/* Runs the route's handler, after the Idempotency-Key step for POSTs that
+ * carry one (worker.c). Also used to rerun a transaction that lost a
+ * serialization race. */
+void api_req_dispatch(api_req *r);
 
 uint64_t api_now_ns(void);
 #endif

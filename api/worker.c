@@ -21,6 +21,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <sodium.h>
 
 #include "json.h"
 #include "log.h"
@@ -425,7 +426,80 @@ static void on_request(struct evhttp_request *ev, void *arg)
 			}
 		}
 	}
-	rt->handler(r);
+	api_req_dispatch(r);
+}
+
+/* ---- idempotency (API.md: POST honours Idempotency-Key) ---------------- */
+
+static void idem_begun(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *state = db_result_value(res[0], 0, 0);
+	if (!state || !strcmp(state, "new")) {
+		r->route->handler(r);
+		return;
+	}
+	if (!strcmp(state, "busy")) {
+		api_reply_problem(r, 409, "Conflict", "a request with this Idempotency-Key is still running");
+		return;
+	}
+	if (!strcmp(state, "mismatch")) {
+		api_reply_problem(r, 422, "Idempotency-Key reused",
+		                  "this Idempotency-Key was used with a different request");
+		return;
+	}
+	/* replay: the first response, as it was sent */
+	int status = atoi(db_result_value(res[0], 0, 1));
+	json_t *h = json_loads(db_result_value(res[0], 0, 2), 0, NULL);
+	const char *key;
+	json_t *v;
+	json_object_foreach(h, key, v)
+		api_reply_header(r, key, json_string_value(v));
+	json_decref(h);
+	api_reply_header(r, "Idempotent-Replayed", "true");
+	const char *stored = db_result_value(res[0], 0, 3);
+	/* the result goes away with the connection: keep the body */
+	const char *body = stored ? api_arena_strdup(r->mem, stored) : NULL;
+	/* no commit: the replay changes nothing */
+	r->tx_open = false;
+	db_conn *c = r->db;
+	r->db = NULL;
+	db_conn_release(c);
+	api_reply_raw(r, status, status >= 400 ? "application/problem+json" : "application/json",
+	              body ? body : "", body ? strlen(body) : 0);
+}
+
+void api_req_dispatch(api_req *r)
+{
+	if (r->method != API_POST || !r->idempotency_key || !r->authed) {
+		r->route->handler(r);
+		return;
+	}
+	/* the key is scoped to the caller and bound to what was asked */
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)r->route->pattern, strlen(r->route->pattern));
+	for (int i = 0; i < r->npath_params; i++)
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->path_params[i],
+		                          strlen(r->path_params[i]) + 1);
+	if (r->raw_body)
+		crypto_hash_sha256_update(&st, (const unsigned char *)r->raw_body, r->raw_body_len);
+	crypto_hash_sha256_final(&st, h);
+	char *hex = api_arena_alloc(r->mem, sizeof h * 2 + 1);
+	const char **v = api_arena_alloc(r->mem, 2 * sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!hex || !v || !c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	sodium_bin2hex(hex, sizeof h * 2 + 1, h, sizeof h);
+	r->idem_hash = hex;
+	v[0] = r->idempotency_key;
+	v[1] = hex;
+	*c = (db_call){ DB_STMT_IDEM_BEGIN, v };
+	r->tx = true;
+	api_db_run(r, c, 1, idem_begun);
 }
 
 /* ---- the loop --------------------------------------------------------- */

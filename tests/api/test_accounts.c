@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <sodium.h>
@@ -307,6 +308,74 @@ Test(me, a_person_reads_its_own_account_only)
 	t_resp_free(&r);
 	free(other_login);
 	free(tok);
+	free(login);
+	free(city);
+}
+
+/* D3: Idempotency-Key — replay, other body, concurrent same key */
+Test(idempotency, replay_other_body_and_concurrent_use)
+{
+	char *city = t_token("city_bureau", NULL);
+	char *login = login_name("idem");
+	char key[64], hdr[128], body[512], body2[512];
+	snprintf(key, sizeof key, "key-%s", login);
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
+	const char *const h[] = { "Content-Type: application/json", hdr, NULL };
+	snprintf(body, sizeof body, "{\"login\":\"%s\",\"password\":\"a long enough password\","
+	                            "\"role\":\"district_bureau\",\"district\":\"320506\"}", login);
+	t_resp a = t_http("POST", "/v1/accounts", city, h, body, strlen(body));
+	cr_assert_eq(a.status, 201, "%s", a.body);
+	t_resp b = t_http("POST", "/v1/accounts", city, h, body, strlen(body));
+	cr_expect_eq(b.status, 201, "replayed: %s", b.body);
+	cr_expect_str_eq(b.body, a.body, "the first response, byte for byte");
+	cr_expect(t_header(&b, "Idempotent-Replayed") != NULL);
+	cr_expect(t_header(&b, "Location") != NULL, "headers replayed too");
+	PGconn *db = t_db();
+	const char *p[] = { login };
+	char *n = t_sql_value(db, "SELECT count(*) FROM jxjy.accounts WHERE login = $1", 1, p);
+	cr_expect_str_eq(n, "1", "one row");
+	free(n);
+	PQfinish(db);
+	/* the same key with another body */
+	snprintf(body2, sizeof body2, "{\"login\":\"%s-2\",\"password\":\"a long enough password\","
+	                              "\"role\":\"district_bureau\",\"district\":\"320506\"}", login);
+	t_resp c = t_http("POST", "/v1/accounts", city, h, body2, strlen(body2));
+	cr_expect(t_is_problem(&c, 422), "other body: %d %s", c.status, c.body);
+	t_resp_free(&a);
+	t_resp_free(&b);
+	t_resp_free(&c);
+
+	/* two at once with a fresh key: one creates, the other is told it runs */
+	snprintf(hdr, sizeof hdr, "Idempotency-Key: %s-concurrent", key);
+	snprintf(body, sizeof body, "{\"login\":\"%s-c\",\"password\":\"a long enough password\","
+	                            "\"role\":\"district_bureau\",\"district\":\"320506\"}", login);
+	char req[2048];
+	int len = snprintf(req, sizeof req, "POST /v1/accounts HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+	                                    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	                                    "%s\r\nContent-Length: %zu\r\n\r\n%s", city, hdr, strlen(body), body);
+	int s1 = t_connect(), s2 = t_connect();
+	cr_assert(s1 >= 0 && s2 >= 0);
+	cr_assert_eq(write(s1, req, (size_t)len), len);
+	cr_assert_eq(write(s2, req, (size_t)len), len);
+	char r1[4096] = "", r2[4096] = "";
+	ssize_t k1 = 0, k2 = 0, k;
+	while ((k = read(s1, r1 + k1, sizeof r1 - 1 - (size_t)k1)) > 0)
+		k1 += k;
+	while ((k = read(s2, r2 + k2, sizeof r2 - 1 - (size_t)k2)) > 0)
+		k2 += k;
+	close(s1);
+	close(s2);
+	int st1 = atoi(r1 + 9), st2 = atoi(r2 + 9);
+	cr_expect((st1 == 201 && (st2 == 409 || st2 == 201)) || (st2 == 201 && (st1 == 409 || st1 == 201)),
+	          "statuses %d and %d", st1, st2);
+	db = t_db();
+	char lc[96];
+	snprintf(lc, sizeof lc, "%s-c", login);
+	const char *q[] = { lc };
+	n = t_sql_value(db, "SELECT count(*) FROM jxjy.accounts WHERE login = $1", 1, q);
+	cr_expect_str_eq(n, "1", "created once");
+	free(n);
+	PQfinish(db);
 	free(login);
 	free(city);
 }
