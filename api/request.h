@@ -85,6 +85,7 @@ struct api_req {
 	void (*db_done)(api_req *r, db_result *const *res, int n);
 	void *ctx; /* handler-private state, in the arena */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
+	void *ctx_summary; /* a person-year refresh in flight (rules.c) */
 };
 
 /* Replies (each ends the request). */

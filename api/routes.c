@@ -30,6 +30,19 @@ const api_route api_routes[] = {
 	/* reference data */
 	{ API_GET, "/v1/districts", h_districts_list, ALL, 0 },
 	{ API_GET, "/v1/industries", h_industries_list, ALL, 0 },
+
+	/* one file of rows per resource */
+#include "handlers/rule_sets.routes"
+#include "handlers/units.routes"
+#include "handlers/persons.routes"
+#include "handlers/records.routes"
+#include "handlers/achievements.routes"
+#include "handlers/compliance.routes"
+#include "handlers/bases.routes"
+#include "handlers/projects.routes"
+#include "handlers/enrolments.routes"
+#include "handlers/subjects.routes"
+#include "handlers/guides.routes"
 };
 
 const int api_routes_count = (int)(sizeof api_routes / sizeof api_routes[0]);

@@ -20,4 +20,17 @@ void h_me(api_req *r);
 void h_accounts_list(api_req *r);
 void h_accounts_create(api_req *r);
 void h_accounts_get(api_req *r);
+
+/* one header per resource */
+#include "rule_sets.h"
+#include "units.h"
+#include "persons.h"
+#include "records.h"
+#include "achievements.h"
+#include "compliance.h"
+#include "bases.h"
+#include "projects.h"
+#include "enrolments.h"
+#include "subjects.h"
+#include "guides.h"
 #endif

@@ -1,0 +1,2 @@
+/* achievements: handlers of this resource (see achievements.routes) */
+#include "handlers.h"

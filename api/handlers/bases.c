@@ -1,0 +1,2 @@
+/* bases: handlers of this resource (see bases.routes) */
+#include "handlers.h"

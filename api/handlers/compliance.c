@@ -1,0 +1,2 @@
+/* compliance: handlers of this resource (see compliance.routes) */
+#include "handlers.h"

@@ -1,0 +1,2 @@
+/* enrolments: handlers of this resource (see enrolments.routes) */
+#include "handlers.h"

@@ -1,0 +1,2 @@
+/* guides: handlers of this resource (see guides.routes) */
+#include "handlers.h"

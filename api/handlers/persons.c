@@ -1,0 +1,2 @@
+/* persons: handlers of this resource (see persons.routes) */
+#include "handlers.h"

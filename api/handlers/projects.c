@@ -1,0 +1,2 @@
+/* projects: handlers of this resource (see projects.routes) */
+#include "handlers.h"

@@ -1,0 +1,2 @@
+/* records: handlers of this resource (see records.routes) */
+#include "handlers.h"

@@ -1,0 +1,2 @@
+/* subjects: handlers of this resource (see subjects.routes) */
+#include "handlers.h"

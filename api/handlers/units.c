@@ -1,0 +1,2 @@
+/* units: handlers of this resource (see units.routes) */
+#include "handlers.h"

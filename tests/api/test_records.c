@@ -1,0 +1,4 @@
+/* records: HTTP tests of this resource */
+#include <criterion/criterion.h>
+
+#include "testlib.h"

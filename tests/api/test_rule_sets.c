@@ -1,0 +1,4 @@
+/* rule_sets: HTTP tests of this resource */
+#include <criterion/criterion.h>
+
+#include "testlib.h"
