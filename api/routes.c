@@ -43,6 +43,8 @@ const api_route api_routes[] = {
 #include "handlers/enrolments.routes"
 #include "handlers/subjects.routes"
 #include "handlers/guides.routes"
+#include "handlers/audit.routes"
+#include "handlers/evaluations.routes"
 };
 
 const int api_routes_count = (int)(sizeof api_routes / sizeof api_routes[0]);

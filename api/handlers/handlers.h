@@ -33,4 +33,6 @@ void h_accounts_get(api_req *r);
 #include "enrolments.h"
 #include "subjects.h"
 #include "guides.h"
+#include "audit.h"
+#include "evaluations.h"
 #endif

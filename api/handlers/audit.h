@@ -1,0 +1,8 @@
+/* audit: handler declarations (rows in audit.routes) */
+#ifndef JXJY_HANDLERS_AUDIT_H
+#define JXJY_HANDLERS_AUDIT_H
+
+#include "../request.h"
+
+void h_audit_list(api_req *r);
+#endif

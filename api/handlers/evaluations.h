@@ -1,0 +1,11 @@
+/* evaluations: unit evaluations and commendations */
+#ifndef JXJY_HANDLERS_EVALUATIONS_H
+#define JXJY_HANDLERS_EVALUATIONS_H
+
+#include "../request.h"
+
+void h_evaluations_list(api_req *r);
+void h_evaluations_create(api_req *r);
+void h_commendations_list(api_req *r);
+void h_commendations_create(api_req *r);
+#endif
