@@ -108,20 +108,9 @@ int core_cycle_evaluate(core_cycle_verdict *out, const core_cycle *cycle,
 	out->start_year = cycle->start_year;
 	out->end_year = cycle->end_year;
 	out->assessment_passed = assessment_passed;
-	for (int y = cycle->start_year; y <= cycle->end_year; y++) {
-		const core_year_verdict *v;
-		int rc = core_cycle_find_year(&v, years, n_years, y);
-
-		if (rc < 0)
-			return CORE_EINVAL;
-		if (!v->compliant) {
-			core_year_shortfall *s = &out->failing[out->n_failing++];
-
-			core__shortfall_fill(s, v);
-			core_cycle_shortfall_reason(out->reasons[out->n_reasons++],
-			                            CORE_REASON_MAX, s);
-		}
-	}
+	if (core__collect_failing(years, n_years, cycle->start_year, cycle->end_year, out->failing,
+	                          &out->n_failing, out->reasons, &out->n_reasons) < 0)
+		return CORE_EINVAL;
 	out->years_compliant = out->n_failing == 0;
 	out->complete = out->years_compliant && assessment_passed;
 	if (!assessment_passed)

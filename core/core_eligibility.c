@@ -42,19 +42,9 @@ int core_eligibility_decide(core_eligibility *out, const core_eligibility_input 
 	out->cycle_end = c->end_year;
 	out->first_year = first;
 	out->last_year = last;
-	for (int y = first; y <= last; y++) {
-		const core_year_verdict *v;
-
-		if (core_cycle_find_year(&v, in->years, in->n_years, y) < 0)
-			return CORE_EINVAL;
-		if (!v->compliant) {
-			core_year_shortfall *s = &out->failing[out->n_failing++];
-
-			core__shortfall_fill(s, v);
-			core_cycle_shortfall_reason(out->reasons[out->n_reasons++],
-			                            CORE_REASON_MAX, s);
-		}
-	}
+	if (core__collect_failing(in->years, in->n_years, first, last, out->failing, &out->n_failing,
+	                          out->reasons, &out->n_reasons) < 0)
+		return CORE_EINVAL;
 	out->eligible = out->n_failing == 0;
 	if (!out->eligible)
 		return 0;
