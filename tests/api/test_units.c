@@ -347,6 +347,13 @@ Test(units, GB32100_the_security_vectors_and_the_bureaus_audited_override)
 	               " AND after ->> 'override_reason' <> ''", 1, p);
 	cr_expect_str_eq(n, "1", "the override is in the audit log");
 	free(n);
+	/* the unit itself keeps its override while updating its contacts */
+	char *self = t_token("unit", str(&r, "id"));
+	t_resp c = patch(str(&r, "id"), self, NULL, "{\"contact_name\":\"赵敏\"}");
+	cr_expect_eq(c.status, 200, "%s", c.body);
+	cr_expect(json_is_true(json_object_get(c.json, "checksum_override")));
+	t_resp_free(&c);
+	free(self);
 	t_resp_free(&r);
 	free(body);
 
