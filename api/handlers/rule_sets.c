@@ -1,2 +1,519 @@
-/* rule_sets: handlers of this resource (see rule_sets.routes) */
+/*
+ * Rule sets (R-6, R-9c): GET /v1/rule-sets, GET /v1/rule-sets/{id},
+ * POST /v1/rule-sets.
+ *
+ * Rules are data: a rule set is effective-dated and never edited once
+ * stored (there is no PATCH); a change is a new set.  Who may create what
+ * (API.md "rule sets: read / create"): the city bureau the city default
+ * (industry null) or a set of any industry; an industry authority only a set
+ * of its own industry.  New sets start today or later (CST), so past years
+ * keep being judged by the rules in force then.  Within one scope sets never
+ * overlap: a new set starting after the scope's open-ended set closes it on
+ * its first day (jxjy._rule_sets_no_overlap); any other overlap is 409.
+ * The city default stays open-ended (an end would leave the city without
+ * rules), so it takes no effective_to.  R-9c: conversion kinds not yet known
+ * are introduced by the city bureau only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../fields.h"
+#include "../json.h"
+#include "../paging.h"
+#include "../rules.h"
 #include "handlers.h"
+
+/* ---- reads ------------------------------------------------------------- */
+
+/* the industries table's code syntax: ^[a-z][a-z0-9_]{1,31}$ */
+static bool industry_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* "<days since 1970-01-01>,<uuid>", the key RULE_SETS_LIST issues */
+static bool cursor_ok(const char *s)
+{
+	const char *comma = strchr(s, ',');
+	if (!comma || comma == s || comma - s > 7)
+		return false;
+	for (const char *p = s; p < comma; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return api_is_uuid(comma + 1);
+}
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	api_page_reply(r, r->ctx, res[0], 0, 1);
+}
+
+void h_rule_sets_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
+	if (!pg) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	if (!api_page_read(r, pg))
+		return;
+	if (pg->after && !cursor_ok(pg->after)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return;
+	}
+	const char *industry = api_query(r, "industry");
+	if (industry && strcmp(industry, "city") != 0 && !industry_code_ok(industry)) {
+		api_reply_problem(r, 400, "Bad query",
+		                  "industry must be an industry code, or city for the city default");
+		return;
+	}
+	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!v || !c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	v[0] = pg->after;
+	v[1] = industry;
+	v[2] = pg->limit_plus_one;
+	*c = (db_call){ DB_STMT_RULE_SETS_LIST, v };
+	r->ctx = pg;
+	api_db_run(r, c, 1, list_done);
+}
+
+static void get_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *a = db_result_value(res[0], 0, 0);
+	if (!a) {
+		api_reply_problem(r, 404, "Not found", "no such rule set");
+		return;
+	}
+	api_reply_raw(r, 200, "application/json", a, strlen(a));
+}
+
+void h_rule_sets_get(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", "no such rule set");
+		return;
+	}
+	const char **v = api_arena_alloc(r->mem, sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!v || !c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	v[0] = r->path_params[0];
+	*c = (db_call){ DB_STMT_RULE_SETS_GET, v };
+	api_db_run(r, c, 1, get_done);
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+typedef struct create_ctx {
+	core_rule_set rs;
+	char id[40];
+	const char *industry;       /* NULL: the city default */
+	const char *name;
+	char from[CORE_DATE_BUFSZ], to[CORE_DATE_BUFSZ];
+	char cycle[4];
+	char pct[4][16];
+	json_t *kinds_in;           /* the body's conversion_kinds, or NULL for the defaults */
+	const char *codes_json;     /* every kind code, JSON array */
+	const char *minimums_json;
+	const char *conversions_json;
+	const char *new_forms_json; /* R-9c kinds to add to jxjy.forms */
+	const char *new_codes_json;
+	int n_new;
+	const char *v_lock[1], *v_scope[3], *v_kinds[1];
+	const char *v_forms[1], *v_insert[11], *v_min[2], *v_conv[2], *v_created[3];
+	db_call calls[5];
+} create_ctx;
+
+static bool errors_have(json_t *errors, const char *field)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		const char *f = json_string_value(json_object_get(e, "field"));
+		if (f && strcmp(f, field) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* core's findings, except for fields the parser already reported */
+static void add_core_errors(json_t *errors, const core_error_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (!errors_have(errors, list->e[i].field))
+			api_error_add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
+}
+
+/* unknown keys of a nested object, reported with their JSON path */
+static void unknown_nested(json_t *obj, const char *prefix, const char *const *allowed,
+                           json_t *errors)
+{
+	if (!json_is_object(obj))
+		return;
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			if (strcmp(key, *a) == 0)
+				ok = true;
+		if (!ok) {
+			char field[160], msg[160];
+			snprintf(field, sizeof field, "%s.%.60s", prefix, key);
+			snprintf(msg, sizeof msg, "unknown field \"%.60s\"", key);
+			api_error_add(errors, field, "unknown_field", msg);
+		}
+	}
+}
+
+static void check_shape(json_t *body, json_t *errors)
+{
+	static const char *const top[] = { "name", "industry", "effective_from", "effective_to",
+	                                   "cycle_years", "auto_verify_base_completions",
+	                                   "requirements", "conversion_kinds", "base_thresholds",
+	                                   NULL };
+	static const char *const level[] = { "public", "professional", NULL };
+	static const char *const kind[] = { "code", "min", "max", "name", NULL };
+	static const char *const scopes[] = { "city", "district", NULL };
+	static const char *const shares[] = { "senior_faculty_share", "certified_manager_share", NULL };
+	api_json_unknown_fields(body, top, errors);
+	const char *key;
+	json_t *v;
+	json_object_foreach(json_object_get(body, "requirements"), key, v) {
+		char prefix[96];
+		snprintf(prefix, sizeof prefix, "requirements.%.40s", key);
+		unknown_nested(v, prefix, level, errors);
+	}
+	json_t *kinds = json_object_get(body, "conversion_kinds");
+	size_t i;
+	json_array_foreach(kinds, i, v) {
+		char prefix[64];
+		snprintf(prefix, sizeof prefix, "conversion_kinds[%zu]", i);
+		if (!json_is_object(v)) {
+			api_error_add(errors, prefix, "invalid", "must be an object {code, min, max, name}");
+			continue;
+		}
+		unknown_nested(v, prefix, kind, errors);
+		/* the parser merges repeated codes; a repeated code is a mistake */
+		const char *code = json_string_value(json_object_get(v, "code"));
+		for (size_t j = 0; code && j < i; j++) {
+			const char *other = json_string_value(json_object_get(json_array_get(kinds, j), "code"));
+			if (other && strcmp(code, other) == 0) {
+				char field[80];
+				snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
+				api_error_add(errors, field, "duplicate", "this kind appears twice in the set");
+				break;
+			}
+		}
+		json_t *name = json_object_get(v, "name");
+		if (name && !json_is_null(name) &&
+		    (!json_is_string(name) || json_string_length(name) == 0 || json_string_length(name) > 200)) {
+			char field[80];
+			snprintf(field, sizeof field, "conversion_kinds[%zu].name", i);
+			api_error_add(errors, field, "invalid", "must be a string of 1 to 200 bytes");
+		}
+	}
+	json_t *t = json_object_get(body, "base_thresholds");
+	if (json_is_object(t)) {
+		unknown_nested(t, "base_thresholds", scopes, errors);
+		unknown_nested(json_object_get(t, "city"), "base_thresholds.city", shares, errors);
+		unknown_nested(json_object_get(t, "district"), "base_thresholds.district", shares, errors);
+	} else if (t) {
+		api_error_add(errors, "base_thresholds", "invalid", "must be an object {city, district}");
+	}
+}
+
+static void uuid_v4(char out[40])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 40,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
+}
+
+/* a JSON value serialised into the arena (NULL when out of memory) */
+static const char *dump(api_req *r, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return NULL;
+	char *copy = api_arena_strdup(r->mem, s);
+	free(s);
+	return copy;
+}
+
+static json_t *hours_string(int32_t tenths)
+{
+	char buf[24];
+	core_hours_format(buf, sizeof buf, tenths);
+	return json_string(buf);
+}
+
+static bool build_values(api_req *r, create_ctx *c)
+{
+	const core_rule_set *rs = &c->rs;
+	json_t *mins = json_array();
+	for (int l = 0; l < CORE_LEVEL_COUNT; l++)
+		json_array_append_new(mins, json_pack("{s:s, s:o, s:o}", "level", core_level_name((core_level)l),
+		                                      "public", hours_string(rs->min_public[l]),
+		                                      "professional", hours_string(rs->min_professional[l])));
+	json_t *conv = json_array(), *codes = json_array();
+	for (size_t i = 0; i < rs->n_kinds; i++) {
+		json_array_append_new(conv, json_pack("{s:s, s:o, s:o}", "code", rs->kinds[i].code,
+		                                      "min", hours_string(rs->kinds[i].min),
+		                                      "max", hours_string(rs->kinds[i].max)));
+		json_array_append_new(codes, json_string(rs->kinds[i].code));
+	}
+	c->minimums_json = dump(r, mins);
+	c->conversions_json = dump(r, conv);
+	c->codes_json = dump(r, codes);
+	const core_base_thresholds *t[4] = { &rs->base_city, &rs->base_city, &rs->base_district,
+	                                     &rs->base_district };
+	for (int i = 0; i < 4; i++) {
+		int bp = i % 2 == 0 ? t[i]->senior_faculty_bp : t[i]->certified_manager_bp;
+		snprintf(c->pct[i], sizeof c->pct[i], "%d.%02d", bp / 100, bp % 100);
+	}
+	if (core_date_format(c->from, sizeof c->from, rs->effective_from) != 0)
+		return false;
+	if (rs->has_effective_to && core_date_format(c->to, sizeof c->to, rs->effective_to) != 0)
+		return false;
+	snprintf(c->cycle, sizeof c->cycle, "%d", rs->cycle_years);
+	return c->minimums_json && c->conversions_json && c->codes_json;
+}
+
+static void created(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	const char *doc = db_result_value(res[n - 1], 0, 0);
+	if (!doc) {
+		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
+		return;
+	}
+	char *loc = api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id);
+	if (loc)
+		api_reply_header(r, "Location", loc);
+	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
+}
+
+/* a known form code's is_achievement ("t"/"f"), or NULL when unknown */
+static const char *known_form(const db_result *kinds, const char *code)
+{
+	for (int i = 0; i < db_result_rows(kinds); i++)
+		if (strcmp(db_result_value(kinds, i, 0), code) == 0)
+			return db_result_value(kinds, i, 1);
+	return NULL;
+}
+
+static void insert(api_req *r)
+{
+	create_ctx *c = r->ctx;
+	int k = 0;
+	if (c->n_new > 0) {
+		c->v_forms[0] = c->new_forms_json;
+		c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_FORMS_INSERT, c->v_forms };
+	}
+	const char **v = c->v_insert;
+	v[0] = c->id;
+	v[1] = c->industry;
+	v[2] = c->name;
+	v[3] = c->from;
+	v[4] = c->rs.has_effective_to ? c->to : NULL;
+	v[5] = c->cycle;
+	v[6] = c->rs.auto_verify_base_completions ? "true" : "false";
+	for (int i = 0; i < 4; i++)
+		v[7 + i] = c->pct[i];
+	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_INSERT, c->v_insert };
+	c->v_min[0] = c->id;
+	c->v_min[1] = c->minimums_json;
+	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_MINIMUMS_INSERT, c->v_min };
+	c->v_conv[0] = c->id;
+	c->v_conv[1] = c->conversions_json;
+	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_CONVERSIONS_INSERT, c->v_conv };
+	c->v_created[0] = c->id;
+	/* v_created[1], the closed set, is set by checked() */
+	c->v_created[2] = c->new_codes_json;
+	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_CREATED, c->v_created };
+	api_db_run(r, c->calls, k, created);
+}
+
+/* The scope check and the kinds known: decide, then insert. */
+static void checked(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	(void)n;
+	const db_result *scope = res[1], *kinds = res[2];
+	json_t *errors = json_array();
+	const char *exists = db_result_value(scope, 0, 2);
+	if (!exists || strcmp(exists, "t") != 0)
+		api_error_add(errors, "industry", "unknown", "no such industry code");
+
+	/* R-9c: only the city bureau introduces kinds; forms of education are
+	 * not achievement kinds */
+	json_t *new_forms = json_array(), *new_codes = json_array();
+	size_t i;
+	json_t *k;
+	json_array_foreach(c->kinds_in, i, k) {
+		const char *code = json_string_value(json_object_get(k, "code"));
+		if (!code)
+			continue;
+		const char *ach = known_form(kinds, code);
+		char field[64];
+		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
+		if (ach && strcmp(ach, "t") != 0) {
+			api_error_add(errors, field, "not_achievement",
+			              "this code is a form of education, not an achievement kind");
+		} else if (!ach && r->claims.role != API_ROLE_CITY) {
+			api_error_add(errors, field, "unknown",
+			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
+		} else if (!ach) {
+			const char *name = json_string_value(json_object_get(k, "name"));
+			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name", name ? name : code));
+			json_array_append_new(new_codes, json_string(code));
+		}
+	}
+	c->n_new = (int)json_array_size(new_forms);
+	c->new_forms_json = dump(r, new_forms);
+	c->new_codes_json = dump(r, new_codes);
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	const char *overlap = db_result_value(scope, 0, 0);
+	if (overlap) {
+		json_t *o = json_loads(overlap, 0, NULL);
+		const char *to = json_string_value(json_object_get(o, "effective_to"));
+		char *detail = api_arena_printf(
+			r->mem,
+			"the new rule set would overlap rule set %s (in force from %s %s%s) of the same scope; "
+			"sets of one scope never overlap and a set once stored is never changed: a new set "
+			"closes the scope's open-ended set only when it starts after that set's first day",
+			json_string_value(json_object_get(o, "id")),
+			json_string_value(json_object_get(o, "effective_from")),
+			to ? "until " : "with no end", to ? to : "");
+		json_decref(o);
+		api_reply_problem(r, 409, "Conflict", detail ? detail : "the rule set overlaps another one");
+		return;
+	}
+	if (!c->new_forms_json || !c->new_codes_json) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	const char *closed = db_result_value(scope, 0, 1);
+	c->v_created[1] = closed ? api_arena_strdup(r->mem, closed) : NULL;
+	insert(r);
+}
+
+/* Reads the body into c; field errors go to errors.  Returns false after
+ * replying 403 when the caller may not create a set of that scope. */
+static bool read_body(api_req *r, create_ctx *c, json_t *errors)
+{
+	json_t *body = r->body;
+	json_t *ind = json_object_get(body, "industry");
+	if (json_is_string(ind) && json_string_length(ind) == 0)
+		api_error_add(errors, "industry", "invalid", "must be an industry code or null");
+	c->industry = json_is_string(ind) && json_string_length(ind) > 0 ? json_string_value(ind) : NULL;
+	if (r->claims.role == API_ROLE_INDUSTRY && (!ind || json_is_null(ind) || json_is_string(ind)) &&
+	    (!c->industry || strcmp(c->industry, r->claims.jur) != 0)) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  c->industry ? "an industry authority creates rule sets only for its own industry"
+		                              : "only the city bureau creates the city default rule set");
+		return false;
+	}
+	check_shape(body, errors);
+	api_field_string(body, "name", true, 200, &c->name, errors);
+	(void)api_rules_from_json(&c->rs, body, errors);
+	json_t *kinds = json_object_get(body, "conversion_kinds");
+	if (json_is_array(kinds)) {
+		c->kinds_in = kinds;
+	} else if (!kinds || json_is_null(kinds)) {
+		/* not given: the R-9 defaults, as base_thresholds default to 2013's */
+		core_rule_set d;
+		core_rules_city_2013(&d);
+		c->rs.n_kinds = d.n_kinds;
+		memcpy(c->rs.kinds, d.kinds, sizeof d.kinds);
+	}
+	uuid_v4(c->id);
+	snprintf(c->rs.id, sizeof c->rs.id, "%s", c->id);
+	core_error_list list;
+	core_error_list_init(&list);
+	if (core_rules_validate(&list, &c->rs) != 0)
+		add_core_errors(errors, &list);
+	if (!errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
+	    core_date_compare(c->rs.effective_from, api_today()) < 0)
+		api_error_add(errors, "effective_from", "in_past",
+		              "a new rule set starts today or later; past years keep the rules in force then");
+	json_t *to = json_object_get(body, "effective_to");
+	if (!c->industry && to && !json_is_null(to) && !errors_have(errors, "industry"))
+		api_error_add(errors, "effective_to", "not_allowed",
+		              "the city default is open-ended (a later city default closes it); an end would "
+		              "leave years without rules");
+	return true;
+}
+
+void h_rule_sets_create(api_req *r)
+{
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	memset(c, 0, sizeof *c);
+	r->ctx = c;
+	json_t *errors = json_array();
+	if (!read_body(r, c, errors)) {
+		json_decref(errors);
+		return;
+	}
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	if (!build_values(r, c)) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	c->v_lock[0] = c->industry;
+	c->v_scope[0] = c->industry;
+	c->v_scope[1] = c->from;
+	c->v_scope[2] = c->rs.has_effective_to ? c->to : NULL;
+	c->v_kinds[0] = c->codes_json;
+	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_SCOPE_LOCK, c->v_lock };
+	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_SCOPE_CHECK, c->v_scope };
+	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_KINDS, c->v_kinds };
+	api_db_tx(r);
+	api_db_run(r, c->calls, 3, checked);
+}

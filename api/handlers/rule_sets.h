@@ -4,4 +4,8 @@
 
 #include "../request.h"
 
+void h_rule_sets_list(api_req *r);
+void h_rule_sets_get(api_req *r);
+void h_rule_sets_create(api_req *r);
+
 #endif

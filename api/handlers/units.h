@@ -4,4 +4,9 @@
 
 #include "../request.h"
 
+void h_units_list(api_req *r);
+void h_units_create(api_req *r);
+void h_units_get(api_req *r);
+void h_units_update(api_req *r);
+
 #endif
