@@ -19,7 +19,7 @@
 #include "core.h"
 #include "request.h"
 
-#define API_RULE_SETS_MAX 64
+#define API_RULE_SETS_MAX 256
 
 /* Fills out from a rule set object; field errors (JSON paths) go to errors
  * (may be NULL).  id may be absent (a new set).  Returns 0 or -1. */
