@@ -404,7 +404,7 @@ Test(achievements, R9c_kinds_come_from_the_rule_set_of_the_persons_industry)
 	snprintf(kind, sizeof kind, "translation_%08x", rnd);
 	const char *p[] = { ind, kind };
 	PQclear(t_sql(db, "INSERT INTO jxjy.industries (code, name) VALUES ($1, '测试行业 ' || $1)", 1, p));
-	PQclear(t_sql(db, "INSERT INTO jxjy.forms (code, name, is_achievement) VALUES ($2, '译著', true)", 2, p));
+	PQclear(t_sql(db, "INSERT INTO jxjy.forms (code, name, is_achievement) VALUES ($1, '译著', true)", 1, p + 1));
 	char *rs = t_sql_value(db, "INSERT INTO jxjy.rule_sets (industry, name, effective_from, cycle_years,"
 	                           " city_senior_faculty_pct, city_certified_manager_pct,"
 	                           " district_senior_faculty_pct, district_certified_manager_pct)"
