@@ -1,2 +1,483 @@
-/* achievements: handlers of this resource (see achievements.routes) */
+/*
+ * Achievements converted into hours (R-9, R-9a, R-9b, R-9c):
+ * GET /v1/achievements, GET /v1/achievements/{id}, POST /v1/achievements
+ * (submit), POST /v1/achievements/{id}/approve ({"hours"}) | /reject
+ * ({"reason"}).
+ *
+ * Who (API.md): a unit submits for its own persons, a person for self; the
+ * city, a district bureau (its district) and the industry authority (its
+ * industry) approve or reject; reads follow records' scopes (bases have no
+ * achievements).  Core decides which kinds exist in the rule set of the
+ * person's industry and year (core_rules_select, core_rules_kind), the
+ * reviewer's range (core_achieve_range_check), the hours a project may still
+ * credit (core_achieve_convert) and the transitions
+ * (core_achieve_transition).
+ *
+ * The credited record: an approval with credited hours > 0 creates one
+ * record, source "achievement", category professional, form = kind, year =
+ * the achievement's year, status verified (the reviewer's approval is the
+ * verification).  Achievements carry no date, so the record covers the
+ * achievement's year: 1 January to 31 December, or to today while that year
+ * is still running (records are never dated in the future).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fields.h"
+#include "../json.h"
+#include "../paging.h"
+#include "../rules.h"
 #include "handlers.h"
+
+#define NOT_FOUND_DETAIL "no such achievement in the caller's jurisdiction"
+
+/* One worker, one thread: the rule sets of the request being decided. */
+static core_rule_set achieve_sets[API_RULE_SETS_MAX];
+
+static void reply_field(api_req *r, const char *field, const char *code, const char *msg)
+{
+	json_t *errors = json_array();
+	api_error_add(errors, field, code, msg);
+	api_reply_errors(r, 422, "Validation failed", errors);
+}
+
+/* R-6: the rule set of a person's industry and year from RULE_SETS_ALL's
+ * answer; NULL when none applies. */
+static const core_rule_set *select_rules(const char *sets_json, const char *industry, int year)
+{
+	int n = api_rules_parse_array(achieve_sets, API_RULE_SETS_MAX, sets_json);
+	const core_rule_set *rs = NULL;
+	if (n < 0 || core_rules_select(&rs, achieve_sets, (size_t)n, industry, year) != 0)
+		return NULL;
+	return rs;
+}
+
+/* ---- list and one ------------------------------------------------------ */
+
+typedef struct list_ctx {
+	api_page pg;
+	const char *v[6];
+	db_call call;
+} list_ctx;
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	list_ctx *c = r->ctx;
+	(void)n;
+	api_page_reply(r, &c->pg, res[0], 0, 1);
+}
+
+void h_achievements_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "person", "status", "year", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c || !api_page_read(r, &c->pg))
+		return;
+	if (c->pg.after && !api_cursor_is_time_id(c->pg.after)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return;
+	}
+	const char *person = api_query(r, "person"), *status = api_query(r, "status");
+	const char *year = api_query(r, "year");
+	if (person && !api_is_uuid(person)) {
+		api_reply_problem(r, 400, "Bad query", "person must be an id (UUID)");
+		return;
+	}
+	core_achieve_status st;
+	if (status && core_achieve_status_parse(&st, status) != 0) {
+		api_reply_problem(r, 400, "Bad query", "status must be submitted, approved or rejected");
+		return;
+	}
+	if (year) {
+		char *end;
+		long y = strtol(year, &end, 10);
+		if (!*year || *end || y < 1990 || y > 2100) {
+			api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
+			return;
+		}
+	}
+	c->v[0] = c->pg.after;
+	c->v[1] = c->pg.limit_plus_one;
+	c->v[2] = person;
+	c->v[3] = status;
+	c->v[4] = year;
+	c->v[5] = r->claims.jur;
+	db_stmt_id s;
+	switch (r->claims.role) {
+	case API_ROLE_DISTRICT: s = DB_STMT_ACHIEVEMENTS_LIST_DISTRICT; break;
+	case API_ROLE_INDUSTRY: s = DB_STMT_ACHIEVEMENTS_LIST_INDUSTRY; break;
+	case API_ROLE_UNIT: s = DB_STMT_ACHIEVEMENTS_LIST_UNIT; break;
+	case API_ROLE_PERSON: s = DB_STMT_ACHIEVEMENTS_LIST_PERSON; break;
+	default: s = DB_STMT_ACHIEVEMENTS_LIST_CITY; break;
+	}
+	c->call = (db_call){ s, c->v };
+	r->ctx = c;
+	api_db_run(r, &c->call, 1, list_done);
+}
+
+static void get_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *a = db_result_value(res[0], 0, 1);
+	if (!a) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	api_etag_set(r, db_result_value(res[0], 0, 0));
+	api_reply_raw(r, 200, "application/json", a, strlen(a));
+}
+
+void h_achievements_get(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	*c = (db_call){ DB_STMT_ACHIEVEMENTS_GET, (const char *const *)r->path_params };
+	api_db_run(r, c, 1, get_done);
+}
+
+/* ---- submit ------------------------------------------------------------ */
+
+enum { S_PERSON, S_KIND, S_YEAR, S_TITLE, S_VENUE, S_PROJECT_KEY, S_EVIDENCE, S_DISTRICT,
+       S__COUNT };
+
+typedef struct submit_ctx {
+	int year;
+	char year_s[12];
+	const char *v[S__COUNT];
+	db_call calls[2];
+} submit_ctx;
+
+static void submit_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *id = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, 2);
+	char *loc = api_arena_printf(r->mem, "/v1/achievements/%s", id);
+	if (loc)
+		api_reply_header(r, "Location", loc);
+	api_etag_set(r, db_result_value(res[0], 0, 1));
+	api_reply_raw(r, 201, "application/json", a, strlen(a));
+}
+
+static void submit_checked(api_req *r, db_result *const *res, int n)
+{
+	submit_ctx *c = r->ctx;
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+		return;
+	}
+	const core_rule_set *rs = select_rules(db_result_value(res[1], 0, 0),
+	                                       db_result_value(res[0], 0, 0), c->year);
+	if (!rs) {
+		reply_field(r, "year", "out_of_range", "no rule set is in force for this year");
+		return;
+	}
+	/* R-9, R-9c: only the conversion kinds of the rule set that judges the
+	 * person's industry and year */
+	const core_conversion_kind *k;
+	if (core_rules_kind(&k, rs, c->v[S_KIND]) != 0) {
+		char msg[CORE_MSG_MAX * 2];
+		size_t off = (size_t)snprintf(msg, sizeof msg,
+		                              "not a conversion kind of the rules for %d; one of:", c->year);
+		for (size_t i = 0; i < rs->n_kinds && off < sizeof msg; i++)
+			off += (size_t)snprintf(msg + off, sizeof msg - off, "%s %s", i ? "," : "",
+			                        rs->kinds[i].code);
+		reply_field(r, "kind", "invalid", msg);
+		return;
+	}
+	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_INSERT, c->v };
+	api_db_run(r, c->calls, 1, submit_done);
+}
+
+void h_achievements_create(api_req *r)
+{
+	static const char *const allowed[] = { "person", "kind", "year", "title", "venue",
+	                                       "project_key", "evidence", NULL };
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	submit_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	json_t *body = r->body, *errors = json_array();
+	api_json_unknown_fields(body, allowed, errors);
+	/* a person submits for self: the field may be left out */
+	json_t *pv = json_object_get(body, "person");
+	if (r->claims.role == API_ROLE_PERSON && (!pv || json_is_null(pv)))
+		c->v[S_PERSON] = r->claims.jur;
+	else
+		api_field_uuid(body, "person", true, &c->v[S_PERSON], errors);
+	api_field_string(body, "kind", true, CORE_KIND_MAX - 1, &c->v[S_KIND], errors);
+	long year = 0;
+	if (api_field_int(body, "year", true, 1990, 2100, &year, errors) &&
+	    year > api_today().y)
+		api_error_add(errors, "year", "in_future", "the year has not begun");
+	api_field_string(body, "title", true, 500, &c->v[S_TITLE], errors);
+	api_field_string(body, "venue", false, 500, &c->v[S_VENUE], errors);
+	api_field_string(body, "project_key", false, 200, &c->v[S_PROJECT_KEY], errors);
+	api_field_string(body, "evidence", false, 2000, &c->v[S_EVIDENCE], errors);
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	c->year = (int)year;
+	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
+	c->v[S_YEAR] = c->year_s;
+	api_db_tx(r);
+	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_PERSON, &c->v[S_PERSON] };
+	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
+	api_db_run(r, c->calls, 2, submit_checked);
+}
+
+/* ---- approve / reject -------------------------------------------------- */
+
+typedef struct review_ctx {
+	core_achieve_action action;
+	int32_t hours;
+	const char *id, *reason;
+	char *person, *before, *after, *record, *record_id, *district;
+	int year;
+	char hours_s[CORE_HOURS_BUFSZ], credited_s[CORE_HOURS_BUFSZ], year_s[12];
+	char start_s[CORE_DATE_BUFSZ], end_s[CORE_DATE_BUFSZ];
+	const char *v[3], *rv[8];
+	const char *audit[5], *raudit[5];
+	db_call calls[3];
+} review_ctx;
+
+static void review_audited(api_req *r, db_result *const *res, int n)
+{
+	review_ctx *c = r->ctx;
+	(void)res;
+	(void)n;
+	api_reply_raw(r, 200, "application/json", c->after, strlen(c->after));
+}
+
+/* the audit rows go last: they hold the chain lock until commit */
+static void review_audit(api_req *r)
+{
+	review_ctx *c = r->ctx;
+	int k = 0;
+	c->audit[0] = core_achieve_action_name(c->action);
+	c->audit[1] = c->id;
+	c->audit[2] = c->before;
+	c->audit[3] = c->after;
+	c->audit[4] = c->district;
+	c->calls[k++] = (db_call){ DB_STMT_ACHIEVEMENTS_AUDIT, c->audit };
+	if (c->record) {
+		c->raudit[0] = "create";
+		c->raudit[1] = c->record_id;
+		c->raudit[2] = NULL;
+		c->raudit[3] = c->record;
+		c->raudit[4] = c->district;
+		c->calls[k++] = (db_call){ DB_STMT_RECORDS_AUDIT, c->raudit };
+	}
+	api_db_run(r, c->calls, k, review_audited);
+}
+
+static void review_refreshed(api_req *r, const core_year_verdict *v)
+{
+	if (!v) {
+		api_reply_problem(r, 500, "Internal error", "the person-year could not be decided");
+		return;
+	}
+	review_audit(r);
+}
+
+static void review_updated(api_req *r, db_result *const *res, int n)
+{
+	review_ctx *c = r->ctx;
+	const db_result *upd = res[n - 1];
+	c->after = api_arena_strdup(r->mem, db_result_value(upd, 0, 0));
+	if (n == 2) {
+		c->record_id = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
+		c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+		/* the credited hours count in the achievement's year */
+		api_summary_refresh(r, c->person, c->year, review_refreshed);
+		return;
+	}
+	review_audit(r);
+}
+
+/* R-9a / R-9b: the reviewer's hours in range, then what the project may
+ * still credit; the record of the credit, if any, and the approval. */
+static void approve(api_req *r, review_ctx *c, const db_result *row, const core_rule_set *rs)
+{
+	/* copied: the row goes away when the next batch starts */
+	const char *kind = api_arena_strdup(r->mem, db_result_value(row, 0, 1));
+	const core_conversion_kind *k;
+	int rc = core_achieve_range_check(&k, rs, kind, c->hours);
+	if (rc == CORE_ENOTFOUND) {
+		reply_field(r, "kind", "invalid", "not a conversion kind of the rules for its year");
+		return;
+	}
+	if (rc == CORE_ERANGE) {
+		char lo[CORE_HOURS_BUFSZ], hi[CORE_HOURS_BUFSZ], h[CORE_HOURS_BUFSZ];
+		core_hours_format(lo, sizeof lo, k->min);
+		core_hours_format(hi, sizeof hi, k->max);
+		core_hours_format(h, sizeof h, c->hours);
+		char *msg = api_arena_printf(r->mem, "%s hours must be from %s to %s, got %s", kind, lo,
+		                             hi, h);
+		reply_field(r, "hours", CORE_FE_OUT_OF_RANGE, msg ? msg : "hours out of range");
+		return;
+	}
+	core_achieve_input in = { .kind = kind, .hours = c->hours,
+	                          .has_project = !strcmp(db_result_value(row, 0, 4), "t") };
+	if (core_hours_parse(&in.prior_best, db_result_value(row, 0, 7)) != 0 ||
+	    core_hours_parse(&in.prior_credited, db_result_value(row, 0, 8)) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the project's earlier hours do not parse");
+		return;
+	}
+	core_achieve_verdict v;
+	if (core_achieve_convert(&v, rs, &in) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the conversion could not be decided");
+		return;
+	}
+	core_hours_format(c->hours_s, sizeof c->hours_s, v.hours);
+	core_hours_format(c->credited_s, sizeof c->credited_s, v.credited);
+	c->v[0] = c->id;
+	c->v[1] = c->hours_s;
+	c->v[2] = c->credited_s;
+	int ncalls = 0;
+	if (v.credited > 0) {
+		core_date today = api_today();
+		core_date end = c->year < today.y ? core_date_make(c->year, 12, 31) : today;
+		core_record_input rec = { .year = c->year, .start_date = core_date_make(c->year, 1, 1),
+		                          .end_date = end, .hours = v.credited, .today = today,
+		                          .category = core_category_name(v.category), .form = kind,
+		                          .rules = rs };
+		core_error_list list;
+		core_error_list_init(&list);
+		if (core_record_validate(&list, &rec) != 0) {
+			json_t *errors = json_array();
+			api_errors_from_core(errors, &list);
+			api_reply_errors(r, 422, "Validation failed", errors);
+			return;
+		}
+		snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
+		(void)core_date_format(c->start_s, sizeof c->start_s, rec.start_date);
+		(void)core_date_format(c->end_s, sizeof c->end_s, rec.end_date);
+		c->rv[0] = c->person;
+		c->rv[1] = c->year_s;
+		c->rv[2] = c->start_s;
+		c->rv[3] = c->end_s;
+		c->rv[4] = kind;
+		c->rv[5] = c->credited_s;
+		c->rv[6] = c->id;
+		c->rv[7] = api_arena_strdup(r->mem, db_result_value(row, 0, 9)); /* title as evidence */
+		c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_RECORD_INSERT, c->rv };
+	}
+	c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_APPROVE, c->v };
+	api_db_run(r, c->calls, ncalls, review_updated);
+}
+
+static void review_locked(api_req *r, db_result *const *res, int n)
+{
+	review_ctx *c = r->ctx;
+	(void)n;
+	const db_result *row = res[1];
+	if (db_result_rows(row) == 0) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	core_achieve_status from, to;
+	if (core_achieve_status_parse(&from, db_result_value(row, 0, 0)) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the achievement has an unknown status");
+		return;
+	}
+	if (core_achieve_transition(&to, from, c->action) != 0) {
+		char *detail = api_arena_printf(r->mem, "the achievement is %s: it cannot be %s",
+		                                core_achieve_status_name(from),
+		                                c->action == CORE_ACHIEVE_ACT_APPROVE ? "approved"
+		                                                                      : "rejected");
+		api_reply_problem(r, 409, "Conflict", detail);
+		return;
+	}
+	c->year = atoi(db_result_value(row, 0, 2));
+	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, 3));
+	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, 6));
+	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, 10));
+	if (c->action == CORE_ACHIEVE_ACT_REJECT) {
+		c->v[0] = c->id;
+		c->v[1] = c->reason;
+		c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_REJECT, c->v };
+		api_db_run(r, c->calls, 1, review_updated);
+		return;
+	}
+	const core_rule_set *rs = select_rules(db_result_value(res[2], 0, 0),
+	                                       db_result_value(row, 0, 5), c->year);
+	if (!rs) {
+		reply_field(r, "year", "out_of_range", "no rule set is in force for the achievement's year");
+		return;
+	}
+	approve(r, c, row, rs);
+}
+
+static void review(api_req *r, core_achieve_action action)
+{
+	static const char *const allowed_q[] = { NULL };
+	if (!api_query_only(r, allowed_q))
+		return;
+	review_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	c->action = action;
+	c->id = r->path_params[0];
+	if (!api_is_uuid(c->id)) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	json_t *errors = json_array();
+	if (action == CORE_ACHIEVE_ACT_APPROVE) {
+		static const char *const allowed[] = { "hours", NULL };
+		api_json_unknown_fields(r->body, allowed, errors);
+		api_field_hours(r->body, "hours", true, false, &c->hours, errors);
+	} else {
+		static const char *const allowed[] = { "reason", NULL };
+		api_json_unknown_fields(r->body, allowed, errors);
+		api_field_string(r->body, "reason", true, 1000, &c->reason, errors);
+	}
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	api_db_tx(r);
+	c->v[0] = c->id;
+	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_LOCK, c->v };
+	c->calls[1] = (db_call){ DB_STMT_ACHIEVEMENTS_REVIEW, c->v };
+	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
+	api_db_run(r, c->calls, action == CORE_ACHIEVE_ACT_APPROVE ? 3 : 2, review_locked);
+}
+
+void h_achievements_approve(api_req *r)
+{
+	review(r, CORE_ACHIEVE_ACT_APPROVE);
+}
+
+void h_achievements_reject(api_req *r)
+{
+	review(r, CORE_ACHIEVE_ACT_REJECT);
+}

@@ -4,4 +4,10 @@
 
 #include "../request.h"
 
+void h_achievements_list(api_req *r);
+void h_achievements_get(api_req *r);
+void h_achievements_create(api_req *r);
+void h_achievements_approve(api_req *r);
+void h_achievements_reject(api_req *r);
+
 #endif

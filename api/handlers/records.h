@@ -4,4 +4,11 @@
 
 #include "../request.h"
 
+void h_records_list(api_req *r);
+void h_records_get(api_req *r);
+void h_records_create(api_req *r);
+void h_records_verify(api_req *r);
+void h_records_reject(api_req *r);
+void h_records_revoke(api_req *r);
+
 #endif
