@@ -392,7 +392,10 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
 	size_t len = evbuffer_get_length(in);
-	if (len > 0 || (rt->flags & API_ROUTE_BODY)) {
+	if (len == 0 && (rt->flags & API_ROUTE_BODY)) {
+		/* an action sent without a body is an action with no fields */
+		r->body = json_object();
+	} else if (len > 0) {
 		size_t limit = (rt->flags & API_ROUTE_BULK) ? API_BULK_BODY_MAX : API_BODY_MAX;
 		if (len > limit) {
 			api_reply_problem(r, 413, "Content too large", (rt->flags & API_ROUTE_BULK)

@@ -295,8 +295,15 @@ void t_make_credit_code(char out[19], unsigned seed)
 
 void t_make_resident_id(char out[19], unsigned seed)
 {
-	snprintf(out, 19, "320508%04u%02u%02u%03u", 1960 + seed % 40, 1 + seed % 12, 1 + seed % 28,
-	         seed % 1000);
+	/* independent digits from the seed: 40 × 12 × 28 × 1000 distinct ids */
+	unsigned y = seed % 40, m, d, seq;
+	seed /= 40;
+	m = seed % 12;
+	seed /= 12;
+	d = seed % 28;
+	seed /= 28;
+	seq = seed % 1000;
+	snprintf(out, 19, "320508%04u%02u%02u%03u", 1960 + y, 1 + m, 1 + d, seq);
 	char check;
 	cr_assert(core_ident_resident_id_check_char(&check, out) == 0);
 	out[17] = check;
