@@ -36,6 +36,11 @@
 static void reply_row(api_req *r, int status, const char *version, const char *doc,
                       const char *location)
 {
+	if (!doc) {
+		/* the written row is not readable back: never the case for a base */
+		api_reply_problem(r, 500, "Internal error", "the enrolment could not be read back");
+		return;
+	}
 	if (version)
 		api_etag_set(r, version);
 	if (location)
@@ -133,7 +138,7 @@ static void inserted(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const char *id = db_result_value(res[0], 0, 0);
 	reply_row(r, 201, db_result_value(res[0], 0, 1), db_result_value(res[0], 0, 2),
-	          api_arena_printf(r->mem, "/v1/enrolments/%s", id));
+	          id ? api_arena_printf(r->mem, "/v1/enrolments/%s", id) : NULL);
 }
 
 /* R-16, R-19, R-20: the project is the caller's, its base may operate, it is
@@ -335,6 +340,10 @@ static void recorded(api_req *r, db_result *const *res, int n)
 {
 	complete_ctx *c = r->ctx;
 	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 500, "Internal error", "the record could not be registered");
+		return;
+	}
 	c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
 	c->before = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
 	/* the person-year's summary in the same transaction */

@@ -33,6 +33,10 @@ static void reply_versioned(api_req *r, int status, db_result *const *res, int r
                             const char *location)
 {
 	const db_result *x = res[row_of];
+	if (db_result_rows(x) == 0) {
+		api_reply_problem(r, 500, "Internal error", "the guide could not be read back");
+		return;
+	}
 	api_etag_set(r, db_result_value(x, 0, 0));
 	if (location)
 		api_reply_header(r, "Location", location);
@@ -203,14 +207,15 @@ void h_guides_create(api_req *r)
 	}
 	/* an industry authority writes its own industry's guide */
 	json_t *ind = json_object_get(r->body, "industry");
-	if (ind && !json_is_null(ind) &&
-	    (!json_is_string(ind) || strcmp(json_string_value(ind), r->claims.jur) != 0)) {
+	if (json_is_string(ind) && strcmp(json_string_value(ind), r->claims.jur) != 0) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "an industry authority writes only its own industry's guides");
 		return;
 	}
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
+	if (ind && !json_is_null(ind) && !json_is_string(ind))
+		api_error_add(errors, "industry", "invalid", "must be an industry code");
 	long year = 0;
 	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
 	const char *title = NULL;

@@ -91,6 +91,10 @@ static void created(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	const char *prefix = r->ctx;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 500, "Internal error", "the new resource could not be read back");
+		return;
+	}
 	bool versioned = db_result_cols(res[0]) > 2;
 	if (versioned)
 		api_etag_set(r, db_result_value(res[0], 0, 1));

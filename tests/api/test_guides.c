@@ -274,6 +274,7 @@ Test(guides, validation_names_the_fields)
 		{ "{\"year\":2031,\"title\":\"t\",\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1,\"x\":1}]}", "subjects[0].x" },
 		{ "{\"title\":\"t\",\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1}]}", "year" },
 		{ "{\"year\":2031,\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1}]}", "title" },
+		{ "{\"industry\":7,\"year\":2031,\"title\":\"t\",\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1}]}", "industry" },
 		{ "{\"year\":2031,\"title\":\"t\",\"status\":\"published\",\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1}]}", "status" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
