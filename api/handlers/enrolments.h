@@ -4,4 +4,10 @@
 
 #include "../request.h"
 
+void h_enrolments_list(api_req *r);
+void h_enrolments_create(api_req *r);
+void h_enrolments_get(api_req *r);
+void h_enrolments_update(api_req *r);
+void h_enrolments_complete(api_req *r);
+
 #endif

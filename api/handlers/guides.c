@@ -1,2 +1,294 @@
-/* guides: handlers of this resource (see guides.routes) */
+/*
+ * Subject guides (科目指南, R-22): an industry authority's subjects with
+ * recommended hours, draft -> published; publishing files the guide with
+ * the HR bureau (备案), recorded as filed_at.
+ *
+ *   GET  /v1/guides[?year=&industry=&status=]  every role
+ *   GET  /v1/guides/{id}                       every role
+ *   POST /v1/guides                            industry authority, own industry
+ *   POST /v1/guides/{id}/publish               industry authority, own industry
+ *
+ * Visibility (row-level security): published guides are readable by every
+ * role; a draft only by its own industry authority — not by the city
+ * bureau either, since nothing is filed before publication.  A draft of
+ * another industry is therefore 404 to an industry authority (existence is
+ * never revealed); a published guide of another industry, which it can
+ * read, is 403 to write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../fields.h"
+#include "../json.h"
+#include "../paging.h"
 #include "handlers.h"
+
+#define SUBJECTS_MAX 200
+#define NOT_FOUND_DETAIL "no such guide in the caller's jurisdiction"
+
+static void reply_versioned(api_req *r, int status, db_result *const *res, int row_of,
+                            const char *location)
+{
+	const db_result *x = res[row_of];
+	if (db_result_rows(x) == 0) {
+		api_reply_problem(r, 500, "Internal error", "the guide could not be read back");
+		return;
+	}
+	api_etag_set(r, db_result_value(x, 0, 0));
+	if (location)
+		api_reply_header(r, "Location", location);
+	const char *doc = db_result_value(x, 0, 1);
+	api_reply_raw(r, status, "application/json", doc, strlen(doc));
+}
+
+/* ---- reads -------------------------------------------------------------- */
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	api_page_reply(r, r->ctx, res[0], 0, 1);
+}
+
+void h_guides_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "year", "industry", "status", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
+	if (!api_page_read(r, pg))
+		return;
+	if (pg->after && !api_cursor_is_time_id(pg->after)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return;
+	}
+	const char *year = api_query(r, "year");
+	if (year) {
+		char *end;
+		long y = strtol(year, &end, 10);
+		if (!*year || *end || y < 1990 || y > 2100) {
+			api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
+			return;
+		}
+	}
+	const char *industry = api_query(r, "industry");
+	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
+		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
+		return;
+	}
+	const char *status = api_query(r, "status");
+	core_guide_status gs;
+	if (status && core_guide_status_parse(&gs, status) != 0) {
+		api_reply_problem(r, 400, "Bad query", "status must be draft or published");
+		return;
+	}
+	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	v[0] = pg->after;
+	v[1] = year;
+	v[2] = industry;
+	v[3] = status;
+	v[4] = pg->limit_plus_one;
+	*c = (db_call){ DB_STMT_GUIDE_LIST, v };
+	r->ctx = pg;
+	api_db_run(r, c, 1, list_done);
+}
+
+static void get_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	reply_versioned(r, 200, res, 0, NULL);
+}
+
+void h_guides_get(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	*c = (db_call){ DB_STMT_GUIDE_GET, &r->path_params[0] };
+	api_db_run(r, c, 1, get_done);
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+typedef struct create_ctx {
+	char id[37], year[12];
+	const char *v[4];
+	const char *sv[2];
+	db_call calls[3];
+} create_ctx;
+
+/* A random (version 4) UUID: the guide's id is known before the round trip
+ * that inserts it and its subjects. */
+static void uuid_v4(char out[37])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
+}
+
+static void created(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	(void)n;
+	reply_versioned(r, 201, res, 2, api_arena_printf(r->mem, "/v1/guides/%s", c->id));
+}
+
+/* The subjects, validated, as the JSON array the statement reads; NULL when
+ * some are invalid (errors appended). */
+static char *read_subjects(json_t *list, json_t *errors)
+{
+	if (!json_is_array(list) || json_array_size(list) == 0 ||
+	    json_array_size(list) > SUBJECTS_MAX) {
+		api_error_add(errors, "subjects", list ? "invalid" : "required",
+		              "an array of 1 to 200 subjects {\"code\",\"title\",\"hours\"}");
+		return NULL;
+	}
+	json_t *out = json_array();
+	bool ok = true;
+	size_t i;
+	json_t *s;
+	json_array_foreach(list, i, s) {
+		char prefix[32];
+		snprintf(prefix, sizeof prefix, "subjects[%zu].", i);
+		if (!json_is_object(s)) {
+			char field[32];
+			snprintf(field, sizeof field, "subjects[%zu]", i);
+			api_error_add(errors, field, "invalid", "must be an object");
+			ok = false;
+			continue;
+		}
+		const char *code = NULL, *title = NULL;
+		int32_t hours = 0;
+		if (!api_subject_fields(s, prefix, &code, &title, &hours, errors)) {
+			ok = false;
+			continue;
+		}
+		for (size_t k = 0; k < json_array_size(out); k++) {
+			if (strcmp(json_string_value(json_object_get(json_array_get(out, k), "code")),
+			           code) == 0) {
+				char field[40];
+				snprintf(field, sizeof field, "subjects[%zu].code", i);
+				api_error_add(errors, field, "duplicate", "two subjects have this code");
+				ok = false;
+			}
+		}
+		char h[CORE_HOURS_BUFSZ];
+		core_hours_format(h, sizeof h, hours);
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", code, "title", title,
+		                                     "hours", h));
+	}
+	char *dump = ok ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	return dump;
+}
+
+void h_guides_create(api_req *r)
+{
+	static const char *const allowed[] = { "industry", "year", "title", "subjects", NULL };
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	/* an industry authority writes its own industry's guide */
+	json_t *ind = json_object_get(r->body, "industry");
+	if (json_is_string(ind) && strcmp(json_string_value(ind), r->claims.jur) != 0) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  "an industry authority writes only its own industry's guides");
+		return;
+	}
+	json_t *errors = json_array();
+	api_json_unknown_fields(r->body, allowed, errors);
+	if (ind && !json_is_null(ind) && !json_is_string(ind))
+		api_error_add(errors, "industry", "invalid", "must be an industry code");
+	long year = 0;
+	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
+	const char *title = NULL;
+	api_field_string(r->body, "title", true, 200, &title, errors);
+	char *subjects = read_subjects(json_object_get(r->body, "subjects"), errors);
+	if (json_array_size(errors) > 0) {
+		free(subjects);
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	r->ctx = c;
+	uuid_v4(c->id);
+	snprintf(c->year, sizeof c->year, "%ld", year);
+	c->v[0] = c->id;
+	c->v[1] = api_arena_strdup(r->mem, r->claims.jur);
+	c->v[2] = c->year;
+	c->v[3] = api_arena_strdup(r->mem, title);
+	c->sv[0] = c->id;
+	c->sv[1] = api_arena_strdup(r->mem, subjects ? subjects : "[]");
+	free(subjects);
+	c->calls[0] = (db_call){ DB_STMT_GUIDE_INSERT, c->v };
+	c->calls[1] = (db_call){ DB_STMT_GUIDE_SUBJECTS_INSERT, c->sv };
+	c->calls[2] = (db_call){ DB_STMT_GUIDE_CREATED, c->v };
+	api_db_tx(r);
+	api_db_run(r, c->calls, 3, created);
+}
+
+/* ---- publish (R-22) ----------------------------------------------------- */
+
+static void published(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	reply_versioned(r, 200, res, 0, NULL);
+}
+
+static void publish_checked(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	if (strcmp(db_result_value(res[0], 0, 0), r->claims.jur) != 0 || db_result_rows(res[1]) == 0) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  "an industry authority publishes only its own industry's guides");
+		return;
+	}
+	core_guide_status from, to;
+	if (core_guide_status_parse(&from, db_result_value(res[1], 0, 0)) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the guide could not be read");
+		return;
+	}
+	if (core_guide_transition(&to, from, CORE_GUIDE_ACT_PUBLISH) != 0) {
+		api_reply_problem(r, 409, "Conflict", "the guide is already published");
+		return;
+	}
+	db_call *c = r->ctx;
+	c[0] = (db_call){ DB_STMT_GUIDE_PUBLISH, &r->path_params[0] };
+	api_db_run(r, c, 1, published);
+}
+
+void h_guides_publish(api_req *r)
+{
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		return;
+	}
+	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
+	c[0] = (db_call){ DB_STMT_GUIDE_VISIBLE, &r->path_params[0] };
+	c[1] = (db_call){ DB_STMT_GUIDE_LOCK, &r->path_params[0] };
+	r->ctx = c;
+	api_db_tx(r);
+	api_db_run(r, c, 2, publish_checked);
+}

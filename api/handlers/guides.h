@@ -4,4 +4,9 @@
 
 #include "../request.h"
 
+void h_guides_list(api_req *r);
+void h_guides_create(api_req *r);
+void h_guides_get(api_req *r);
+void h_guides_publish(api_req *r);
+
 #endif

@@ -1,2 +1,320 @@
-/* subjects: handlers of this resource (see subjects.routes) */
+/*
+ * Public-knowledge subjects and the yearly training plans (R-21, R-22).
+ *
+ *   GET  /v1/public-subjects[?year=]         every role
+ *   POST /v1/public-subjects                 city bureau
+ *   GET  /v1/public-subjects/{id}            every role
+ *   GET  /v1/plans[?year=&kind=&industry=]   every role
+ *   POST /v1/plans                           public plan: city bureau;
+ *                                            professional plan: the industry
+ *                                            authority of that industry
+ *   GET  /v1/plans/{id}                      every role
+ *
+ * A project names a public subject by id (R-19); plans are free JSON
+ * content under a title, one or more per kind, industry and year.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fields.h"
+#include "../json.h"
+#include "../paging.h"
 #include "handlers.h"
+
+#define CODE_MAX 32
+#define TITLE_MAX 200
+
+/* ?year= as a string the statement casts, or NULL; false after a 400 */
+static bool query_year(api_req *r, const char **out)
+{
+	*out = api_query(r, "year");
+	if (!*out)
+		return true;
+	char *end;
+	long y = strtol(*out, &end, 10);
+	if (!**out || *end || y < 1990 || y > 2100) {
+		api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
+		return false;
+	}
+	return true;
+}
+
+static bool page_or_400(api_req *r, api_page *pg)
+{
+	if (!api_page_read(r, pg))
+		return false;
+	if (pg->after && !api_cursor_is_time_id(pg->after)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return false;
+	}
+	return true;
+}
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	api_page_reply(r, r->ctx, res[0], 0, 1);
+}
+
+/* column 0 the ETag's version (or none when no_version), then the JSON */
+static void one_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	bool versioned = db_result_cols(res[0]) > 1;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 404, "Not found", "no such resource");
+		return;
+	}
+	if (versioned)
+		api_etag_set(r, db_result_value(res[0], 0, 0));
+	const char *doc = db_result_value(res[0], 0, versioned ? 1 : 0);
+	api_reply_raw(r, 200, "application/json", doc, strlen(doc));
+}
+
+static void get_one(api_req *r, db_stmt_id stmt)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", "no such resource");
+		return;
+	}
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	*c = (db_call){ stmt, &r->path_params[0] };
+	api_db_run(r, c, 1, one_done);
+}
+
+/* answers 201 with Location from a row (id, [version,] JSON) */
+static void created(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *prefix = r->ctx;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 500, "Internal error", "the new resource could not be read back");
+		return;
+	}
+	bool versioned = db_result_cols(res[0]) > 2;
+	if (versioned)
+		api_etag_set(r, db_result_value(res[0], 0, 1));
+	char *loc = api_arena_printf(r->mem, "%s/%s", prefix, db_result_value(res[0], 0, 0));
+	if (loc)
+		api_reply_header(r, "Location", loc);
+	const char *doc = db_result_value(res[0], 0, versioned ? 2 : 1);
+	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
+}
+
+static bool body_object(api_req *r)
+{
+	if (json_is_object(r->body))
+		return true;
+	api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	return false;
+}
+
+/* ---- public subjects (R-21) --------------------------------------------- */
+
+void h_public_subjects_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
+	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
+		return;
+	v[0] = pg->after;
+	v[2] = pg->limit_plus_one;
+	*c = (db_call){ DB_STMT_PUBLIC_SUBJECT_LIST, v };
+	r->ctx = pg;
+	api_db_run(r, c, 1, list_done);
+}
+
+void h_public_subjects_get(api_req *r)
+{
+	get_one(r, DB_STMT_PUBLIC_SUBJECT_GET);
+}
+
+/* a subject code: letters, digits and ._- (e.g. "GK-2025-01") */
+static bool code_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+bool api_subject_fields(json_t *obj, const char *prefix, const char **code, const char **title,
+                        int32_t *hours, json_t *errors)
+{
+	json_t *local = json_array();
+	bool ok = true;
+	if (api_field_string(obj, "code", true, CODE_MAX, code, local) && !code_ok(*code))
+		api_error_add(local, "code", "invalid", "letters, digits and . _ - only");
+	api_field_string(obj, "title", true, TITLE_MAX, title, local);
+	api_field_hours(obj, "hours", true, false, hours, local);
+	static const char *const allowed[] = { "code", "title", "hours", NULL };
+	api_json_unknown_fields(obj, allowed, local);
+	size_t i;
+	json_t *e;
+	json_array_foreach(local, i, e) {
+		ok = false;
+		const char *f = json_string_value(json_object_get(e, "field"));
+		char name[96];
+		snprintf(name, sizeof name, "%s%s", prefix, f ? f : "");
+		api_error_add(errors, name, json_string_value(json_object_get(e, "code")),
+		              json_string_value(json_object_get(e, "message")));
+	}
+	json_decref(local);
+	return ok;
+}
+
+typedef struct subject_ctx {
+	char year[12], hours[CORE_HOURS_BUFSZ];
+	const char *v[4];
+	db_call calls[1];
+} subject_ctx;
+
+void h_public_subjects_create(api_req *r)
+{
+	if (!body_object(r))
+		return;
+	json_t *errors = json_array();
+	subject_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	long year = 0;
+	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
+	/* code, title and hours are checked as a guide's subjects are */
+	json_t *rest = json_deep_copy(r->body);
+	json_object_del(rest, "year");
+	const char *code = NULL, *title = NULL;
+	int32_t hours = 0;
+	bool ok = api_subject_fields(rest, "", &code, &title, &hours, errors);
+	if (json_array_size(errors) > 0 || !ok) {
+		json_decref(rest);
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	snprintf(c->year, sizeof c->year, "%ld", year);
+	core_hours_format(c->hours, sizeof c->hours, hours);
+	c->v[0] = c->year;
+	c->v[1] = api_arena_strdup(r->mem, code);
+	c->v[2] = api_arena_strdup(r->mem, title);
+	c->v[3] = c->hours;
+	json_decref(rest);
+	c->calls[0] = (db_call){ DB_STMT_PUBLIC_SUBJECT_INSERT, c->v };
+	r->ctx = api_arena_strdup(r->mem, "/v1/public-subjects");
+	api_db_run(r, c->calls, 1, created);
+}
+
+/* ---- plans (R-21 public plan, R-22 professional plans) ------------------ */
+
+void h_plans_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "year", "kind", "industry", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
+	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
+		return;
+	const char *kind = api_query(r, "kind");
+	core_category cat;
+	if (kind && core_category_parse(&cat, kind) != 0) {
+		api_reply_problem(r, 400, "Bad query", "kind must be public or professional");
+		return;
+	}
+	const char *industry = api_query(r, "industry");
+	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
+		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
+		return;
+	}
+	v[0] = pg->after;
+	v[2] = kind;
+	v[3] = industry;
+	v[4] = pg->limit_plus_one;
+	*c = (db_call){ DB_STMT_PLAN_LIST, v };
+	r->ctx = pg;
+	api_db_run(r, c, 1, list_done);
+}
+
+void h_plans_get(api_req *r)
+{
+	get_one(r, DB_STMT_PLAN_GET);
+}
+
+typedef struct plan_ctx {
+	char year[12];
+	const char *v[5];
+	db_call calls[1];
+} plan_ctx;
+
+void h_plans_create(api_req *r)
+{
+	static const char *const allowed[] = { "kind", "industry", "year", "title", "content", NULL };
+	if (!body_object(r))
+		return;
+	json_t *errors = json_array();
+	plan_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	api_json_unknown_fields(r->body, allowed, errors);
+	core_category kind = CORE_CAT_PUBLIC;
+	bool kind_ok = API_FIELD_ENUM(r->body, "kind", true, category, &kind,
+	                              "must be public or professional", errors);
+	json_t *ind = json_object_get(r->body, "industry");
+	const char *industry = NULL;
+	if (kind_ok) {
+		/* who writes which plan is the permission matrix's, before the body's details */
+		bool city = r->claims.role == API_ROLE_CITY;
+		if (kind == CORE_CAT_PUBLIC && !city) {
+			json_decref(errors);
+			api_reply_problem(r, 403, "Forbidden", "the public plan is the city bureau's (R-21)");
+			return;
+		}
+		if (kind == CORE_CAT_PROFESSIONAL && r->claims.role != API_ROLE_INDUSTRY) {
+			json_decref(errors);
+			api_reply_problem(r, 403, "Forbidden",
+			                  "a professional plan is its industry authority's (R-22)");
+			return;
+		}
+		if (kind == CORE_CAT_PUBLIC && ind && !json_is_null(ind)) {
+			api_error_add(errors, "industry", "not_allowed", "a public plan has no industry");
+		} else if (kind == CORE_CAT_PROFESSIONAL) {
+			if (!ind || json_is_null(ind))
+				industry = r->claims.jur;
+			else if (api_field_string(r->body, "industry", false, 32, &industry, errors) &&
+			         strcmp(industry, r->claims.jur) != 0) {
+				json_decref(errors);
+				api_reply_problem(r, 403, "Forbidden",
+				                  "an industry authority writes only its own industry's plan");
+				return;
+			}
+		}
+	}
+	long year = 0;
+	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
+	const char *title = NULL;
+	api_field_string(r->body, "title", true, TITLE_MAX, &title, errors);
+	json_t *content = json_object_get(r->body, "content");
+	if (content && !json_is_object(content) && !json_is_array(content) && !json_is_string(content))
+		api_error_add(errors, "content", "invalid", "must be an object, an array or a string");
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	char *s = content ? json_dumps(content, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	snprintf(c->year, sizeof c->year, "%ld", year);
+	c->v[0] = core_category_name(kind);
+	c->v[1] = industry ? api_arena_strdup(r->mem, industry) : NULL;
+	c->v[2] = c->year;
+	c->v[3] = api_arena_strdup(r->mem, title);
+	c->v[4] = s ? api_arena_strdup(r->mem, s) : "{}";
+	free(s);
+	c->calls[0] = (db_call){ DB_STMT_PLAN_INSERT, c->v };
+	r->ctx = api_arena_strdup(r->mem, "/v1/plans");
+	api_db_run(r, c->calls, 1, created);
+}
