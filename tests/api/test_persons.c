@@ -1117,6 +1117,15 @@ Test(transfers, R1_across_districts_end_to_end_history_follows_the_person)
 	r = t_get(loc, b1);
 	cr_expect_eq(r.status, 200, "%s", r.body);
 	t_resp_free(&r);
+	char *self = t_token("person", id), *a2 = t_token("unit", w.a2);
+	r = t_get(loc, self);
+	cr_expect_eq(r.status, 200, "the person reads their transfer: %d", r.status);
+	t_resp_free(&r);
+	r = t_get(loc, a2);
+	cr_expect(t_is_problem(&r, 404), "a unit on neither side: %d", r.status);
+	t_resp_free(&r);
+	free(self);
+	free(a2);
 	snprintf(path, sizeof path, "/v1/persons/%s", id);
 	r = t_get(path, b1);
 	cr_expect(t_is_problem(&r, 404), "not yet B1's: %d", r.status);
