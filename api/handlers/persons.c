@@ -1,2 +1,827 @@
-/* persons: handlers of this resource (see persons.routes) */
+/*
+ * Persons: GET /v1/persons (JSON or CSV), GET /v1/persons/{id},
+ * POST /v1/persons, PATCH /v1/persons/{id}.  The import and transfers are in
+ * persons_import.c and persons_transfers.c.
+ *
+ * Who (API.md, rows "persons: read" and "persons: create / update /
+ * import"): the city bureau everybody; a district bureau the persons whose
+ * current unit is in its district; an industry authority reads the persons
+ * of its industry; a unit its own staff (and registers persons only into
+ * itself); a base reads the basic fields of the persons enrolled in its
+ * projects; a person reads themself.  Row-level security backs every one of
+ * these; the handlers add the same filter so that an index serves lists.
+ *
+ * national_id (SECURITY.md, PIPL): checked by core, unique in the city,
+ * masked by core in every answer; ?reveal=national_id shows it in full to a
+ * caller with read rights (not a base: it reads basic fields only) and
+ * writes a "reveal" audit row in the same statement.  It never reaches a log
+ * or an audit row in full.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sodium.h>
+
+#include "../csv.h"
+#include "../fields.h"
+#include "../json.h"
+#include "../log.h"
+#include "../paging.h"
+#include "../rules.h"
 #include "handlers.h"
+#include "persons_internal.h"
+
+/* ---- what the persons files share -------------------------------------- */
+
+static const char *const person_fields[] = { "national_id", "name", "unit", "industry",
+                                             "title_level", "speciality", "cycle_start_year",
+                                             "status", NULL };
+/* the base role's view: what a training provider needs to run a class */
+static const char *const basic_fields[] = { "id", "national_id", "name", "unit", "title_level",
+                                            "status", NULL };
+
+const char *persons_mask(api_req *r, const char *national_id)
+{
+	char m[CORE_IDENT_BUFSZ];
+	if (!national_id || core_ident_resident_id_mask(m, national_id) != 0)
+		return NULL;
+	return api_arena_strdup(r->mem, m);
+}
+
+json_t *persons_view(api_req *r, const char *json, bool reveal)
+{
+	json_t *p = json ? json_loads(json, 0, NULL) : NULL;
+	if (!json_is_object(p)) {
+		json_decref(p);
+		return NULL;
+	}
+	if (!reveal) {
+		const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
+		json_object_set_new(p, "national_id", m ? json_string(m) : json_null());
+	}
+	if (r->claims.role != API_ROLE_BASE)
+		return p;
+	json_t *b = json_object();
+	for (const char *const *f = basic_fields; *f; f++) {
+		json_t *v = json_object_get(p, *f);
+		json_object_set(b, *f, v ? v : json_null());
+	}
+	json_decref(p);
+	return b;
+}
+
+bool persons_other_unit(const api_req *r, const char *unit)
+{
+	return r->claims.role == API_ROLE_UNIT && unit && strcasecmp(unit, r->claims.jur) != 0;
+}
+
+char *persons_pg_array(api_req *r, const char *const *values, size_t n)
+{
+	size_t cap = 3;
+	for (size_t i = 0; i < n; i++)
+		cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
+	char *out = api_arena_alloc(r->mem, cap);
+	if (!out)
+		return NULL;
+	char *p = out;
+	*p++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		if (!values[i]) {
+			memcpy(p, "NULL", 4);
+			p += 4;
+			continue;
+		}
+		*p++ = '"';
+		for (const char *s = values[i]; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				*p++ = '\\';
+			*p++ = *s;
+		}
+		*p++ = '"';
+	}
+	*p++ = '}';
+	*p = '\0';
+	return out;
+}
+
+/* Moves field errors of one object into errors, prefixing their fields. */
+static void errors_prefixed(json_t *errors, json_t *local, const char *prefix)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(local, i, e) {
+		const char *f = json_string_value(json_object_get(e, "field"));
+		char field[160];
+		snprintf(field, sizeof field, "%s%s", prefix, f ? f : "");
+		json_object_set_new(e, "field", json_string(field));
+		json_array_append(errors, e);
+	}
+}
+
+/* UUIDs compare as PostgreSQL prints them */
+static char *lower_copy(api_req *r, const char *s)
+{
+	char *c = api_arena_strdup(r->mem, s);
+	for (char *p = c; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return c;
+}
+
+static bool absent(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	return !v || json_is_null(v);
+}
+
+/* PATCH: a field that has a value may change it, not drop it. */
+static bool null_refused(json_t *obj, const char *name, json_t *errors)
+{
+	if (!json_is_null(json_object_get(obj, name)))
+		return false;
+	api_error_add(errors, name, "invalid", "must not be null");
+	return true;
+}
+
+static void read_national_id(api_req *r, json_t *obj, bool required, persons_in *out, json_t *e)
+{
+	json_t *v = json_object_get(obj, "national_id");
+	if (!v || json_is_null(v)) {
+		if (required || v)
+			api_error_add(e, "national_id", "required", "an 18-character resident id is required");
+		return;
+	}
+	if (!json_is_string(v)) {
+		api_error_add(e, "national_id", "invalid", "must be a string of 18 characters");
+		return;
+	}
+	char norm[CORE_IDENT_BUFSZ];
+	switch (core_ident_resident_id_check(norm, json_string_value(v), api_today())) {
+	case 0:
+		out->national_id = api_arena_strdup(r->mem, norm);
+		return;
+	case CORE_ECHECKSUM:
+		api_error_add(e, "national_id", "invalid", "the check character is wrong (GB 11643)");
+		return;
+	case CORE_EDATE:
+		api_error_add(e, "national_id", "invalid", "the birth date is not a real date");
+		return;
+	case CORE_EFUTURE:
+		api_error_add(e, "national_id", "in_future", "the birth date is in the future");
+		return;
+	default:
+		api_error_add(e, "national_id", "invalid",
+		              "must be 17 digits and a check character (0-9 or X)");
+		return;
+	}
+}
+
+void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix, persons_in *out,
+                  json_t *errors)
+{
+	bool create = mode == PERSONS_CREATE;
+	bool prefixed = prefix && *prefix;
+	json_t *e = prefixed ? json_array() : errors;
+	memset(out, 0, sizeof *out);
+	api_json_unknown_fields(obj, person_fields, e);
+
+	read_national_id(r, obj, create, out, e);
+	if (create || !null_refused(obj, "name", e))
+		api_field_string(obj, "name", create, PERSONS_TEXT_MAX, &out->name, e);
+	if (create || !null_refused(obj, "unit", e))
+		api_field_uuid(obj, "unit", create && r->claims.role != API_ROLE_UNIT, &out->unit, e);
+	if (create && !out->unit && absent(obj, "unit") && r->claims.role == API_ROLE_UNIT)
+		out->unit = r->claims.jur; /* a unit registers its own staff */
+	const char *industry = NULL;
+	if ((create || !null_refused(obj, "industry", e)) &&
+	    api_field_string(obj, "industry", false, 32, &industry, e)) {
+		if (api_role_jur_valid(API_ROLE_INDUSTRY, industry))
+			out->industry = industry;
+		else
+			api_error_add(e, "industry", "invalid", "must be an industry code");
+	}
+	core_level level;
+	if ((create || !null_refused(obj, "title_level", e)) &&
+	    API_FIELD_ENUM(obj, "title_level", create, level, &level,
+	                   "must be one of senior_full, senior_deputy, intermediate, "
+	                   "junior_assistant, junior_member", e))
+		out->title_level = core_level_name(level);
+	json_t *sp = json_object_get(obj, "speciality");
+	if (sp) {
+		out->speciality_set = true;
+		if (!json_is_null(sp))
+			api_field_string(obj, "speciality", false, PERSONS_TEXT_MAX, &out->speciality, e);
+	}
+	long year;
+	if ((create || !null_refused(obj, "cycle_start_year", e)) &&
+	    api_field_int(obj, "cycle_start_year", false, 1990, 2100, &year, e))
+		out->cycle_start_year = api_arena_printf(r->mem, "%ld", year);
+	else if (create && absent(obj, "cycle_start_year"))
+		/* R-8: the cycle starts in the year the person enters the system */
+		out->cycle_start_year = api_arena_printf(r->mem, "%d", api_today().y);
+	core_person_status st;
+	if ((create || !null_refused(obj, "status", e)) &&
+	    API_FIELD_ENUM(obj, "status", false, person_status, &st, "must be in_service or left", e))
+		out->status = core_person_status_name(st);
+	else if (create)
+		out->status = "in_service";
+
+	/* the values outlive obj (an import's CSV rows are freed after reading) */
+	if (out->name)
+		out->name = api_arena_strdup(r->mem, out->name);
+	if (out->unit)
+		out->unit = lower_copy(r, out->unit);
+	if (out->industry)
+		out->industry = api_arena_strdup(r->mem, out->industry);
+	if (out->speciality)
+		out->speciality = api_arena_strdup(r->mem, out->speciality);
+
+	if (prefixed) {
+		errors_prefixed(errors, e, prefix);
+		json_decref(e);
+	}
+}
+
+/* ---- keyset pages (JSON and CSV) --------------------------------------- */
+
+/* Cursors as api/paging.c makes them ("k1:" + key, base64url), so a cursor
+ * of the JSON list also pages the CSV list.  Own code because every row is
+ * rewritten (the mask) before it is sent. */
+#define CURSOR_PREFIX "k1:"
+#define CSV_LIMIT_MAX PERSONS_IMPORT_MAX
+
+typedef struct page {
+	int limit;
+	const char *after;
+	char limit_plus_one[16];
+} page;
+
+static bool page_read(api_req *r, page *pg, int max, int dflt)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->limit = dflt;
+	const char *l = api_query(r, "limit");
+	if (l) {
+		char *end;
+		long v = strtol(l, &end, 10);
+		if (!*l || *end || v < 1 || v > max) {
+			char d[96];
+			snprintf(d, sizeof d, "limit must be an integer from 1 to %d", max);
+			api_reply_problem(r, 400, "Bad query", d);
+			return false;
+		}
+		pg->limit = (int)v;
+	}
+	snprintf(pg->limit_plus_one, sizeof pg->limit_plus_one, "%d", pg->limit + 1);
+	const char *c = api_query(r, "cursor");
+	if (!c)
+		return true;
+	unsigned char bin[192];
+	size_t n = 0;
+	size_t plen = strlen(CURSOR_PREFIX);
+	if (strlen(c) > 250 ||
+	    sodium_base642bin(bin, sizeof bin - 1, c, strlen(c), NULL, &n, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n <= plen || memcmp(bin, CURSOR_PREFIX, plen) != 0 || memchr(bin, 0, n)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return false;
+	}
+	bin[n] = 0;
+	pg->after = api_arena_strdup(r->mem, (const char *)bin + plen);
+	if (!api_cursor_is_time_id(pg->after)) {
+		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+		return false;
+	}
+	return true;
+}
+
+static char *cursor_encode(api_req *r, const char *key)
+{
+	char raw[160];
+	int n = snprintf(raw, sizeof raw, CURSOR_PREFIX "%s", key ? key : "");
+	if (!key || n < 0 || (size_t)n >= sizeof raw)
+		return NULL;
+	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = api_arena_alloc(r->mem, cap);
+	if (out)
+		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
+		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+/* Link: the same path and query with the next cursor. */
+static void page_link(api_req *r, int limit, const char *next)
+{
+	if (!r->ev || !next)
+		return;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
+	char *q = api_arena_strdup(r->mem, "");
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, r->query, next) {
+		if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
+			continue;
+		char *k = evhttp_encode_uri(kv->key), *v = evhttp_encode_uri(kv->value);
+		if (k && v && q)
+			q = api_arena_printf(r->mem, "%s%s=%s&", q, k, v);
+		free(k);
+		free(v);
+	}
+	char *link = q ? api_arena_printf(r->mem, "<%s?%slimit=%d&cursor=%s>; rel=\"next\"",
+	                                  evhttp_uri_get_path(uri), q, limit, next)
+	               : NULL;
+	if (link)
+		api_reply_header(r, "Link", link);
+}
+
+/* ---- GET /v1/persons ---------------------------------------------------- */
+
+typedef struct list_ctx {
+	page pg;
+	bool csv;
+	bool reveal;
+	const char *v[10];
+	db_call call;
+} list_ctx;
+
+static const char *const csv_columns[] = { "id", "national_id", "name", "unit", "district",
+                                           "industry", "title_level", "speciality",
+                                           "cycle_start_year", "status", "created_at", NULL };
+
+static void csv_value(api_csv *c, json_t *v)
+{
+	char num[32];
+	if (json_is_string(v)) {
+		api_csv_cell(c, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		api_csv_cell(c, num);
+	} else {
+		api_csv_cell(c, NULL);
+	}
+}
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	list_ctx *c = r->ctx;
+	(void)n;
+	int rows = db_result_rows(res[0]);
+	bool more = rows > c->pg.limit;
+	if (more)
+		rows = c->pg.limit;
+	char *next = more ? cursor_encode(r, db_result_value(res[0], rows - 1, 0)) : NULL;
+	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
+	api_csv csv = { 0 };
+	json_t *items = NULL;
+	if (c->csv) {
+		if (api_csv_init(&csv) != 0) {
+			api_reply_problem(r, 503, "Service unavailable", "out of memory");
+			return;
+		}
+		api_csv_row(&csv, cols);
+	} else {
+		items = json_array();
+	}
+	for (int i = 0; i < rows; i++) {
+		json_t *p = persons_view(r, db_result_value(res[0], i, 1), c->reveal);
+		if (!p) {
+			json_decref(items);
+			api_csv_dispose(&csv);
+			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
+			return;
+		}
+		if (c->csv) {
+			for (const char *const *col = cols; *col; col++)
+				csv_value(&csv, json_object_get(p, *col));
+			api_csv_end_row(&csv);
+			json_decref(p);
+		} else {
+			json_array_append_new(items, p);
+		}
+	}
+	page_link(r, c->pg.limit, next);
+	if (c->csv) {
+		api_csv_reply(r, &csv, "persons.csv");
+		return;
+	}
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	                                 next ? json_string(next) : json_null()));
+}
+
+/* ?reveal: absent, or exactly "national_id" by a caller with full read
+ * rights; false after replying. */
+static bool reveal_read(api_req *r, bool *out)
+{
+	const char *rv = api_query(r, "reveal");
+	*out = false;
+	if (!rv)
+		return true;
+	if (strcmp(rv, "national_id") != 0) {
+		api_reply_problem(r, 400, "Bad query", "reveal takes only the value national_id");
+		return false;
+	}
+	if (r->claims.role == API_ROLE_BASE) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  "a base reads the basic fields of its trainees only: no national id");
+		return false;
+	}
+	*out = true;
+	return true;
+}
+
+void h_persons_list(api_req *r)
+{
+	static const char *const allowed[] = { "limit", "cursor", "unit", "district", "industry",
+	                                       "title_level", "status", "q", "reveal", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	c->csv = api_wants_csv(r);
+	if (!page_read(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50))
+		return;
+	if (!reveal_read(r, &c->reveal))
+		return;
+	const char *unit = api_query(r, "unit"), *district = api_query(r, "district");
+	const char *industry = api_query(r, "industry"), *level = api_query(r, "title_level");
+	const char *status = api_query(r, "status"), *q = api_query(r, "q");
+	core_level lv;
+	core_person_status st;
+	const char *bad = NULL;
+	if (unit && !api_is_uuid(unit))
+		bad = "unit must be a unit id (UUID)";
+	else if (district && !api_role_jur_valid(API_ROLE_DISTRICT, district))
+		bad = "district must be a 6-digit district code";
+	else if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry))
+		bad = "industry must be an industry code";
+	else if (level && core_level_parse(&lv, level) != 0)
+		bad = "title_level is not a title level";
+	else if (status && core_person_status_parse(&st, status) != 0)
+		bad = "status must be in_service or left";
+	else if (q && (!*q || strlen(q) > 100))
+		bad = "q must be 1 to 100 bytes of a name";
+	if (bad) {
+		api_reply_problem(r, 400, "Bad query", bad);
+		return;
+	}
+	/* the caller's jurisdiction as a filter as well (RLS stays the guarantee) */
+	const char *jur = r->claims.jur;
+	const char *base = NULL, *person = NULL;
+	switch (r->claims.role) {
+	case API_ROLE_DISTRICT: if (!district) district = jur; break;
+	case API_ROLE_INDUSTRY: if (!industry) industry = jur; break;
+	case API_ROLE_UNIT: if (!unit) unit = jur; break;
+	case API_ROLE_BASE: base = jur; break;
+	case API_ROLE_PERSON: person = jur; break;
+	default: break;
+	}
+	const char *v[10] = { c->pg.after, unit, district, industry, level, status, q,
+	                      c->pg.limit_plus_one, base, person };
+	memcpy(c->v, v, sizeof v);
+	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_LIST_REVEAL : DB_STMT_PERSONS_LIST, c->v };
+	api_db_run(r, &c->call, 1, list_done);
+}
+
+/* ---- GET /v1/persons/{id} --------------------------------------------- */
+
+typedef struct get_ctx {
+	bool reveal;
+	const char *v[1];
+	db_call call;
+} get_ctx;
+
+static void not_found(api_req *r)
+{
+	api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+}
+
+static void reply_person(api_req *r, int status, const char *json, const char *version, bool reveal)
+{
+	json_t *p = persons_view(r, json, reveal);
+	if (!p) {
+		api_reply_problem(r, 500, "Internal error", "the person could not be rendered");
+		return;
+	}
+	if (version)
+		api_etag_set(r, version);
+	api_reply_json(r, status, p);
+}
+
+static void get_done(api_req *r, db_result *const *res, int n)
+{
+	get_ctx *c = r->ctx;
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		not_found(r);
+		return;
+	}
+	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
+}
+
+void h_persons_get(api_req *r)
+{
+	static const char *const allowed[] = { "reveal", NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	if (!reveal_read(r, &c->reveal))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		not_found(r);
+		return;
+	}
+	c->v[0] = r->path_params[0];
+	/* with reveal the read and its audit row are one statement, one transaction */
+	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET, c->v };
+	api_db_run(r, &c->call, 1, get_done);
+}
+
+/* ---- POST /v1/persons -------------------------------------------------- */
+
+typedef struct create_ctx {
+	persons_in in;
+	const char *arr[3];
+	const char *v[9];
+	db_call calls[3];
+} create_ctx;
+
+static void reply_taken(api_req *r)
+{
+	api_reply_problem(r, 409, "Conflict",
+	                  "a person with this national_id is already registered in the city: "
+	                  "move them with POST /v1/persons/{id}/transfers");
+}
+
+static void create_done(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		/* row-level security hid the new row from its creator */
+		api_reply_problem(r, 403, "Forbidden", "this person is outside the caller's jurisdiction");
+		return;
+	}
+	json_t *p = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	const char *id = json_string_value(json_object_get(p, "id"));
+	char *loc = id ? api_arena_printf(r->mem, "/v1/persons/%s", id) : NULL;
+	json_decref(p);
+	if (loc)
+		api_reply_header(r, "Location", loc);
+	reply_person(r, 201, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), false);
+}
+
+static void create_checked(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	(void)n;
+	if (db_result_rows(res[1]) == 0) {
+		/* as for accounts: a unit outside the jurisdiction is not found */
+		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		return;
+	}
+	json_t *errors = json_array();
+	if (c->in.industry && db_result_rows(res[2]) == 0)
+		api_error_add(errors, "industry", "unknown", "no such industry code");
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	if (db_result_rows(res[0]) > 0) {
+		reply_taken(r);
+		return;
+	}
+	const persons_in *in = &c->in;
+	const char *v[9] = { in->national_id, in->name, in->unit, in->industry, in->title_level,
+	                     in->speciality, in->cycle_start_year, in->status,
+	                     persons_mask(r, in->national_id) };
+	memcpy(c->v, v, sizeof v);
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_CREATE, c->v };
+	api_db_run(r, c->calls, 1, create_done);
+}
+
+void h_persons_create(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	json_t *errors = json_array();
+	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	if (persons_other_unit(r, c->in.unit)) {
+		api_reply_problem(r, 403, "Forbidden", "a unit registers persons only into itself");
+		return;
+	}
+	c->arr[0] = persons_pg_array(r, &c->in.national_id, 1);
+	c->arr[1] = persons_pg_array(r, &c->in.unit, 1);
+	c->arr[2] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
+	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->arr[1] };
+	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[2] };
+	/* read → decide → write, one transaction */
+	api_db_tx(r);
+	api_db_run(r, c->calls, 3, create_checked);
+}
+
+/* ---- PATCH /v1/persons/{id} -------------------------------------------- */
+
+typedef struct patch_ctx {
+	persons_in in;
+	long expected;
+	bool refresh;
+	const char *arr[2];
+	char year[16];
+	const char *lock_v[1], *sum_v[2];
+	const char *v[10];
+	const char *audit_v[3];
+	char *json, *version; /* the updated person */
+	db_call calls[4];
+} patch_ctx;
+
+static void patch_audited(api_req *r, db_result *const *res, int n)
+{
+	patch_ctx *c = r->ctx;
+	(void)res;
+	(void)n;
+	reply_person(r, 200, c->json, c->version, false);
+}
+
+static void patch_audit(api_req *r)
+{
+	patch_ctx *c = r->ctx;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_AUDIT_UPDATE, c->audit_v };
+	api_db_run(r, c->calls, 1, patch_audited);
+}
+
+static void patch_refreshed(api_req *r, const core_year_verdict *v)
+{
+	if (!v) {
+		api_reply_problem(r, 500, "Internal error",
+		                  "this year's compliance could not be decided again");
+		return;
+	}
+	patch_audit(r);
+}
+
+static void patch_updated(api_req *r, db_result *const *res, int n)
+{
+	patch_ctx *c = r->ctx;
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 409, "Conflict", "the person changed meanwhile; read it again");
+		return;
+	}
+	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
+	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	if (c->refresh) {
+		/* R-4/R-6: a new title level or industry changes what this year requires */
+		api_summary_refresh(r, r->path_params[0], api_today().y, patch_refreshed);
+		return;
+	}
+	patch_audit(r);
+}
+
+/* The stored person with the national id masked, as the audit's "before". */
+static const char *masked_json(api_req *r, json_t *p)
+{
+	json_t *copy = json_deep_copy(p);
+	const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
+	json_object_set_new(copy, "national_id", m ? json_string(m) : json_null());
+	char *s = json_dumps(copy, JSON_COMPACT);
+	json_decref(copy);
+	char *a = s ? api_arena_strdup(r->mem, s) : NULL;
+	free(s);
+	return a;
+}
+
+static bool differs(json_t *p, const char *field, const char *value)
+{
+	const char *old = json_string_value(json_object_get(p, field));
+	return value && (!old || strcmp(old, value) != 0);
+}
+
+static void patch_locked(api_req *r, db_result *const *res, int n)
+{
+	patch_ctx *c = r->ctx;
+	(void)n;
+	if (db_result_rows(res[0]) == 0) {
+		not_found(r);
+		return;
+	}
+	long version = atol(db_result_value(res[0], 0, 1));
+	if (c->expected >= 0 && c->expected != version) {
+		api_reply_problem(r, 412, "Precondition failed",
+		                  "If-Match names another version of this person: read it again");
+		return;
+	}
+	json_t *old = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	if (!old) {
+		api_reply_problem(r, 500, "Internal error", "the person could not be read");
+		return;
+	}
+	persons_in *in = &c->in;
+	json_t *errors = json_array();
+	if (in->unit && strcasecmp(in->unit, db_result_value(res[0], 0, 2)) != 0)
+		api_error_add(errors, "unit", "invalid",
+		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
+	if (in->industry && db_result_rows(res[2]) == 0)
+		api_error_add(errors, "industry", "unknown", "no such industry code");
+	if (json_array_size(errors) > 0) {
+		json_decref(old);
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	if (in->national_id && !differs(old, "national_id", in->national_id))
+		in->national_id = NULL; /* unchanged: its own registration is no conflict */
+	if (in->national_id && db_result_rows(res[1]) > 0) {
+		json_decref(old);
+		reply_taken(r);
+		return;
+	}
+	c->refresh = db_result_rows(res[3]) > 0 &&
+	             (differs(old, "title_level", in->title_level) || differs(old, "industry", in->industry));
+	c->audit_v[0] = r->path_params[0];
+	c->audit_v[1] = masked_json(r, old);
+	c->audit_v[2] = persons_mask(r, in->national_id ? in->national_id
+	                                                : json_string_value(json_object_get(old, "national_id")));
+	json_decref(old);
+	const char *v[10] = { r->path_params[0], in->national_id, in->name, in->industry,
+	                      in->title_level, in->speciality_set ? "true" : "false", in->speciality,
+	                      in->cycle_start_year, in->status, db_result_value(res[0], 0, 1) };
+	memcpy(c->v, v, sizeof v);
+	c->v[9] = api_arena_strdup(r->mem, v[9]);
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };
+	api_db_run(r, c->calls, 1, patch_updated);
+}
+
+void h_persons_patch(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		not_found(r);
+		return;
+	}
+	patch_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	r->ctx = c;
+	if (!api_if_match(r, &c->expected))
+		return;
+	if (!json_is_object(r->body) || json_object_size(r->body) == 0) {
+		api_reply_problem(r, 422, "Validation failed",
+		                  "the body must be a JSON object naming the fields to change");
+		return;
+	}
+	json_t *errors = json_array();
+	persons_read(r, r->body, PERSONS_PATCH, "", &c->in, errors);
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
+	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
+	snprintf(c->year, sizeof c->year, "%d", api_today().y);
+	c->lock_v[0] = r->path_params[0];
+	c->sum_v[0] = r->path_params[0];
+	c->sum_v[1] = c->year;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, c->lock_v };
+	c->calls[1] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
+	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[1] };
+	c->calls[3] = (db_call){ DB_STMT_PERSONS_SUMMARY_EXISTS, c->sum_v };
+	api_db_tx(r);
+	api_db_run(r, c->calls, 4, patch_locked);
+}

@@ -1,0 +1,68 @@
+/*
+ * What the three files of the persons resource share (persons.c: list, read,
+ * create, update; persons_import.c: the bulk import; persons_transfers.c:
+ * transfers): reading one person object of a request body, the national id
+ * mask, the caller's view of a person, PostgreSQL array parameters.
+ */
+#ifndef JXJY_HANDLERS_PERSONS_INTERNAL_H
+#define JXJY_HANDLERS_PERSONS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "../request.h"
+
+/* Row limit of one import (API.md). */
+#define PERSONS_IMPORT_MAX 10000
+/* Bytes of a name or a speciality. */
+#define PERSONS_TEXT_MAX 200
+
+/* One person as a request gives it; every member NULL when absent.  Values
+ * point into the body or the arena (they live as long as the request). */
+typedef struct persons_in {
+	const char *national_id;      /* normalised by core: upper-case X */
+	const char *name;
+	const char *unit;
+	const char *industry;
+	const char *title_level;
+	const char *speciality;
+	bool speciality_set;          /* present, possibly null (PATCH clears it) */
+	const char *cycle_start_year; /* decimal */
+	const char *status;
+} persons_in;
+
+typedef enum persons_mode {
+	PERSONS_CREATE, /* national_id, name, title_level required; unit required unless the
+	                   caller is a unit (then its own); defaults for cycle_start_year
+	                   (this year, R-8) and status (in_service) */
+	PERSONS_PATCH,  /* everything optional; null refused where a value is required */
+} persons_mode;
+
+/* Reads obj (a JSON object) into out.  Field errors go to errors with their
+ * field names prefixed by prefix ("" or "rows[17]."), unknown fields
+ * included.  Identifiers, levels and statuses are decided by core. */
+void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix,
+                  persons_in *out, json_t *errors);
+
+/* The masked national id (core: first 6 and last 4 kept), in the arena;
+ * NULL when the stored value is not 18 characters. */
+const char *persons_mask(api_req *r, const char *national_id);
+
+/* The caller's view of a person from the database's JSON text: the
+ * national id masked unless reveal, and for the base role only the basic
+ * fields (id, national_id masked, name, unit, title_level, status).  A new
+ * reference, or NULL when json is not an object. */
+json_t *persons_view(api_req *r, const char *json, bool reveal);
+
+/* True when the caller is a unit and unit (a UUID) is not its own. */
+bool persons_other_unit(const api_req *r, const char *unit);
+
+/* A PostgreSQL array literal of n values (NULL elements allowed), every
+ * element quoted, in the arena; NULL when out of memory. */
+char *persons_pg_array(api_req *r, const char *const *values, size_t n);
+
+/* The uuid-typed empty array, for a check that has nothing to look up. */
+#define PERSONS_EMPTY_ARRAY "{}"
+#endif
