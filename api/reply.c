@@ -107,6 +107,7 @@ static void reply_db_error(api_req *r, const db_error *err);
 
 /* A reply waiting for its transaction to commit. */
 typedef struct pending_reply {
+	bool commit;
 	int status;
 	const char *content_type;
 	char *data;
@@ -130,7 +131,7 @@ static void on_commit(db_conn *conn, db_result *const *res, int n, const db_erro
 	r->db = NULL;
 	r->tx_open = false;
 	db_conn_release(conn);
-	if (err->code != DB_OK) {
+	if (err->code != DB_OK && p->commit) {
 		drop_output_headers(r);
 		if (db_error_is_retryable(err) && r->db_retries < 3) {
 			r->db_retries++;
@@ -165,7 +166,10 @@ static char *replay_headers(api_req *r)
 
 void api_reply_raw(api_req *r, int status, const char *content_type, const char *data, size_t len)
 {
-	if (r->db && r->tx_open && status < 400) {
+	if (r->db && r->tx_open) {
+		/* end the transaction before answering: a client's next request
+		 * must find its locks (e.g. the Idempotency-Key's) released */
+		bool commit = status < 400 && !r->rollback_only;
 		pending_reply *p = api_arena_alloc(r->mem, sizeof *p);
 		char *copy = p ? api_arena_alloc(r->mem, len + 1) : NULL;
 		if (!copy) {
@@ -177,12 +181,13 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 			return;
 		}
 		memcpy(copy, data, len);
+		p->commit = commit;
 		p->status = status;
 		p->content_type = api_arena_strdup(r->mem, content_type);
 		p->data = copy;
 		p->len = len;
 		int n = 0;
-		if (r->idem_hash) {
+		if (commit && r->idem_hash) {
 			p->values[0] = r->idempotency_key;
 			p->values[1] = r->idem_hash;
 			p->values[2] = api_arena_printf(r->mem, "%d", status);
@@ -190,7 +195,7 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 			p->values[4] = copy;
 			p->calls[n++] = (db_call){ DB_STMT_IDEM_FINISH, p->values };
 		}
-		p->calls[n++] = (db_call){ DB_STMT_COMMIT, NULL };
+		p->calls[n++] = (db_call){ commit ? DB_STMT_COMMIT : DB_STMT_ROLLBACK, NULL };
 		r->ctx_reply = p;
 		if (db_conn_run(r->db, p->calls, n, on_commit, r) == DB_OK)
 			return;
@@ -203,7 +208,7 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 		return;
 	}
 	if (r->db) {
-		/* an error reply: whatever the transaction did is rolled back */
+		/* no transaction open: nothing to keep */
 		db_conn *c = r->db;
 		r->db = NULL;
 		r->tx_open = false;

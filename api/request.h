@@ -78,6 +78,7 @@ struct api_req {
 	db_conn *db;              /* held between batches of a transaction */
 	bool tx;                  /* the request's batches form one transaction */
 	bool tx_open;             /* BEGIN and the claims have been sent */
+	bool rollback_only;       /* the reply must not commit (a replay) */
 	int prefix;               /* statements put before the handler's in a batch */
 	const char *idem_hash;    /* hex SHA-256 of the request, with Idempotency-Key */
 	const db_call *calls;

@@ -392,10 +392,11 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 	struct evbuffer *in = evhttp_request_get_input_buffer(ev);
 	size_t len = evbuffer_get_length(in);
-	if (len == 0 && (rt->flags & API_ROUTE_BODY)) {
+	bool csv_empty = len == 0 && (rt->flags & API_ROUTE_CSV) && media_is(ctype, "text/csv");
+	if (len == 0 && (rt->flags & API_ROUTE_BODY) && !csv_empty) {
 		/* an action sent without a body is an action with no fields */
 		r->body = json_object();
-	} else if (len > 0) {
+	} else if (len > 0 || csv_empty) {
 		size_t limit = (rt->flags & API_ROUTE_BULK) ? API_BULK_BODY_MAX : API_BODY_MAX;
 		if (len > limit) {
 			api_reply_problem(r, 413, "Content too large", (rt->flags & API_ROUTE_BULK)
@@ -461,13 +462,10 @@ static void idem_begun(api_req *r, db_result *const *res, int n)
 	json_decref(h);
 	api_reply_header(r, "Idempotent-Replayed", "true");
 	const char *stored = db_result_value(res[0], 0, 3);
-	/* the result goes away with the connection: keep the body */
+	/* the result goes away with the next batch: keep the body */
 	const char *body = stored ? api_arena_strdup(r->mem, stored) : NULL;
-	/* no commit: the replay changes nothing */
-	r->tx_open = false;
-	db_conn *c = r->db;
-	r->db = NULL;
-	db_conn_release(c);
+	/* no commit: the replay changes nothing (and stores nothing again) */
+	r->rollback_only = true;
 	api_reply_raw(r, status, status >= 400 ? "application/problem+json" : "application/json",
 	              body ? body : "", body ? strlen(body) : 0);
 }
