@@ -1,0 +1,2 @@
+/* reports: handlers */
+#include "handlers.h"

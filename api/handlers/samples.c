@@ -1,0 +1,2 @@
+/* samples: handlers */
+#include "handlers.h"

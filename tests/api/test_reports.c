@@ -1,0 +1,4 @@
+/* reports: HTTP tests */
+#include <criterion/criterion.h>
+
+#include "testlib.h"

@@ -1,0 +1,4 @@
+/* samples: HTTP tests */
+#include <criterion/criterion.h>
+
+#include "testlib.h"
