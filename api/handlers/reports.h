@@ -4,4 +4,7 @@
 
 #include "../request.h"
 
+/* GET /v1/reports/annual */
+void h_reports_annual(api_req *r);
+
 #endif

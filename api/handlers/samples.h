@@ -4,4 +4,8 @@
 
 #include "../request.h"
 
+/* POST /v1/samples, GET /v1/samples/{id} */
+void h_samples_create(api_req *r);
+void h_samples_get(api_req *r);
+
 #endif
