@@ -38,6 +38,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "core.h"
 #include "testlib.h"
 
 #define W_YEAR 2023
@@ -86,10 +87,28 @@ static inline char *w_unit(PGconn *db, const char *district, const char *industr
 	                   3, p);
 }
 
+/* A valid resident id from a space of ~15 million (birth day from 1960 on,
+ * sequence number): the suites insert hundreds of persons. */
+static inline void w_resident_id(char out[19])
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = 1960 + (int)randombytes_uniform(40);
+	int m = 1 + (int)randombytes_uniform(12);
+	int d = 1 + (int)randombytes_uniform((uint32_t)mdays[m - 1]);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "320506%04d%02d%02d%03u", y, m, d, randombytes_uniform(1000));
+	memcpy(out, tmp, 17);
+	out[17] = '\0';
+	char check;
+	cr_assert(core_ident_resident_id_check_char(&check, out) == 0);
+	out[17] = check;
+	out[18] = '\0';
+}
+
 static inline char *w_person(PGconn *db, const char *unit, const char *level, const char *status)
 {
 	char nid[19];
-	t_make_resident_id(nid, randombytes_random());
+	w_resident_id(nid);
 	const char *p[] = { nid, unit, level, status };
 	return t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
 	                       " title_level, cycle_start_year, status) SELECT $1, '统计对象', u.id,"
