@@ -5,7 +5,7 @@
 -- Applied by the migration runner in one transaction, by the owner, under an
 -- advisory lock (see 0001's header).
 --
--- Three aggregates, each a function of rows the gateway already writes:
+-- Four aggregates, each a function of rows the gateway already writes:
 --   report_hours       verified hours by (year, current district, industry,
 --                      unit, base, category, form, class type).  A record
 --                      counts iff status = 'verified'; the key uses the
@@ -46,6 +46,11 @@
 --     (READ COMMITTED).  Summary updates that only move district/industry/unit
 --     (persons_moved) are ignored by the summary trigger: the persons trigger
 --     moves the person's whole contribution between keys itself.
+--   * report_trainees: an enrolment's completion takes an advisory lock on
+--     its person (two completions of one person at one base must not both
+--     count a new trainee) and FOR SHARE on the person row, as above.  A
+--     project's fee or split may change after completions (the funding
+--     follows); its year or base may not (JX409).
 
 SELECT pg_catalog.set_config('jxjy.claims', '{"role": "city_bureau", "sub": "migration:0003"}', true);
 
@@ -104,15 +109,17 @@ CREATE FUNCTION jxjy._report_hours_add(p_year integer, p_district char(6), p_ind
         p_unit uuid, p_base uuid, p_category jxjy.category, p_form text,
         p_class_type jxjy.class_type, p_hours numeric, p_records integer)
     RETURNS void
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
     AS $$
+BEGIN
     INSERT INTO jxjy.report_hours AS h
            (year, district, industry, unit, base, category, form, class_type, hours, records)
     VALUES (p_year, p_district, p_industry, p_unit, p_base, p_category, p_form, p_class_type,
             p_hours, p_records)
     ON CONFLICT ON CONSTRAINT report_hours_key DO UPDATE
-       SET hours = h.hours + EXCLUDED.hours, records = h.records + EXCLUDED.records
-    $$;
+       SET hours = h.hours + EXCLUDED.hours, records = h.records + EXCLUDED.records;
+END
+$$;
 
 -- A record's verified hours in or out of the aggregate.
 CREATE FUNCTION jxjy._records_report() RETURNS trigger
@@ -155,8 +162,9 @@ CREATE TRIGGER records_report_delete AFTER DELETE ON jxjy.records
 CREATE FUNCTION jxjy._report_person_move(p_person uuid, p_sign integer, p_district char(6),
         p_industry text, p_unit uuid, p_title_level jxjy.title_level)
     RETURNS void
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
     AS $$
+BEGIN
     INSERT INTO jxjy.report_headcount AS h (district, industry, unit, title_level, headcount)
     VALUES (p_district, p_industry, p_unit, p_title_level, p_sign)
     ON CONFLICT (district, industry, unit, title_level) DO UPDATE
@@ -172,7 +180,8 @@ CREATE FUNCTION jxjy._report_person_move(p_person uuid, p_sign integer, p_distri
        SET decided = c.decided + EXCLUDED.decided, compliant = c.compliant + EXCLUDED.compliant,
            public_hours = c.public_hours + EXCLUDED.public_hours,
            professional_hours = c.professional_hours + EXCLUDED.professional_hours;
-    $$;
+END
+$$;
 
 -- A person joined, left, changed title or moved (transfer, unit re-division,
 -- industry): their headcount and summary rows follow.
@@ -190,6 +199,14 @@ BEGIN
     IF NEW.status = 'in_service' THEN
         PERFORM jxjy._report_person_move(NEW.id, 1, NEW.district, NEW.industry, NEW.unit,
                                          NEW.title_level);
+    END IF;
+    -- trainees count whatever their status: only a new key moves them
+    IF TG_OP = 'UPDATE' AND (OLD.district, OLD.industry, OLD.unit, OLD.title_level)
+                            IS DISTINCT FROM (NEW.district, NEW.industry, NEW.unit, NEW.title_level) THEN
+        PERFORM jxjy._report_trainee_move(OLD.id, -1, OLD.district, OLD.industry, OLD.unit,
+                                          OLD.title_level);
+        PERFORM jxjy._report_trainee_move(NEW.id, 1, NEW.district, NEW.industry, NEW.unit,
+                                          NEW.title_level);
     END IF;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
@@ -290,6 +307,155 @@ CREATE TRIGGER person_year_summary_report_update
 CREATE TRIGGER person_year_summary_report_delete AFTER DELETE ON jxjy.person_year_summary
     FOR EACH ROW EXECUTE FUNCTION jxjy._summary_report();
 
+
+-- ---------------------------------------------------------------------------
+-- Trainees and funding (R-18, R-20): completed enrolments by the trainee's
+-- current key and the base
+-- ---------------------------------------------------------------------------
+CREATE TABLE jxjy.report_trainees (
+    year        integer NOT NULL,
+    district    char(6) NOT NULL,
+    industry    text NOT NULL,
+    unit        uuid NOT NULL,
+    title_level jxjy.title_level NOT NULL,
+    base        uuid NOT NULL,
+    trainees    integer NOT NULL DEFAULT 0,   -- distinct persons
+    enrolments  integer NOT NULL DEFAULT 0,   -- completed enrolments
+    government  numeric(16,4) NOT NULL DEFAULT 0,
+    unit_share  numeric(16,4) NOT NULL DEFAULT 0,
+    individual  numeric(16,4) NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, district, industry, unit, title_level, base)
+);
+CREATE INDEX report_trainees_industry ON jxjy.report_trainees (year, industry);
+CREATE INDEX report_trainees_unit ON jxjy.report_trainees (year, unit);
+CREATE INDEX report_trainees_base ON jxjy.report_trainees (year, base);
+
+-- A person's whole contribution (every year and base), with a sign, at a key.
+CREATE FUNCTION jxjy._report_trainee_move(p_person uuid, p_sign integer, p_district char(6),
+        p_industry text, p_unit uuid, p_title_level jxjy.title_level)
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+BEGIN
+    INSERT INTO jxjy.report_trainees AS t
+           (year, district, industry, unit, title_level, base, trainees, enrolments,
+            government, unit_share, individual)
+    SELECT pr.year, p_district, p_industry, p_unit, p_title_level, e.base, p_sign,
+           p_sign * count(*), p_sign * sum(pr.fee * pr.funding_government / 100),
+           p_sign * sum(pr.fee * pr.funding_unit / 100), p_sign * sum(pr.fee * pr.funding_individual / 100)
+      FROM jxjy.enrolments e JOIN jxjy.projects pr ON pr.id = e.project
+     WHERE e.person = p_person AND e.status = 'completed'
+     GROUP BY pr.year, e.base
+    ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
+       SET trainees = t.trainees + EXCLUDED.trainees, enrolments = t.enrolments + EXCLUDED.enrolments,
+           government = t.government + EXCLUDED.government,
+           unit_share = t.unit_share + EXCLUDED.unit_share,
+           individual = t.individual + EXCLUDED.individual;
+END
+$$;
+
+-- An enrolment became (or stopped being) completed.
+CREATE FUNCTION jxjy._enrolments_report() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, jxjy
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    e record;
+    was integer := 0;
+    now_c integer := 0;
+    others integer;
+    p record;
+    pr record;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        was := (OLD.status = 'completed')::integer;
+        e := OLD;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        now_c := (NEW.status = 'completed')::integer;
+        e := NEW;
+    END IF;
+    IF was <> now_c THEN
+        PERFORM pg_advisory_xact_lock(hashtextextended(e.person::text, 2520));
+        SELECT pe.district, pe.industry, pe.unit, pe.title_level INTO p
+          FROM jxjy.persons pe WHERE pe.id = e.person FOR SHARE;
+        SELECT x.year, x.fee, x.funding_government, x.funding_unit, x.funding_individual INTO pr
+          FROM jxjy.projects x WHERE x.id = e.project;
+        SELECT count(*) INTO others
+          FROM jxjy.enrolments o JOIN jxjy.projects op ON op.id = o.project
+         WHERE o.person = e.person AND o.base = e.base AND op.year = pr.year
+           AND o.status = 'completed' AND o.id <> e.id;
+        INSERT INTO jxjy.report_trainees AS t
+               (year, district, industry, unit, title_level, base, trainees, enrolments,
+                government, unit_share, individual)
+        VALUES (pr.year, p.district, p.industry, p.unit, p.title_level, e.base,
+                ((others + now_c) > 0)::integer - ((others + was) > 0)::integer,
+                now_c - was,
+                (now_c - was) * pr.fee * pr.funding_government / 100,
+                (now_c - was) * pr.fee * pr.funding_unit / 100,
+                (now_c - was) * pr.fee * pr.funding_individual / 100)
+        ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
+           SET trainees = t.trainees + EXCLUDED.trainees,
+               enrolments = t.enrolments + EXCLUDED.enrolments,
+               government = t.government + EXCLUDED.government,
+               unit_share = t.unit_share + EXCLUDED.unit_share,
+               individual = t.individual + EXCLUDED.individual;
+    END IF;
+    PERFORM jxjy._restore(prev);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER enrolments_report_insert AFTER INSERT ON jxjy.enrolments
+    FOR EACH ROW WHEN (NEW.status = 'completed')
+    EXECUTE FUNCTION jxjy._enrolments_report();
+CREATE TRIGGER enrolments_report_update AFTER UPDATE OF status ON jxjy.enrolments
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION jxjy._enrolments_report();
+CREATE TRIGGER enrolments_report_delete AFTER DELETE ON jxjy.enrolments
+    FOR EACH ROW WHEN (OLD.status = 'completed')
+    EXECUTE FUNCTION jxjy._enrolments_report();
+
+-- A project's fee or split changed after completions: the funding follows.
+-- Its year or base cannot change once it has completed enrolments.
+CREATE FUNCTION jxjy._projects_report() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, jxjy
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    IF (NEW.year, NEW.base) IS DISTINCT FROM (OLD.year, OLD.base)
+       AND EXISTS (SELECT 1 FROM jxjy.enrolments e WHERE e.project = NEW.id AND e.status = 'completed') THEN
+        RAISE EXCEPTION 'a project with completed enrolments cannot change its year or base'
+            USING ERRCODE = 'JX409';
+    END IF;
+    INSERT INTO jxjy.report_trainees AS t
+           (year, district, industry, unit, title_level, base, trainees, enrolments,
+            government, unit_share, individual)
+    SELECT NEW.year, p.district, p.industry, p.unit, p.title_level, e.base, 0, 0,
+           count(*) * (NEW.fee * NEW.funding_government - OLD.fee * OLD.funding_government) / 100,
+           count(*) * (NEW.fee * NEW.funding_unit - OLD.fee * OLD.funding_unit) / 100,
+           count(*) * (NEW.fee * NEW.funding_individual - OLD.fee * OLD.funding_individual) / 100
+      FROM jxjy.enrolments e JOIN jxjy.persons p ON p.id = e.person
+     WHERE e.project = NEW.id AND e.status = 'completed'
+     GROUP BY p.district, p.industry, p.unit, p.title_level, e.base
+    ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
+       SET government = t.government + EXCLUDED.government,
+           unit_share = t.unit_share + EXCLUDED.unit_share,
+           individual = t.individual + EXCLUDED.individual;
+    PERFORM jxjy._restore(prev);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER projects_report AFTER UPDATE OF fee, funding_government, funding_unit,
+        funding_individual, year, base ON jxjy.projects
+    FOR EACH ROW
+    WHEN ((OLD.fee, OLD.funding_government, OLD.funding_unit, OLD.funding_individual, OLD.year, OLD.base)
+          IS DISTINCT FROM
+          (NEW.fee, NEW.funding_government, NEW.funding_unit, NEW.funding_individual, NEW.year, NEW.base))
+    EXECUTE FUNCTION jxjy._projects_report();
+
 -- ---------------------------------------------------------------------------
 -- Backfill from the existing rows (the migration holds the tables' locks of
 -- its transaction; a running system migrates with the gateway stopped)
@@ -319,6 +485,18 @@ SELECT s.year, p.district, p.industry, p.unit, p.title_level, count(*),
  WHERE p.status = 'in_service'
  GROUP BY s.year, p.district, p.industry, p.unit, p.title_level;
 
+INSERT INTO jxjy.report_trainees
+       (year, district, industry, unit, title_level, base, trainees, enrolments,
+        government, unit_share, individual)
+SELECT pr.year, p.district, p.industry, p.unit, p.title_level, e.base, count(DISTINCT e.person),
+       count(*), sum(pr.fee * pr.funding_government / 100), sum(pr.fee * pr.funding_unit / 100),
+       sum(pr.fee * pr.funding_individual / 100)
+  FROM jxjy.enrolments e
+  JOIN jxjy.projects pr ON pr.id = e.project
+  JOIN jxjy.persons p ON p.id = e.person
+ WHERE e.status = 'completed'
+ GROUP BY pr.year, p.district, p.industry, p.unit, p.title_level, e.base;
+
 -- ---------------------------------------------------------------------------
 -- Row-level security: read by jurisdiction; written only by the elevated
 -- triggers (city claim) and the owner
@@ -346,6 +524,18 @@ CREATE POLICY report_headcount_write ON jxjy.report_headcount FOR ALL
     USING ((SELECT jxjy.claim_role()) = 'city_bureau')
     WITH CHECK ((SELECT jxjy.claim_role()) = 'city_bureau');
 
+ALTER TABLE jxjy.report_trainees ENABLE ROW LEVEL SECURITY;
+ALTER TABLE jxjy.report_trainees FORCE ROW LEVEL SECURITY;
+CREATE POLICY report_trainees_read ON jxjy.report_trainees FOR SELECT
+    USING ((SELECT jxjy.claim_role()) = 'city_bureau'
+           OR district = (SELECT jxjy.claim_district())
+           OR industry = (SELECT jxjy.claim_industry())
+           OR unit = (SELECT jxjy.claim_unit())
+           OR base = (SELECT jxjy.claim_base()));
+CREATE POLICY report_trainees_write ON jxjy.report_trainees FOR ALL
+    USING ((SELECT jxjy.claim_role()) = 'city_bureau')
+    WITH CHECK ((SELECT jxjy.claim_role()) = 'city_bureau');
+
 ALTER TABLE jxjy.report_compliance ENABLE ROW LEVEL SECURITY;
 ALTER TABLE jxjy.report_compliance FORCE ROW LEVEL SECURITY;
 CREATE POLICY report_compliance_read ON jxjy.report_compliance FOR SELECT
@@ -358,74 +548,6 @@ CREATE POLICY report_compliance_write ON jxjy.report_compliance FOR ALL
     WITH CHECK ((SELECT jxjy.claim_role()) = 'city_bureau');
 
 -- ---------------------------------------------------------------------------
--- Training figures of a scope: completed enrolments of the year's projects
--- (trainees per base, funding by payer = fee x split% per completed
--- enrolment).  Enrolments are visible to bases and to the district bureau of
--- the BASE, not of the trainee, so this reads them elevated; the scope is
--- clamped to the caller's claims first (read before elevating): a filter
--- outside the caller's jurisdiction gives no rows, a person gets none.
--- p_group_by: NULL, 'district', 'industry', 'unit' or 'title_level' (the
--- trainee's current ones); key is NULL without grouping.
--- ---------------------------------------------------------------------------
-CREATE FUNCTION jxjy.report_training(p_year integer, p_district text, p_industry text,
-        p_unit uuid, p_base uuid, p_group_by text)
-    RETURNS TABLE (key text, base uuid, trainees bigint, enrolments bigint,
-                   government numeric, unit_share numeric, individual numeric)
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, jxjy
-    AS $$
-#variable_conflict use_column
-DECLARE
-    c_role text := jxjy.claim_role();
-    d text := p_district;
-    i text := p_industry;
-    u uuid := p_unit;
-    b uuid := p_base;
-    prev text;
-BEGIN
-    IF c_role IS NULL OR c_role = 'person' THEN
-        RETURN;
-    ELSIF c_role = 'district_bureau' THEN
-        IF d IS NOT NULL AND d IS DISTINCT FROM jxjy.claim_district()::text THEN RETURN; END IF;
-        d := jxjy.claim_district()::text;
-    ELSIF c_role = 'industry_authority' THEN
-        IF i IS NOT NULL AND i IS DISTINCT FROM jxjy.claim_industry() THEN RETURN; END IF;
-        i := jxjy.claim_industry();
-    ELSIF c_role = 'unit' THEN
-        IF u IS NOT NULL AND u IS DISTINCT FROM jxjy.claim_unit() THEN RETURN; END IF;
-        u := jxjy.claim_unit();
-    ELSIF c_role = 'base' THEN
-        IF b IS NOT NULL AND b IS DISTINCT FROM jxjy.claim_base() THEN RETURN; END IF;
-        b := jxjy.claim_base();
-    END IF;
-    IF (c_role = 'unit' AND u IS NULL) OR (c_role = 'base' AND b IS NULL)
-       OR (c_role = 'district_bureau' AND d IS NULL)
-       OR (c_role = 'industry_authority' AND i IS NULL) THEN
-        RETURN;  -- a malformed jurisdiction claim sees nothing
-    END IF;
-    prev := jxjy._elevate();
-    RETURN QUERY
-    SELECT CASE p_group_by WHEN 'district' THEN p.district::text WHEN 'industry' THEN p.industry
-                           WHEN 'unit' THEN p.unit::text WHEN 'title_level' THEN p.title_level::text
-           END,
-           pr.base, count(DISTINCT e.person), count(*),
-           round(sum(pr.fee * pr.funding_government / 100), 2),
-           round(sum(pr.fee * pr.funding_unit / 100), 2),
-           round(sum(pr.fee * pr.funding_individual / 100), 2)
-      FROM jxjy.projects pr
-      JOIN jxjy.enrolments e ON e.project = pr.id AND e.status = 'completed'
-      JOIN jxjy.persons p ON p.id = e.person
-     WHERE pr.year = p_year
-       AND (b IS NULL OR pr.base = b)
-       AND (d IS NULL OR p.district = d::bpchar)
-       AND (i IS NULL OR p.industry = i)
-       AND (u IS NULL OR p.unit = u)
-     GROUP BY 1, 2;
-    PERFORM jxjy._restore(prev);
-END
-$$;
-
--- ---------------------------------------------------------------------------
 -- Samples (R-25): what a draw needs besides 0001's columns.
 --   population  the population size N the positions were drawn from
 --   strata      per stratum {"population": N_s, "size": k_s} (stratified)
@@ -436,18 +558,30 @@ ALTER TABLE jxjy.samples ADD COLUMN strata jsonb;
 ALTER TABLE jxjy.samples ADD CONSTRAINT samples_stratify
     CHECK (stratify IS NULL OR stratify IN ('district', 'industry'));
 ALTER TABLE jxjy.sample_items ADD COLUMN stratum text NOT NULL DEFAULT '';
--- drawing a sample of records of a year in a district or an industry orders
--- the verified records of the scope by id: these keep it an index scan
+-- A draw numbers the population of each stratum in id order.  For persons
+-- these partial indexes hand it over already in (stratum, id) order and
+-- index-only (they carry every column the persons policy reads), so even a
+-- city-wide draw is one ordered scan and no sort; persons are written
+-- rarely.  Records' policy reads too many columns for that on the biggest
+-- table: their indexes narrow a district's or industry's verified records of
+-- a year, which are then sorted (in memory: the draw raises work_mem for its
+-- transaction).  Unit and base populations are small.
+CREATE INDEX persons_sample ON jxjy.persons (id) INCLUDE (district, industry, unit)
+    WHERE status = 'in_service';
+CREATE INDEX persons_sample_district ON jxjy.persons (district, id) INCLUDE (industry, unit)
+    WHERE status = 'in_service';
+CREATE INDEX persons_sample_industry ON jxjy.persons (industry, id) INCLUDE (district, unit)
+    WHERE status = 'in_service';
 CREATE INDEX records_sample_district ON jxjy.records (year, cur_district, id)
     WHERE status = 'verified';
-CREATE INDEX records_sample_industry ON jxjy.records (year, cur_industry, id)
-    WHERE status = 'verified' AND category = 'professional';
+CREATE INDEX records_sample_industry ON jxjy.records (year, cur_industry, id) INCLUDE (category)
+    WHERE status = 'verified';
 
 -- ---------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------
-GRANT SELECT ON jxjy.report_hours, jxjy.report_headcount, jxjy.report_compliance TO jxjy_app;
+GRANT SELECT ON jxjy.report_hours, jxjy.report_headcount, jxjy.report_compliance,
+                jxjy.report_trainees TO jxjy_app;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA jxjy FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION jxjy.report_training(integer, text, text, uuid, uuid, text) TO jxjy_app;
 
 SELECT pg_catalog.set_config('jxjy.claims', '', true);

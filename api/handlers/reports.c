@@ -16,8 +16,8 @@
  *                               whose person is now in the scope (also
  *                               persons who have left since: the training
  *                               happened); achievements have no class type
- *   trainees_by_base, funding   completed enrolments of the year's projects
- *                               of persons now in the scope (report_training)
+ *   trainees_by_base, funding   report_trainees: completed enrolments of the
+ *                               year's projects of persons now in the scope
  * Title-level groups: records carry no title level, so a title-level group's
  * hours are its in-service persons' verified hours from their summaries, and
  * its by_form / by_class_type are null.
@@ -56,7 +56,8 @@ typedef struct rep_base {
 } rep_base;
 
 /* The figures of the scope or of one group.  Hours in tenths, money in
- * cents: exact, as DOMAIN.md asks of hours. */
+ * ten-thousandths of a yuan: exact, as DOMAIN.md asks of hours; money is
+ * rounded to the fen when written. */
 typedef struct rep_fig {
 	const char *key, *name;
 	int64_t head[NLEVEL], comp[NLEVEL];
@@ -65,7 +66,7 @@ typedef struct rep_fig {
 	int64_t cls[NCLASS];
 	rep_base *bases;
 	int64_t trainees;
-	int64_t fund[NFUND];
+	int64_t fund[NFUND]; /* 1/10000 yuan (fee x percent / 100 is exact there) */
 } rep_fig;
 
 enum { OUT_JSON, OUT_CSV, OUT_XLSX };
@@ -294,7 +295,7 @@ static bool build(rep *p, db_result *const *res)
 				add_base(p, g, base, n);
 			g->trainees += n;
 			for (int m = 0; m < NFUND; m++)
-				g->fund[m] += fixed(db_result_value(train, i, 4 + m), 2);
+				g->fund[m] += fixed(db_result_value(train, i, 4 + m), 4);
 		}
 	}
 	const db_result *names = res[C_NAMES];
@@ -350,6 +351,12 @@ static void fmt_fixed(char *out, size_t n, int64_t v, int scale)
 	uint64_t a = v < 0 ? (uint64_t)(-v) : (uint64_t)v;
 	snprintf(out, n, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", a / (uint64_t)div, scale,
 	         a % (uint64_t)div);
+}
+
+/* 1/10000 yuan → fen, half away from zero */
+static int64_t to_cents(int64_t v)
+{
+	return v >= 0 ? (v + 50) / 100 : -((-v + 50) / 100);
 }
 
 static void fmt_rate(char *out, size_t n, double x)
@@ -433,7 +440,7 @@ static void jw_figures(struct evbuffer *b, const rep *p, const rep_fig *f)
 	evbuffer_add_printf(b, "},\"funding\":{");
 	for (int m = 0; m < NFUND; m++) {
 		evbuffer_add_printf(b, "%s\"%s\":", m ? "," : "", fund_code[m]);
-		jw_fixed(b, f->fund[m], 2);
+		jw_fixed(b, to_cents(f->fund[m]), 2);
 	}
 	evbuffer_add_printf(b, "}");
 }
@@ -573,7 +580,7 @@ static void row_cells(rep *p, const rep_fig *f, const char *key, const char *nam
 		out[k++] = sh.breakdown ? c_num(p, f->cls[c], API_XLSX_TENTHS) : c_null();
 	out[k++] = c_num(p, f->trainees, API_XLSX_INT);
 	for (int m = 0; m < NFUND; m++)
-		out[k++] = c_num(p, f->fund[m], API_XLSX_MONEY);
+		out[k++] = c_num(p, to_cents(f->fund[m]), API_XLSX_MONEY);
 }
 
 static const char *file_name(rep *p, const char *ext)
@@ -655,7 +662,7 @@ static void reply_xlsx(rep *p)
 	x_label_number(x, "专业知识学时", (double)t->prof / 10.0, API_XLSX_TENTHS);
 	x_label_number(x, "参训人数", (double)t->trainees, API_XLSX_INT);
 	for (int m = 0; m < NFUND; m++)
-		x_label_number(x, fund_name[m], (double)t->fund[m] / 100.0, API_XLSX_MONEY);
+		x_label_number(x, fund_name[m], (double)to_cents(t->fund[m]) / 100.0, API_XLSX_MONEY);
 
 	/* 2: by title level */
 	static const char *const h_level[] = { "职称", "代码", "人数", "达标人数", "达标率", NULL };
@@ -795,8 +802,7 @@ void h_reports_annual(api_req *r)
 	const char *vc[] = { g, s->district, s->industry, s->unit, p->year_s };
 	memcpy(p->v_comp, vc, sizeof p->v_comp);
 	memcpy(p->v_hours, vg, sizeof p->v_hours);
-	const char *vt[] = { p->year_s, s->district, s->industry, s->unit, s->base, g };
-	memcpy(p->v_train, vt, sizeof p->v_train);
+	memcpy(p->v_train, vg, sizeof p->v_train);
 	const char *vn[] = { g, s->district, s->unit };
 	memcpy(p->v_names, vn, sizeof p->v_names);
 

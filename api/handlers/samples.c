@@ -23,7 +23,8 @@
  *   seed        given (0 … 2^53 − 1), or generated and returned
  * Same scope, of, year, size, stratify and seed over the same population →
  * the same items.  The positions are computed here; only the chosen rows
- * travel back (db/stmts/samples.def).  Count and draw run in one
+ * travel back (db/stmts/samples.def; partial indexes give the population in
+ * (stratum, id) order without a sort).  Count and draw run in one
  * transaction; if the population changed in between, the draw is redone.
  *
  * Scope: as reports (api/scope.h) — clamped to the caller's jurisdiction; a
@@ -65,7 +66,7 @@ typedef struct smp {
 	int nstrata;
 	int64_t population;
 	char year_s[8], seed_s[24], size_s[16], pop_s[24], id[40];
-	const char *v_draw[8], *v_ins[9], *v_items[3], *v_id[1];
+	const char *v_draw[7], *v_ins[9], *v_items[3], *v_id[1];
 	db_call calls[4];
 } smp;
 
@@ -119,6 +120,22 @@ static void allocate(smp *s, int64_t k)
 }
 
 /* ---- phases ----------------------------------------------------------------- */
+
+/* The statement for the population (persons or records), its stratification
+ * and the phase (count or draw): db/stmts/samples.def. */
+static db_stmt_id population_stmt(const smp *s, bool draw_phase)
+{
+	static const db_stmt_id ids[2][3][2] = {
+		{ { DB_STMT_SAMPLES_COUNT_PERSONS, DB_STMT_SAMPLES_DRAW_PERSONS },
+		  { DB_STMT_SAMPLES_COUNT_PERSONS_DISTRICT, DB_STMT_SAMPLES_DRAW_PERSONS_DISTRICT },
+		  { DB_STMT_SAMPLES_COUNT_PERSONS_INDUSTRY, DB_STMT_SAMPLES_DRAW_PERSONS_INDUSTRY } },
+		{ { DB_STMT_SAMPLES_COUNT_RECORDS, DB_STMT_SAMPLES_DRAW_RECORDS },
+		  { DB_STMT_SAMPLES_COUNT_RECORDS_DISTRICT, DB_STMT_SAMPLES_DRAW_RECORDS_DISTRICT },
+		  { DB_STMT_SAMPLES_COUNT_RECORDS_INDUSTRY, DB_STMT_SAMPLES_DRAW_RECORDS_INDUSTRY } },
+	};
+	int st = !s->stratify ? 0 : strcmp(s->stratify, "district") == 0 ? 1 : 2;
+	return ids[s->persons ? 0 : 1][st][draw_phase ? 1 : 0];
+}
 
 static void count(api_req *r, bool with_scope);
 
@@ -218,8 +235,8 @@ static void store(api_req *r, const char **items, const char **item_strata, size
 static void drawn(api_req *r, db_result *const *res, int n)
 {
 	smp *s = r->ctx;
-	(void)n;
-	if (!same_strata(s, res[0])) {
+	const db_result *draw = res[n - 1];
+	if (!same_strata(s, draw)) {
 		/* the population changed between counting and drawing */
 		if (++s->tries < SAMPLE_TRIES) {
 			count(r, false);
@@ -243,7 +260,7 @@ static void drawn(api_req *r, db_result *const *res, int n)
 		stratum *t = &s->strata[i];
 		if (t->npos == 0)
 			continue;
-		parse_uuid_array(db_result_value(res[0], i, 3), items + at, t->npos, r->mem);
+		parse_uuid_array(db_result_value(draw, i, 3), items + at, t->npos, r->mem);
 		for (size_t j = 0; j < t->npos; j++) {
 			if (!items[at + j]) {
 				api_reply_problem(r, 409, "Conflict",
@@ -316,21 +333,20 @@ static void counted(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 503, "Service unavailable", "out of memory");
 		return;
 	}
-	s->v_draw[6] = keys;
-	s->v_draw[7] = pos;
-	s->calls[0] = (db_call){ s->persons ? DB_STMT_SAMPLES_DRAW_PERSONS : DB_STMT_SAMPLES_DRAW_RECORDS,
-		                 s->v_draw };
-	api_db_run(r, s->calls, 1, drawn);
+	s->v_draw[5] = keys;
+	s->v_draw[6] = pos;
+	s->calls[0] = (db_call){ DB_STMT_SAMPLES_WORK_MEM, NULL };
+	s->calls[1] = (db_call){ population_stmt(s, true), s->v_draw };
+	api_db_run(r, s->calls, 2, drawn);
 }
 
-/* Counts the population per stratum (the draw statement with no positions),
- * after checking the scope on the first pass. */
+/* Counts the population per stratum, after checking the scope on the first
+ * pass. */
 static void count(api_req *r, bool with_scope)
 {
 	smp *s = r->ctx;
 	const api_scope *sc = &s->scope;
-	const char *v[] = { sc->district, sc->industry, sc->unit, sc->base, s->year_s, s->stratify,
-		            "{}", "{}" };
+	const char *v[] = { sc->district, sc->industry, sc->unit, sc->base, s->year_s, NULL, NULL };
 	memcpy(s->v_draw, v, sizeof s->v_draw);
 	int n = 0;
 	if (with_scope) {
@@ -341,8 +357,7 @@ static void count(api_req *r, bool with_scope)
 		}
 		s->calls[n++] = (db_call){ DB_STMT_REPORTS_SCOPE, check };
 	}
-	s->calls[n++] = (db_call){ s->persons ? DB_STMT_SAMPLES_DRAW_PERSONS : DB_STMT_SAMPLES_DRAW_RECORDS,
-		                   s->v_draw };
+	s->calls[n++] = (db_call){ population_stmt(s, false), s->v_draw };
 	api_db_run(r, s->calls, n, counted);
 }
 

@@ -440,8 +440,10 @@ Test(reports, R1_R13_transfers_verification_and_revocation_move_the_figures)
 	w_free(&w);
 }
 
-/* The aggregates are exact: they equal a recount from records, persons and
- * summaries, over the whole shared test database (every suite's writes). */
+/* The aggregates are exact: they equal a recount from records, persons,
+ * summaries and enrolments, over the whole shared test database (every
+ * suite's writes), after moves, title changes, a unit's re-division and a
+ * project's fee change. */
 Test(reports, aggregates_equal_a_recount_from_the_rows)
 {
 	world w;
@@ -451,6 +453,43 @@ Test(reports, aggregates_equal_a_recount_from_the_rows)
 	PQclear(t_sql(db, "UPDATE jxjy.persons SET unit = $2, title_level = 'intermediate' WHERE id = $1", 2, mv));
 	PQclear(t_sql(db, "UPDATE jxjy.units SET district = $2 WHERE id = $1", 2,
 	              (const char *[]){ w.u3, w.d }));
+	/* a fee changed after completions moves the funding; the year cannot move */
+	PQclear(t_sql(db, "UPDATE jxjy.projects SET fee = 1200.50, funding_government = 35,"
+	                  " funding_unit = 35 WHERE id = $1", 1, (const char *[]){ w.bp }));
+	PGresult *bad = PQexecParams(db, "UPDATE jxjy.projects SET year = year + 1 WHERE id = $1", 1, NULL,
+	                             (const char *[]){ w.bp }, NULL, NULL, 0);
+	const char *state = PQresultErrorField(bad, PG_DIAG_SQLSTATE);
+	cr_expect(state && !strcmp(state, "JX409"), "a completed project keeps its year: %s",
+	          PQresultErrorMessage(bad));
+	PQclear(bad);
+	/* p7 completes a second project of the same base: one more enrolment, no new trainee */
+	char y[8];
+	snprintf(y, sizeof y, "%d", W_YEAR);
+	char *subject = t_sql_value(db, "SELECT subject_public FROM jxjy.projects WHERE id = $1", 1,
+	                            (const char *[]){ w.bp });
+	char *bp2 = t_sql_value(db, "INSERT INTO jxjy.projects (base, year, title, category, subject_public,"
+	                            " hours, class_type, capacity, fee, funding_government, funding_unit,"
+	                            " funding_individual, status) VALUES ($1, $2::int, '第二期', 'public', $3,"
+	                            " 24, 'part_time', 50, 333.33, 33, 33, 34, 'approved') RETURNING id",
+	                        3, (const char *[]){ w.b, y, subject });
+	PQclear(t_sql(db, "UPDATE jxjy.persons SET title_level = 'senior_deputy' WHERE id = $1", 1,
+	              (const char *[]){ w.p[7] }));
+	w_complete(db, bp2, w.p[7], "20");
+	free(subject);
+	char *tok = t_token("city_bureau", NULL);
+	char q[160];
+	snprintf(q, sizeof q, "/v1/reports/annual?year=%d&unit=%s", W_YEAR, w.u3);
+	t_resp r = t_get(q, tok);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r.json, "trainees_by_base"), w.b)), 1,
+	             "two completions at one base are one trainee");
+	/* 1200.50 x 35 % + 333.33 x 33 % = 420.175 + 109.9989 = 530.1739: rounded once (not 420.18 + 110.00) */
+	cr_expect(strstr(r.body, "\"government\":530.17") != NULL, "%s", r.body);
+	cr_expect(strstr(r.body, "\"individual\":473.48") != NULL, "360.15 + 113.3322");
+	cr_expect(strstr(r.body, "\"unit\":530.17") != NULL);
+	t_resp_free(&r);
+	free(tok);
+	free(bp2);
 	char *diff = t_sql_value(db,
 		"WITH want AS (SELECT year, cur_district, cur_industry, cur_unit, base, category, form,"
 		"  class_type, sum(hours) h, count(*)::int n FROM jxjy.records WHERE status = 'verified'"
@@ -466,8 +505,16 @@ Test(reports, aggregates_equal_a_recount_from_the_rows)
 		"  FROM jxjy.person_year_summary s JOIN jxjy.persons p ON p.id = s.person"
 		"  WHERE p.status = 'in_service' GROUP BY 1, 2, 3, 4, 5),"
 		" cch AS (SELECT year, district, industry, unit, title_level, decided, compliant, public_hours,"
-		"  professional_hours FROM jxjy.report_compliance WHERE decided <> 0)"
+		"  professional_hours FROM jxjy.report_compliance WHERE decided <> 0),"
+		" tt AS (SELECT pr.year, p.district, p.industry, p.unit, p.title_level, e.base,"
+		"  count(DISTINCT e.person)::int, count(*)::int, sum(pr.fee * pr.funding_government / 100),"
+		"  sum(pr.fee * pr.funding_unit / 100), sum(pr.fee * pr.funding_individual / 100)"
+		"  FROM jxjy.enrolments e JOIN jxjy.projects pr ON pr.id = e.project"
+		"  JOIN jxjy.persons p ON p.id = e.person WHERE e.status = 'completed' GROUP BY 1, 2, 3, 4, 5, 6),"
+		" tth AS (SELECT year, district, industry, unit, title_level, base, trainees, enrolments,"
+		"  government, unit_share, individual FROM jxjy.report_trainees WHERE enrolments <> 0)"
 		" SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) a)"
+		" + (SELECT count(*) FROM ((TABLE tt EXCEPT TABLE tth) UNION ALL (TABLE tth EXCEPT TABLE tt)) d)"
 		" + (SELECT count(*) FROM ((TABLE hc EXCEPT TABLE hch) UNION ALL (TABLE hch EXCEPT TABLE hc)) b)"
 		" + (SELECT count(*) FROM ((TABLE cc EXCEPT TABLE cch) UNION ALL (TABLE cch EXCEPT TABLE cc)) c)",
 		0, NULL);

@@ -275,6 +275,12 @@ Test(samples, R25_a_records_sample_shows_status_and_hours)
 	cr_expect_eq(revoked, 2);
 	t_resp_free(&g);
 	t_resp_free(&r);
+	/* an empty population is a sample without items */
+	r = draw(tok, "{\"year\":1995,\"of\":\"records\",\"size\":5,\"stratify\":\"industry\"}");
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	cr_expect_eq(json_integer_value(json_object_get(r.json, "population")), 0);
+	cr_expect_eq(json_array_size(json_object_get(r.json, "items")), 0);
+	t_resp_free(&r);
 	free(tok);
 	w_free(&w);
 }
