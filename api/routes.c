@@ -45,6 +45,8 @@ const api_route api_routes[] = {
 #include "handlers/guides.routes"
 #include "handlers/audit.routes"
 #include "handlers/evaluations.routes"
+#include "handlers/reports.routes"
+#include "handlers/samples.routes"
 };
 
 const int api_routes_count = (int)(sizeof api_routes / sizeof api_routes[0]);

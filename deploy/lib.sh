@@ -5,7 +5,7 @@ JX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian/Ubuntu package names the build and the service need.
 JX_PACKAGES="gcc pkg-config meson ninja-build python3 libpq-dev libevent-dev libjansson-dev
-libjwt-dev libsodium-dev libcriterion-dev libcsv-dev postgresql curl"
+libjwt-dev libsodium-dev libcriterion-dev libcsv-dev libxlsxwriter-dev postgresql curl"
 
 jx_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 jx_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -35,4 +35,6 @@ void h_accounts_get(api_req *r);
 #include "guides.h"
 #include "audit.h"
 #include "evaluations.h"
+#include "reports.h"
+#include "samples.h"
 #endif

@@ -1,0 +1,496 @@
+/*
+ * Samples (R-25 随机统计、抽样统计): POST /v1/samples draws a reproducible
+ * random sample of persons or records of a scope and stores it with its
+ * seed; GET /v1/samples/{id} shows it with each item's current state.
+ *
+ * The method (also in the OpenAPI description):
+ *   population  persons: the in-service persons now in the scope (a base's:
+ *               its in-service trainees of the year, completed enrolments of
+ *               its projects); records: the verified records of the year
+ *               whose person is now in the scope (an industry's: its
+ *               professional records; a base's: its own registrations)
+ *   order       by id within each stratum (a stable key: inserting items
+ *               outside the scope never changes a sample; inserting or
+ *               removing items inside the scope does)
+ *   draw        core_stats_sample(k, N, seed): Knuth's selection sampling
+ *               driven by splitmix64, positions 1…N in that order
+ *   strata      stratify=district|industry splits the population by the
+ *               items' current district or industry; the size is allocated
+ *               in proportion to the strata (largest remainder: floor(k·N_s/N)
+ *               each, the rest one by one to the largest remainders, ties to
+ *               the smaller stratum key) and each stratum is drawn with its
+ *               own seed: splitmix64-finaliser(seed XOR FNV-1a-64(stratum key))
+ *   seed        given (0 … 2^53 − 1), or generated and returned
+ * Same scope, of, year, size, stratify and seed over the same population →
+ * the same items.  The positions are computed here; only the chosen rows
+ * travel back (db/stmts/samples.def; partial indexes give the population in
+ * (stratum, id) order without a sort).  Count and draw run in one
+ * transaction; if the population changed in between, the draw is redone.
+ *
+ * Scope: as reports (api/scope.h) — clamped to the caller's jurisdiction; a
+ * district bureau naming another district (or one of its units) gets 404.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../fields.h"
+#include "../json.h"
+#include "../scope.h"
+#include "core.h"
+#include "handlers.h"
+
+#define SAMPLE_SIZE_MAX 10000
+#define SAMPLE_SEED_MAX 9007199254740991L /* 2^53 - 1: exact in every JSON reader */
+#define SAMPLE_TRIES 3
+
+typedef struct stratum {
+	const char *key;
+	int64_t n;     /* population */
+	int64_t k;     /* allocated size */
+	int64_t rem;   /* k·n mod N, for the largest remainder */
+	size_t *pos;   /* chosen positions, 0-based, ascending */
+	size_t npos;
+} stratum;
+
+typedef struct smp {
+	api_scope scope;
+	long year, size, seed;
+	const char *of, *stratify;
+	bool persons;
+	int tries;
+	stratum *strata;
+	int nstrata;
+	int64_t population;
+	char year_s[8], seed_s[24], size_s[16], pop_s[24], id[40];
+	const char *v_draw[7], *v_ins[9], *v_items[3], *v_id[1];
+	db_call calls[4];
+} smp;
+
+/* ---- deterministic pieces ------------------------------------------------- */
+
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t stratum_seed(const smp *s, const char *key)
+{
+	return s->stratify ? mix64((uint64_t)s->seed ^ fnv1a64(key)) : (uint64_t)s->seed;
+}
+
+/* Largest remainder: k_s = floor(k·N_s/N), then +1 for the largest
+ * remainders (ties: smaller key first — strata arrive in key order). */
+static void allocate(smp *s, int64_t k)
+{
+	int64_t given = 0;
+	for (int i = 0; i < s->nstrata; i++) {
+		stratum *t = &s->strata[i];
+		t->k = s->population ? k * t->n / s->population : 0;
+		t->rem = s->population ? k * t->n % s->population : 0;
+		given += t->k;
+	}
+	while (given < k) {
+		int best = -1;
+		for (int i = 0; i < s->nstrata; i++) {
+			stratum *t = &s->strata[i];
+			if (t->rem > 0 && t->k < t->n && (best < 0 || t->rem > s->strata[best].rem))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		s->strata[best].k++;
+		s->strata[best].rem = 0;
+		given++;
+	}
+}
+
+/* ---- phases ----------------------------------------------------------------- */
+
+/* The statement for the population (persons or records), its stratification
+ * and the phase (count or draw): db/stmts/samples.def. */
+static db_stmt_id population_stmt(const smp *s, bool draw_phase)
+{
+	static const db_stmt_id ids[2][3][2] = {
+		{ { DB_STMT_SAMPLES_COUNT_PERSONS, DB_STMT_SAMPLES_DRAW_PERSONS },
+		  { DB_STMT_SAMPLES_COUNT_PERSONS_DISTRICT, DB_STMT_SAMPLES_DRAW_PERSONS_DISTRICT },
+		  { DB_STMT_SAMPLES_COUNT_PERSONS_INDUSTRY, DB_STMT_SAMPLES_DRAW_PERSONS_INDUSTRY } },
+		{ { DB_STMT_SAMPLES_COUNT_RECORDS, DB_STMT_SAMPLES_DRAW_RECORDS },
+		  { DB_STMT_SAMPLES_COUNT_RECORDS_DISTRICT, DB_STMT_SAMPLES_DRAW_RECORDS_DISTRICT },
+		  { DB_STMT_SAMPLES_COUNT_RECORDS_INDUSTRY, DB_STMT_SAMPLES_DRAW_RECORDS_INDUSTRY } },
+	};
+	int st = !s->stratify ? 0 : strcmp(s->stratify, "district") == 0 ? 1 : 2;
+	return ids[s->persons ? 0 : 1][st][draw_phase ? 1 : 0];
+}
+
+static void count(api_req *r, bool with_scope);
+
+static void parse_uuid_array(const char *a, const char **out, size_t n, api_arena *mem)
+{
+	/* "{u1,u2,…}": uuids never need quoting */
+	size_t i = 0;
+	const char *p = a && *a == '{' ? a + 1 : "";
+	while (*p && *p != '}' && i < n) {
+		const char *e = p + strcspn(p, ",}");
+		char *v = api_arena_alloc(mem, (size_t)(e - p) + 1);
+		if (v)
+			memcpy(v, p, (size_t)(e - p));
+		out[i++] = v;
+		p = *e == ',' ? e + 1 : e;
+	}
+}
+
+static void inserted(api_req *r, db_result *const *res, int n)
+{
+	smp *s = r->ctx;
+	(void)n;
+	const char *j = db_result_value(res[3], 0, 0);
+	if (!j) {
+		api_reply_problem(r, 404, "Not found", "the sample is outside the caller's jurisdiction");
+		return;
+	}
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/samples/%s", s->id));
+	api_reply_raw(r, 201, "application/json", j, strlen(j));
+}
+
+static bool same_strata(const smp *s, const db_result *res)
+{
+	if (db_result_rows(res) != s->nstrata)
+		return false;
+	for (int i = 0; i < s->nstrata; i++) {
+		const char *key = db_result_value(res, i, 0);
+		const char *n = db_result_value(res, i, 1);
+		if (!key || !n || strcmp(key, s->strata[i].key) != 0 || atoll(n) != s->strata[i].n)
+			return false;
+	}
+	return true;
+}
+
+static void store(api_req *r, const char **items, const char **item_strata, size_t nitems)
+{
+	smp *s = r->ctx;
+	json_t *scope = api_scope_json(&s->scope);
+	json_t *strata = NULL;
+	if (s->stratify) {
+		strata = json_object();
+		for (int i = 0; i < s->nstrata; i++)
+			json_object_set_new(strata, s->strata[i].key,
+			                    json_pack("{sIsI}", "population", (json_int_t)s->strata[i].n,
+			                              "size", (json_int_t)s->strata[i].k));
+	}
+	char *scope_s = json_dumps(scope, JSON_COMPACT | JSON_SORT_KEYS);
+	char *strata_s = strata ? json_dumps(strata, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(scope);
+	json_decref(strata);
+	/* arrays of uuids and strata keys: codes and uuids need no escaping */
+	size_t cap = nitems * 48 + 8;
+	char *a_items = api_arena_alloc(r->mem, cap), *a_strata = api_arena_alloc(r->mem, cap);
+	const char *scope_a = scope_s ? api_arena_strdup(r->mem, scope_s) : NULL;
+	const char *strata_a = strata_s ? api_arena_strdup(r->mem, strata_s) : NULL;
+	free(scope_s);
+	free(strata_s);
+	if (!a_items || !a_strata || !scope_a || (s->stratify && !strata_a)) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	size_t li = 0, ls = 0;
+	li += (size_t)snprintf(a_items + li, cap - li, "{");
+	ls += (size_t)snprintf(a_strata + ls, cap - ls, "{");
+	for (size_t i = 0; i < nitems; i++) {
+		li += (size_t)snprintf(a_items + li, cap - li, "%s%s", i ? "," : "", items[i]);
+		ls += (size_t)snprintf(a_strata + ls, cap - ls, "%s\"%s\"", i ? "," : "", item_strata[i]);
+	}
+	snprintf(a_items + li, cap - li, "}");
+	snprintf(a_strata + ls, cap - ls, "}");
+
+	snprintf(s->pop_s, sizeof s->pop_s, "%" PRId64, s->population);
+	const char *vi[] = { s->id, s->year_s, scope_a, s->of, s->size_s, s->seed_s, s->stratify,
+		             s->pop_s, strata_a };
+	memcpy(s->v_ins, vi, sizeof s->v_ins);
+	s->v_items[0] = s->id;
+	s->v_items[1] = a_items;
+	s->v_items[2] = a_strata;
+	s->v_id[0] = s->id;
+	s->calls[0] = (db_call){ DB_STMT_SAMPLES_INSERT, s->v_ins };
+	s->calls[1] = (db_call){ DB_STMT_SAMPLES_INSERT_ITEMS, s->v_items };
+	s->calls[2] = (db_call){ DB_STMT_SAMPLES_AUDIT, s->v_id };
+	s->calls[3] = (db_call){ DB_STMT_SAMPLES_GET, s->v_id };
+	api_db_run(r, s->calls, 4, inserted);
+}
+
+static void drawn(api_req *r, db_result *const *res, int n)
+{
+	smp *s = r->ctx;
+	const db_result *draw = res[n - 1];
+	if (!same_strata(s, draw)) {
+		/* the population changed between counting and drawing */
+		if (++s->tries < SAMPLE_TRIES) {
+			count(r, false);
+			return;
+		}
+		api_reply_problem(r, 409, "Conflict",
+		                  "the population changed while the sample was drawn; retry");
+		return;
+	}
+	size_t total = 0;
+	for (int i = 0; i < s->nstrata; i++)
+		total += s->strata[i].npos;
+	const char **items = api_arena_alloc(r->mem, (total + 1) * sizeof *items);
+	const char **item_strata = api_arena_alloc(r->mem, (total + 1) * sizeof *item_strata);
+	if (!items || !item_strata) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	size_t at = 0;
+	for (int i = 0; i < s->nstrata; i++) {
+		stratum *t = &s->strata[i];
+		if (t->npos == 0)
+			continue;
+		parse_uuid_array(db_result_value(draw, i, 3), items + at, t->npos, r->mem);
+		for (size_t j = 0; j < t->npos; j++) {
+			if (!items[at + j]) {
+				api_reply_problem(r, 409, "Conflict",
+				                  "the population changed while the sample was drawn; retry");
+				return;
+			}
+			item_strata[at + j] = t->key;
+		}
+		at += t->npos;
+	}
+	store(r, items, item_strata, total);
+}
+
+/* Positions of every stratum as the two parallel arrays of the draw. */
+static bool draw_arrays(api_req *r, smp *s, const char **keys_out, const char **pos_out)
+{
+	size_t total = 0;
+	for (int i = 0; i < s->nstrata; i++)
+		total += (size_t)s->strata[i].k;
+	size_t cap = total * 48 + 8;
+	char *keys = api_arena_alloc(r->mem, cap), *pos = api_arena_alloc(r->mem, cap);
+	if (!keys || !pos)
+		return false;
+	size_t lk = (size_t)snprintf(keys, cap, "{"), lp = (size_t)snprintf(pos, cap, "{");
+	bool first = true;
+	for (int i = 0; i < s->nstrata; i++) {
+		stratum *t = &s->strata[i];
+		t->pos = api_arena_alloc(r->mem, (size_t)(t->k > 0 ? t->k : 1) * sizeof *t->pos);
+		if (!t->pos || core_stats_sample(t->pos, &t->npos, (size_t)t->k, (size_t)t->n,
+		                                 stratum_seed(s, t->key)) != 0)
+			return false;
+		for (size_t j = 0; j < t->npos; j++, first = false) {
+			lk += (size_t)snprintf(keys + lk, cap - lk, "%s\"%s\"", first ? "" : ",", t->key);
+			lp += (size_t)snprintf(pos + lp, cap - lp, "%s%zu", first ? "" : ",", t->pos[j] + 1);
+		}
+	}
+	snprintf(keys + lk, cap - lk, "}");
+	snprintf(pos + lp, cap - lp, "}");
+	*keys_out = keys;
+	*pos_out = pos;
+	return true;
+}
+
+static void counted(api_req *r, db_result *const *res, int n)
+{
+	smp *s = r->ctx;
+	const db_result *pop = res[n - 1];
+	if (n == 2 && !api_scope_verify(r, &s->scope, res[0]))
+		return;
+	s->nstrata = db_result_rows(pop);
+	s->strata = api_arena_alloc(r->mem, (size_t)(s->nstrata + 1) * sizeof *s->strata);
+	if (!s->strata) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	s->population = 0;
+	for (int i = 0; i < s->nstrata; i++) {
+		s->strata[i].key = api_arena_strdup(r->mem, db_result_value(pop, i, 0));
+		s->strata[i].n = atoll(db_result_value(pop, i, 1));
+		s->population += s->strata[i].n;
+	}
+	int64_t k = s->size < s->population ? s->size : s->population;
+	allocate(s, k);
+	if (k == 0) {
+		store(r, NULL, NULL, 0);
+		return;
+	}
+	const char *keys = NULL, *pos = NULL;
+	if (!draw_arrays(r, s, &keys, &pos)) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	s->v_draw[5] = keys;
+	s->v_draw[6] = pos;
+	s->calls[0] = (db_call){ DB_STMT_SAMPLES_WORK_MEM, NULL };
+	s->calls[1] = (db_call){ population_stmt(s, true), s->v_draw };
+	api_db_run(r, s->calls, 2, drawn);
+}
+
+/* Counts the population per stratum, after checking the scope on the first
+ * pass. */
+static void count(api_req *r, bool with_scope)
+{
+	smp *s = r->ctx;
+	const api_scope *sc = &s->scope;
+	const char *v[] = { sc->district, sc->industry, sc->unit, sc->base, s->year_s, NULL, NULL };
+	memcpy(s->v_draw, v, sizeof s->v_draw);
+	int n = 0;
+	if (with_scope) {
+		const char **check = api_scope_check_values(r, sc);
+		if (!check) {
+			api_reply_problem(r, 503, "Service unavailable", "out of memory");
+			return;
+		}
+		s->calls[n++] = (db_call){ DB_STMT_REPORTS_SCOPE, check };
+	}
+	s->calls[n++] = (db_call){ population_stmt(s, false), s->v_draw };
+	api_db_run(r, s->calls, n, counted);
+}
+
+/* ---- POST /v1/samples -------------------------------------------------------- */
+
+static void read_scope(json_t *body, const char **d, const char **i, const char **u, json_t *errors)
+{
+	static const char *const keys[] = { "district", "industry", "unit", NULL };
+	json_t *sc = json_object_get(body, "scope");
+	*d = *i = *u = NULL;
+	if (!sc || json_is_null(sc))
+		return;
+	if (!json_is_object(sc)) {
+		api_error_add(errors, "scope", "invalid", "an object with district, industry and/or unit");
+		return;
+	}
+	const char *k;
+	json_t *val;
+	json_object_foreach(sc, k, val) {
+		bool known = false;
+		for (int j = 0; keys[j]; j++)
+			known |= strcmp(k, keys[j]) == 0;
+		if (!known) {
+			char f[80];
+			snprintf(f, sizeof f, "scope.%.60s", k);
+			api_error_add(errors, f, "unknown", "not a scope key (district, industry, unit)");
+			continue;
+		}
+		const char *v = json_string_value(val);
+		bool ok = v && (strcmp(k, "district") == 0 ? api_scope_district_ok(v)
+		                : strcmp(k, "industry") == 0 ? api_scope_industry_ok(v) : api_is_uuid(v));
+		if (!ok) {
+			char f[80];
+			snprintf(f, sizeof f, "scope.%s", k);
+			api_error_add(errors, f, "invalid",
+			              strcmp(k, "district") == 0 ? "a six-digit district code"
+			              : strcmp(k, "industry") == 0 ? "an industry code" : "a unit id");
+			continue;
+		}
+		*(strcmp(k, "district") == 0 ? d : strcmp(k, "industry") == 0 ? i : u) = v;
+	}
+}
+
+static void make_uuid(char out[40])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
+}
+
+void h_samples_create(api_req *r)
+{
+	static const char *const allowed[] = { "year", "scope", "of", "size", "seed", "stratify", NULL };
+	if (!json_is_object(r->body)) {
+		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		return;
+	}
+	smp *s = api_arena_alloc(r->mem, sizeof *s);
+	if (!s) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	json_t *errors = json_array();
+	api_json_unknown_fields(r->body, allowed, errors);
+	api_field_int(r->body, "year", true, 1990, api_today().y, &s->year, errors);
+	if (api_field_string(r->body, "of", true, 16, &s->of, errors) &&
+	    strcmp(s->of, "persons") != 0 && strcmp(s->of, "records") != 0)
+		api_error_add(errors, "of", "invalid", "persons or records");
+	api_field_int(r->body, "size", true, 1, SAMPLE_SIZE_MAX, &s->size, errors);
+	bool seeded = api_field_int(r->body, "seed", false, 0, SAMPLE_SEED_MAX, &s->seed, errors);
+	json_t *strat = json_object_get(r->body, "stratify");
+	if (strat && !json_is_null(strat)) {
+		s->stratify = json_string_value(strat);
+		if (!s->stratify || (strcmp(s->stratify, "district") != 0 && strcmp(s->stratify, "industry") != 0))
+			api_error_add(errors, "stratify", "invalid", "district, industry or null");
+	}
+	const char *d, *i, *u;
+	read_scope(r->body, &d, &i, &u, errors);
+	if (json_array_size(errors) > 0) {
+		api_reply_errors(r, 422, "Validation failed", errors);
+		return;
+	}
+	json_decref(errors);
+	if (!api_scope_clamp(r, &s->scope, d, i, u))
+		return;
+	if (!seeded) {
+		uint64_t x;
+		randombytes_buf(&x, sizeof x);
+		s->seed = (long)(x & (uint64_t)SAMPLE_SEED_MAX);
+	}
+	s->persons = strcmp(s->of, "persons") == 0;
+	snprintf(s->year_s, sizeof s->year_s, "%ld", s->year);
+	snprintf(s->size_s, sizeof s->size_s, "%ld", s->size);
+	snprintf(s->seed_s, sizeof s->seed_s, "%ld", s->seed);
+	make_uuid(s->id);
+	r->ctx = s;
+	api_db_tx(r);
+	count(r, true);
+}
+
+/* ---- GET /v1/samples/{id} --------------------------------------------------- */
+
+static void got(api_req *r, db_result *const *res, int n)
+{
+	(void)n;
+	const char *j = db_result_value(res[0], 0, 0);
+	if (!j) {
+		api_reply_problem(r, 404, "Not found", "no such sample in the caller's jurisdiction");
+		return;
+	}
+	api_reply_raw(r, 200, "application/json", j, strlen(j));
+}
+
+void h_samples_get(api_req *r)
+{
+	static const char *const allowed[] = { NULL };
+	if (!api_query_only(r, allowed))
+		return;
+	if (!api_is_uuid(r->path_params[0])) {
+		api_reply_problem(r, 404, "Not found", "no such sample in the caller's jurisdiction");
+		return;
+	}
+	const char **v = api_arena_alloc(r->mem, sizeof *v);
+	db_call *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!v || !c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	v[0] = r->path_params[0];
+	*c = (db_call){ DB_STMT_SAMPLES_GET, v };
+	api_db_run(r, c, 1, got);
+}
