@@ -9,6 +9,7 @@
  *   jxjyctl account add --login L --role ROLE [jurisdiction] [--kind user|client]
  *                 [--display-name N]      (password read from stdin, one line)
  *   jxjyctl demo-data [--force]
+ *   jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "config.h"
 #include "hasher.h"
 #include "migrate.h"
+#include "recompute.h"
 #include "sync.h"
 
 static api_config cfg;
@@ -36,7 +38,9 @@ static int usage(void)
 		"  jxjyctl revoke JTI\n"
 		"  jxjyctl account add --login LOGIN --role ROLE [jurisdiction] [--kind user|client]\n"
 		"                [--display-name NAME]   (the password is read from standard input)\n"
-		"  jxjyctl demo-data [--force]\n\n");
+		"  jxjyctl demo-data [--force]\n"
+		"  jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]\n"
+		"                (re-decides with core every person-year that has records)\n\n");
 	api_config_usage(stderr);
 	return 2;
 }
@@ -273,6 +277,21 @@ done:
 	return rc;
 }
 
+static int cmd_recompute(int argc, char **argv)
+{
+	if (need_db() < 0)
+		return 1;
+	char err[1024];
+	db_sync *s = NULL;
+	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "jxjyctl: %s\n", err);
+		return 1;
+	}
+	int rc = jxjyctl_recompute(s, operator_session, argc, argv);
+	db_sync_close(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -297,6 +316,8 @@ int main(int argc, char **argv)
 		rc = cmd_account_add(argc - 3, argv + 3);
 	else if (strcmp(cmd, "demo-data") == 0)
 		rc = cmd_demo_data(argc - 2, argv + 2);
+	else if (strcmp(cmd, "recompute") == 0)
+		rc = cmd_recompute(argc - 2, argv + 2);
 	else
 		rc = usage();
 	api_config_dispose(&cfg);
