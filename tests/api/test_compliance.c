@@ -93,7 +93,7 @@ static void teardown(fx *f)
 static void record(fx *f, const char *person, int year, const char *category, const char *hours,
                    const char *status, int k)
 {
-	char start[16], end[16];
+	char start[32], end[32];
 	snprintf(start, sizeof start, "%d-%02d-01", year, k + 1);
 	snprintf(end, sizeof end, "%d-%02d-10", year, k + 1);
 	const char *p[] = { person, start, end, category, hours, status };
