@@ -200,13 +200,68 @@ static void reply_core_failure(api_req *r, int rc)
 
 /* ---- GET /v1/persons/{id}/compliance ----------------------------------- */
 
+typedef struct year_entry {
+	int year;
+	bool stored;                 /* a decision is stored for the year */
+	core_year_verdict v;
+	const char *decided_at;      /* in the arena; NULL: decided now */
+} year_entry;
+
 typedef struct compliance_ctx {
 	int from, to;
 	bool range;
 	char from_s[8], to_s[8];
 	const char *v[3];
 	db_call calls[1];
+	const char *industry;        /* the person's, in the arena */
+	core_level level;
+	int n;
+	year_entry years[]; /* to - from + 1 */
 } compliance_ctx;
+
+static void compliance_reply(api_req *r, compliance_ctx *c)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < c->n; i++)
+		json_array_append_new(items, verdict_json(r->path_params[0], &c->years[i].v,
+		                                          c->years[i].decided_at));
+	if (c->range) {
+		reply_json(r, 200, json_pack("{s:o}", "items", items));
+	} else {
+		json_t *one = json_incref(json_array_get(items, 0));
+		json_decref(items);
+		reply_json(r, 200, one);
+	}
+}
+
+/* Years without a stored decision have no records: core decides them with
+ * zero hours under the rule set R-6 selects. */
+static void compliance_rules(api_req *r, db_result *const *res, int n)
+{
+	compliance_ctx *c = r->ctx;
+	(void)n;
+	const core_rule_set *sets;
+	int ns = rules_get(&sets, db_result_value(res[0], 0, 0));
+	if (ns < 0) {
+		reply_core_failure(r, CORE_EINVAL);
+		return;
+	}
+	for (int i = 0; i < c->n; i++) {
+		year_entry *e = &c->years[i];
+		if (e->stored)
+			continue;
+		int rc = decide_zero(&e->v, sets, ns, c->industry, c->level, e->year);
+		if (rc == CORE_ENOTFOUND) {
+			reply_no_rule_set(r, c->range ? "from" : "year", e->year);
+			return;
+		}
+		if (rc != 0) {
+			reply_core_failure(r, rc);
+			return;
+		}
+	}
+	compliance_reply(r, c);
+}
 
 static void compliance_done(api_req *r, db_result *const *res, int n)
 {
@@ -218,47 +273,36 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 		not_found(r);
 		return;
 	}
-	const char *person = r->path_params[0];
-	json_t *items = json_array();
-	for (int i = 0; i < rows; i++) {
-		int year = atoi(db_result_value(q, i, 0));
-		core_year_verdict v;
-		const char *decided_at = NULL;
-		if (!db_result_is_null(q, i, 3)) {
-			if (verdict_from_row(&v, q, i, 3, year) != 0) {
-				json_decref(items);
-				reply_core_failure(r, CORE_EINVAL);
-				return;
-			}
-			decided_at = db_result_value(q, i, 3 + SUMMARY_COLS - 1);
-		} else {
-			const core_rule_set *sets;
-			core_level level;
-			int ns = rules_get(&sets, db_result_value(q, i, 3 + SUMMARY_COLS));
-			const char *lv = db_result_value(q, i, 1);
-			int rc = ns < 0 || !lv || core_level_parse(&level, lv) != 0
-			             ? CORE_EINVAL
-			             : decide_zero(&v, sets, ns, db_result_value(q, i, 2), level, year);
-			if (rc == CORE_ENOTFOUND) {
-				json_decref(items);
-				reply_no_rule_set(r, c->range ? "from" : "year", year);
-				return;
-			}
-			if (rc != 0) {
-				json_decref(items);
-				reply_core_failure(r, rc);
-				return;
-			}
+	const char *lv = db_result_value(q, 0, 1);
+	const char *industry = db_result_value(q, 0, 2);
+	c->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
+	if (!lv || core_level_parse(&c->level, lv) != 0) {
+		reply_core_failure(r, CORE_EINVAL);
+		return;
+	}
+	bool missing = false;
+	for (int i = 0; i < rows && c->n < c->to - c->from + 1; i++) {
+		year_entry *e = &c->years[c->n++];
+		e->year = atoi(db_result_value(q, i, 0));
+		e->stored = !db_result_is_null(q, i, 3);
+		if (!e->stored) {
+			missing = true;
+			continue;
 		}
-		json_array_append_new(items, verdict_json(person, &v, decided_at));
+		if (verdict_from_row(&e->v, q, i, 3, e->year) != 0) {
+			reply_core_failure(r, CORE_EINVAL);
+			return;
+		}
+		const char *at = db_result_value(q, i, 3 + SUMMARY_COLS - 1);
+		e->decided_at = at ? api_arena_strdup(r->mem, at) : NULL;
 	}
-	if (c->range) {
-		reply_json(r, 200, json_pack("{s:o}", "items", items));
-	} else {
-		json_t *one = json_incref(json_array_get(items, 0));
-		json_decref(items);
-		reply_json(r, 200, one);
+	if (!missing) {
+		compliance_reply(r, c);
+		return;
 	}
+	/* the results are gone after this callback: what is needed was copied */
+	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
+	api_db_run(r, c->calls, 1, compliance_rules);
 }
 
 void h_compliance_get(api_req *r)
@@ -266,32 +310,29 @@ void h_compliance_get(api_req *r)
 	static const char *const allowed[] = { "year", "from", "to", NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	compliance_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	const char *year = api_query(r, "year"), *from = api_query(r, "from"), *to = api_query(r, "to");
+	int y0, y1;
+	bool range = false;
 	if (year && (from || to)) {
 		bad_query(r, "give either year or from and to");
 		return;
 	}
 	if (year) {
-		if (!parse_year(year, &c->from)) {
+		if (!parse_year(year, &y0)) {
 			bad_query(r, "year must be a year from 1990 to 2100");
 			return;
 		}
-		c->to = c->from;
+		y1 = y0;
 	} else if (from && to) {
-		if (!parse_year(from, &c->from) || !parse_year(to, &c->to)) {
+		if (!parse_year(from, &y0) || !parse_year(to, &y1)) {
 			bad_query(r, "from and to must be years from 1990 to 2100");
 			return;
 		}
-		if (c->to < c->from || c->to - c->from + 1 > RANGE_YEARS_MAX) {
+		if (y1 < y0 || y1 - y0 + 1 > RANGE_YEARS_MAX) {
 			bad_query(r, "to must not be before from, and a range covers at most 20 years");
 			return;
 		}
-		c->range = true;
+		range = true;
 	} else {
 		bad_query(r, "year (or from and to) is required");
 		return;
@@ -300,12 +341,20 @@ void h_compliance_get(api_req *r)
 		not_found(r);
 		return;
 	}
+	compliance_ctx *c = api_arena_alloc(r->mem, sizeof *c + (size_t)(y1 - y0 + 1) * sizeof(year_entry));
+	if (!c) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
+	}
+	c->from = y0;
+	c->to = y1;
+	c->range = range;
 	snprintf(c->from_s, sizeof c->from_s, "%d", c->from);
 	snprintf(c->to_s, sizeof c->to_s, "%d", c->to);
 	c->v[0] = r->path_params[0];
 	c->v[1] = c->from_s;
 	c->v[2] = c->to_s;
-	c->calls[0] = (db_call){ DB_STMT_COMPLIANCE_YEARS, c->v };
+	c->calls[0] = (db_call){ c->range ? DB_STMT_COMPLIANCE_YEARS : DB_STMT_COMPLIANCE_YEAR, c->v };
 	r->ctx = c;
 	api_db_run(r, c->calls, 1, compliance_done);
 }
