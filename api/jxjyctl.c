@@ -10,6 +10,7 @@
  *                 [--display-name N]      (password read from stdin, one line)
  *   jxjyctl demo-data [--force]
  *   jxjyctl audit verify
+ *   jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "config.h"
 #include "hasher.h"
 #include "migrate.h"
+#include "recompute.h"
 #include "sync.h"
 
 static api_config cfg;
@@ -38,7 +40,9 @@ static int usage(void)
 		"  jxjyctl account add --login LOGIN --role ROLE [jurisdiction] [--kind user|client]\n"
 		"                [--display-name NAME]   (the password is read from standard input)\n"
 		"  jxjyctl demo-data [--force]\n"
-		"  jxjyctl audit verify\n\n");
+		"  jxjyctl audit verify\n"
+		"  jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]\n"
+		"                (re-decides with core every person-year that has records)\n\n");
 	api_config_usage(stderr);
 	return 2;
 }
@@ -305,6 +309,21 @@ done:
 	return rc;
 }
 
+static int cmd_recompute(int argc, char **argv)
+{
+	if (need_db() < 0)
+		return 1;
+	char err[1024];
+	db_sync *s = NULL;
+	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "jxjyctl: %s\n", err);
+		return 1;
+	}
+	int rc = jxjyctl_recompute(s, operator_session, argc, argv);
+	db_sync_close(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -331,6 +350,8 @@ int main(int argc, char **argv)
 		rc = cmd_demo_data(argc - 2, argv + 2);
 	else if (strcmp(cmd, "audit") == 0 && argc > 2 && strcmp(argv[2], "verify") == 0)
 		rc = cmd_audit_verify();
+	else if (strcmp(cmd, "recompute") == 0)
+		rc = cmd_recompute(argc - 2, argv + 2);
 	else
 		rc = usage();
 	api_config_dispose(&cfg);

@@ -4,4 +4,15 @@
 
 #include "../request.h"
 
+/* GET /v1/persons/{id}/compliance?year=Y | ?from=Y1&to=Y2 */
+void h_compliance_get(api_req *r);
+/* GET /v1/persons/{id}/eligibility?purpose=…&as_of=D[&year=Y] */
+void h_compliance_eligibility(api_req *r);
+/* GET /v1/persons/{id}/certificate: records by year + yearly summary */
+void h_compliance_certificate(api_req *r);
+/* GET|POST /v1/persons/{id}/cycle-assessments, GET …/{aid} */
+void h_compliance_assessment_list(api_req *r);
+void h_compliance_assessment_create(api_req *r);
+void h_compliance_assessment_get(api_req *r);
+
 #endif
