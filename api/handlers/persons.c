@@ -28,7 +28,7 @@
 #include <event2/keyvalq_struct.h>
 #include <sodium.h>
 
-#include "../csv.h"
+#include "../csv_out.h"
 #include "../fields.h"
 #include "../json.h"
 #include "../log.h"

@@ -22,9 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libcsv (Debian libcsv-dev).  By its absolute path: on this target's
- * include path api/csv.h (the CSV writer) shadows <csv.h>. */
-#include "/usr/include/csv.h"
+#include <csv.h> /* libcsv (Debian libcsv-dev); the CSV writer is api/csv_out.h */
 
 #include "handlers.h"
 #include "persons_internal.h"

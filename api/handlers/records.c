@@ -22,7 +22,7 @@
 
 #include <sodium.h>
 
-#include "../csv.h"
+#include "../csv_out.h"
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"

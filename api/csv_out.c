@@ -1,4 +1,4 @@
-#include "csv.h"
+#include "csv_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>

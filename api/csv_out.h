@@ -3,8 +3,8 @@
  * Chinese, RFC 4180 quoting, CRLF, and cells that start with = + - @ tab or
  * CR neutralised against formula injection (CWE-1236).
  */
-#ifndef JXJY_API_CSV_H
-#define JXJY_API_CSV_H
+#ifndef JXJY_API_CSV_OUT_H
+#define JXJY_API_CSV_OUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
