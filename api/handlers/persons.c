@@ -22,11 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/queue.h>
-
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-#include <sodium.h>
 
 #include "../csv_out.h"
 #include "../fields.h"
@@ -249,101 +244,13 @@ void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix
 	}
 }
 
-/* ---- keyset pages (JSON and CSV) --------------------------------------- */
+/* ---- GET /v1/persons (JSON or CSV) ------------------------------------- */
 
-/* Cursors as api/paging.c makes them ("k1:" + key, base64url), so a cursor
- * of the JSON list also pages the CSV list.  Own code because every row is
- * rewritten (the mask) before it is sent. */
-#define CURSOR_PREFIX "k1:"
+/* A CSV page may hold a whole import's worth of persons. */
 #define CSV_LIMIT_MAX PERSONS_IMPORT_MAX
 
-typedef struct page {
-	int limit;
-	const char *after;
-	char limit_plus_one[16];
-} page;
-
-static bool page_read(api_req *r, page *pg, int max, int dflt)
-{
-	memset(pg, 0, sizeof *pg);
-	pg->limit = dflt;
-	const char *l = api_query(r, "limit");
-	if (l) {
-		char *end;
-		long v = strtol(l, &end, 10);
-		if (!*l || *end || v < 1 || v > max) {
-			char d[96];
-			snprintf(d, sizeof d, "limit must be an integer from 1 to %d", max);
-			api_reply_problem(r, 400, "Bad query", d);
-			return false;
-		}
-		pg->limit = (int)v;
-	}
-	snprintf(pg->limit_plus_one, sizeof pg->limit_plus_one, "%d", pg->limit + 1);
-	const char *c = api_query(r, "cursor");
-	if (!c)
-		return true;
-	unsigned char bin[192];
-	size_t n = 0;
-	size_t plen = strlen(CURSOR_PREFIX);
-	if (strlen(c) > 250 ||
-	    sodium_base642bin(bin, sizeof bin - 1, c, strlen(c), NULL, &n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n <= plen || memcmp(bin, CURSOR_PREFIX, plen) != 0 || memchr(bin, 0, n)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	bin[n] = 0;
-	pg->after = api_arena_strdup(r->mem, (const char *)bin + plen);
-	if (!api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	return true;
-}
-
-static char *cursor_encode(api_req *r, const char *key)
-{
-	char raw[160];
-	int n = snprintf(raw, sizeof raw, CURSOR_PREFIX "%s", key ? key : "");
-	if (!key || n < 0 || (size_t)n >= sizeof raw)
-		return NULL;
-	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = api_arena_alloc(r->mem, cap);
-	if (out)
-		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return out;
-}
-
-/* Link: the same path and query with the next cursor. */
-static void page_link(api_req *r, int limit, const char *next)
-{
-	if (!r->ev || !next)
-		return;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
-	char *q = api_arena_strdup(r->mem, "");
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, r->query, next) {
-		if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
-			continue;
-		char *k = evhttp_encode_uri(kv->key), *v = evhttp_encode_uri(kv->value);
-		if (k && v && q)
-			q = api_arena_printf(r->mem, "%s%s=%s&", q, k, v);
-		free(k);
-		free(v);
-	}
-	char *link = q ? api_arena_printf(r->mem, "<%s?%slimit=%d&cursor=%s>; rel=\"next\"",
-	                                  evhttp_uri_get_path(uri), q, limit, next)
-	               : NULL;
-	if (link)
-		api_reply_header(r, "Link", link);
-}
-
-/* ---- GET /v1/persons ---------------------------------------------------- */
-
 typedef struct list_ctx {
-	page pg;
+	api_page pg;
 	bool csv;
 	bool reveal;
 	const char *v[10];
@@ -367,51 +274,53 @@ static void csv_value(api_csv *c, json_t *v)
 	}
 }
 
-static void list_done(api_req *r, db_result *const *res, int n)
+/* a row of the JSON page: the caller's view of the person */
+static const char *list_row(api_req *r, const char *json, void *arg)
 {
-	list_ctx *c = r->ctx;
-	(void)n;
-	int rows = db_result_rows(res[0]);
-	bool more = rows > c->pg.limit;
-	if (more)
-		rows = c->pg.limit;
-	char *next = more ? cursor_encode(r, db_result_value(res[0], rows - 1, 0)) : NULL;
+	const list_ctx *c = arg;
+	json_t *p = persons_view(r, json, c->reveal);
+	char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	char *out = s ? api_arena_strdup(r->mem, s) : NULL;
+	free(s);
+	return out;
+}
+
+static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
+{
+	int rows;
+	char *next = api_page_next(r, &c->pg, res, 0, &rows);
 	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
-	api_csv csv = { 0 };
-	json_t *items = NULL;
-	if (c->csv) {
-		if (api_csv_init(&csv) != 0) {
-			api_reply_problem(r, 503, "Service unavailable", "out of memory");
-			return;
-		}
-		api_csv_row(&csv, cols);
-	} else {
-		items = json_array();
+	api_csv csv;
+	if (api_csv_init(&csv) != 0) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
 	}
+	api_csv_row(&csv, cols);
 	for (int i = 0; i < rows; i++) {
-		json_t *p = persons_view(r, db_result_value(res[0], i, 1), c->reveal);
+		json_t *p = persons_view(r, db_result_value(res, i, 1), c->reveal);
 		if (!p) {
-			json_decref(items);
 			api_csv_dispose(&csv);
 			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
 			return;
 		}
-		if (c->csv) {
-			for (const char *const *col = cols; *col; col++)
-				csv_value(&csv, json_object_get(p, *col));
-			api_csv_end_row(&csv);
-			json_decref(p);
-		} else {
-			json_array_append_new(items, p);
-		}
+		for (const char *const *col = cols; *col; col++)
+			csv_value(&csv, json_object_get(p, *col));
+		api_csv_end_row(&csv);
+		json_decref(p);
 	}
-	page_link(r, c->pg.limit, next);
-	if (c->csv) {
-		api_csv_reply(r, &csv, "persons.csv");
-		return;
-	}
-	api_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	                                 next ? json_string(next) : json_null()));
+	api_page_link(r, &c->pg, next);
+	api_csv_reply(r, &csv, "persons.csv");
+}
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	list_ctx *c = r->ctx;
+	(void)n;
+	if (c->csv)
+		reply_csv(r, c, res[0]);
+	else
+		api_page_reply_rows(r, &c->pg, res[0], 0, 1, list_row, c);
 }
 
 /* ?reveal: absent, or exactly "national_id" by a caller with full read
@@ -448,7 +357,8 @@ void h_persons_list(api_req *r)
 	}
 	r->ctx = c;
 	c->csv = api_wants_csv(r);
-	if (!page_read(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50))
+	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
+	                        api_cursor_is_time_id))
 		return;
 	if (!reveal_read(r, &c->reveal))
 		return;

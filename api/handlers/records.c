@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "../csv_out.h"
 #include "../fields.h"
 #include "../json.h"
@@ -51,42 +49,6 @@ static void csv_hours(char *buf, size_t n, json_t *v)
 		core_hours_format(buf, n, t);
 }
 
-/* The cursor of the next page as paging.c encodes it ("k1:" + key,
- * base64url): the CSV answer carries it in its Link header only.  Must
- * stay in step with api/paging.c (see the report: a shared
- * api_page_cursor() would remove this copy). */
-static char *csv_cursor(api_req *r, const char *key)
-{
-	char raw[160];
-	int n = snprintf(raw, sizeof raw, "k1:%s", key);
-	if (n < 0 || (size_t)n >= sizeof raw)
-		return NULL;
-	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = api_arena_alloc(r->mem, cap);
-	if (out)
-		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return out;
-}
-
-static void csv_link(api_req *r, const list_ctx *c, const char *key)
-{
-	static const char *const keep[] = { "person", "year", "status", "category", "unit", NULL };
-	char *cur = csv_cursor(r, key);
-	if (!cur)
-		return;
-	char *q = api_arena_printf(r->mem, "limit=%d&cursor=%s", c->pg.limit, cur);
-	for (const char *const *k = keep; *k && q; k++) {
-		const char *v = api_query(r, *k);
-		/* the values were validated: uuids, integers and enumeration words */
-		if (v)
-			q = api_arena_printf(r->mem, "%s&%s=%s", q, *k, v);
-	}
-	char *link = q ? api_arena_printf(r->mem, "</v1/records?%s>; rel=\"next\"", q) : NULL;
-	if (link)
-		api_reply_header(r, "Link", link);
-}
-
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 {
 	static const char *const cols[] = { "id", "person", "year", "start_date", "end_date",
@@ -99,10 +61,8 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 		return;
 	}
 	api_csv_row(&csv, cols);
-	int rows = db_result_rows(res);
-	bool more = rows > c->pg.limit;
-	if (more)
-		rows = c->pg.limit;
+	int rows;
+	char *next = api_page_next(r, &c->pg, res, 0, &rows);
 	for (int i = 0; i < rows; i++) {
 		json_t *j = json_loads(db_result_value(res, i, 1), 0, NULL);
 		for (const char *const *col = cols; *col; col++) {
@@ -121,8 +81,8 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 		api_csv_end_row(&csv);
 		json_decref(j);
 	}
-	if (more)
-		csv_link(r, c, db_result_value(res, rows - 1, 0));
+	/* the cursor of the JSON list: the CSV answer carries it in its Link header only */
+	api_page_link(r, &c->pg, next);
 	api_csv_reply(r, &csv, "继续教育记录.csv");
 }
 
