@@ -12,6 +12,7 @@
 
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../worker.h"
 #include "handlers.h"
 
@@ -48,31 +49,9 @@ void h_accounts_list(api_req *r)
 	api_db_run(r, c, 1, list_done);
 }
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such account in the caller's jurisdiction");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_accounts_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such account in the caller's jurisdiction");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_ACCOUNT_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_json(r, DB_STMT_ACCOUNT_GET, "no such account in the caller's jurisdiction");
 }
 
 /* ---- create ------------------------------------------------------------ */

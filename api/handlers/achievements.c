@@ -27,6 +27,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
@@ -118,30 +119,9 @@ void h_achievements_list(api_req *r)
 	api_db_run(r, &c->call, 1, list_done);
 }
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_achievements_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_ACHIEVEMENTS_GET, (const char *const *)r->path_params };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_ACHIEVEMENTS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- submit ------------------------------------------------------------ */

@@ -27,16 +27,18 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 #define NAME_MAX_BYTES 200
 #define TEXT_MAX_BYTES 2000
 #define ROSTER_MAX 1000
+#define NOT_FOUND_DETAIL "no such base in the caller's jurisdiction"
 
 static void not_found(api_req *r)
 {
-	api_reply_problem(r, 404, "Not found", "no such base in the caller's jurisdiction");
+	api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
 }
 
 /* A district code as the path or query carries it: six digits. */
@@ -142,32 +144,9 @@ void h_bases_list(api_req *r)
 
 /* ---- GET /v1/bases/{id} ------------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_bases_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_BASES_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_BASES_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- POST /v1/bases ----------------------------------------------------- */
@@ -598,32 +577,9 @@ void h_bases_inspections_list(api_req *r)
 	api_db_run(r, c, 2, inspections_list_done);
 }
 
-static void inspection_get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such inspection in the caller's jurisdiction");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_bases_inspection_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0]) || !api_is_uuid(r->path_params[1])) {
-		api_reply_problem(r, 404, "Not found", "no such inspection in the caller's jurisdiction");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, 2 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = r->path_params[1];
-	*c = (db_call){ DB_STMT_BASES_INSPECTION_GET, v };
-	api_db_run(r, c, 1, inspection_get_done);
+	api_get_json(r, DB_STMT_BASES_INSPECTION_GET, "no such inspection in the caller's jurisdiction");
 }
 
 typedef struct inspect_ctx {

@@ -28,6 +28,7 @@
 #include "../json.h"
 #include "../log.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
@@ -102,26 +103,9 @@ void h_enrolments_list(api_req *r)
 	api_db_run(r, c, 2, list_done);
 }
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	reply_row(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), NULL);
-}
-
 void h_enrolments_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed) || !uuid_or_404(r, r->path_params[0], NOT_FOUND_DETAIL))
-		return;
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_ENROLMENT_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_ENROLMENT_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- enrol -------------------------------------------------------------- */

@@ -24,6 +24,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define SUBJECTS_MAX 200
@@ -96,28 +97,9 @@ void h_guides_list(api_req *r)
 	api_db_run(r, c, 1, list_done);
 }
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	reply_versioned(r, 200, res, 0, NULL);
-}
-
 void h_guides_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_GUIDE_GET, &r->path_params[0] };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_GUIDE_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- create ------------------------------------------------------------- */

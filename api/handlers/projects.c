@@ -31,16 +31,18 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define TITLE_MAX_BYTES 200
 #define TEXT_MAX_BYTES 2000
 #define CAPACITY_MAX 100000
 #define FEE_MAX_CENTS 9999999999LL /* NUMERIC(10,2) */
+#define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
 
 static void project_not_found(api_req *r)
 {
-	api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
+	api_reply_problem(r, 404, "Not found", PROJECT_NOT_FOUND);
 }
 
 static void base_not_found(api_req *r)
@@ -135,32 +137,9 @@ void h_projects_list(api_req *r)
 
 /* ---- GET /v1/projects/{id} ---------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		project_not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_projects_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		project_not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_PROJECTS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_PROJECTS_GET, PROJECT_NOT_FOUND);
 }
 
 /* ---- POST /v1/bases/{id}/projects --------------------------------------- */
@@ -553,31 +532,9 @@ void h_late_windows_create(api_req *r)
 	api_db_run(r, c, 1, window_created);
 }
 
-static void window_get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such late window");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_late_windows_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such late window");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_LATE_WINDOWS_GET, v };
-	api_db_run(r, c, 1, window_get_done);
+	api_get_json(r, DB_STMT_LATE_WINDOWS_GET, "no such late window");
 }
 
 static void windows_list_done(api_req *r, db_result *const *res, int n)

@@ -24,6 +24,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
@@ -167,30 +168,9 @@ void h_records_list(api_req *r)
 
 /* ---- one record -------------------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *rec = db_result_value(res[0], 0, 1);
-	if (!rec) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", rec, strlen(rec));
-}
-
 void h_records_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_RECORDS_GET, (const char *const *)r->path_params };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_RECORDS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- register ---------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
@@ -94,35 +95,9 @@ void h_rule_sets_list(api_req *r)
 	api_db_run(r, c, 1, list_done);
 }
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such rule set");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_rule_sets_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such rule set");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!v || !c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_RULE_SETS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_json(r, DB_STMT_RULE_SETS_GET, "no such rule set");
 }
 
 /* ---- create ------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define CODE_MAX 32
@@ -55,35 +56,6 @@ static void list_done(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
-/* column 0 the ETag's version (or none when no_version), then the JSON */
-static void one_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	bool versioned = db_result_cols(res[0]) > 1;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such resource");
-		return;
-	}
-	if (versioned)
-		api_etag_set(r, db_result_value(res[0], 0, 0));
-	const char *doc = db_result_value(res[0], 0, versioned ? 1 : 0);
-	api_reply_raw(r, 200, "application/json", doc, strlen(doc));
-}
-
-static void get_one(api_req *r, db_stmt_id stmt)
-{
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such resource");
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ stmt, &r->path_params[0] };
-	api_db_run(r, c, 1, one_done);
 }
 
 /* answers 201 with Location from a row (id, [version,] JSON) */
@@ -134,7 +106,7 @@ void h_public_subjects_list(api_req *r)
 
 void h_public_subjects_get(api_req *r)
 {
-	get_one(r, DB_STMT_PUBLIC_SUBJECT_GET);
+	api_get_json(r, DB_STMT_PUBLIC_SUBJECT_GET, "no such resource");
 }
 
 /* a subject code: letters, digits and ._- (e.g. "GK-2025-01") */
@@ -244,7 +216,7 @@ void h_plans_list(api_req *r)
 
 void h_plans_get(api_req *r)
 {
-	get_one(r, DB_STMT_PLAN_GET);
+	api_get_one(r, DB_STMT_PLAN_GET, "no such resource");
 }
 
 typedef struct plan_ctx {

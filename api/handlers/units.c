@@ -17,7 +17,10 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
+
+#define NOT_FOUND_DETAIL "no such unit in the caller's jurisdiction"
 
 static const char *const contact_fields[] = { "contact_name", "contact_phone", "contact_email",
                                               "address", NULL };
@@ -111,37 +114,12 @@ void h_units_list(api_req *r)
 
 static void not_found(api_req *r)
 {
-	api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
 }
 
 void h_units_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, v) || oom(r, c))
-		return;
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_UNITS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_UNITS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- shared field readers ---------------------------------------------- */
