@@ -52,6 +52,69 @@ void api_get_json(api_req *r, db_stmt_id stmt, const char *not_found_detail)
 	get(r, stmt, not_found_detail, false);
 }
 
+/* ---- keyset lists ------------------------------------------------------ */
+
+typedef struct list_ctx {
+	api_page *pg;
+	const char *not_found; /* of the parent, with two calls */
+	int ncalls;
+	db_call calls[2];
+} list_ctx;
+
+api_page *api_list_begin(api_req *r, const char *const *allowed, api_page_key_fn key_ok)
+{
+	if (!api_query_only(r, allowed))
+		return NULL;
+	return api_list_page(r, key_ok);
+}
+
+api_page *api_list_page(api_req *r, api_page_key_fn key_ok)
+{
+	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
+	if (!api_alloc_ok(r, pg) || !api_page_read_with(r, pg, 500, 50, key_ok))
+		return NULL;
+	return pg;
+}
+
+static void list_done(api_req *r, db_result *const *res, int n)
+{
+	list_ctx *c = r->ctx;
+	(void)n;
+	if (c->ncalls == 2 && db_result_rows(res[0]) == 0) {
+		api_reply_problem(r, 404, "Not found", c->not_found);
+		return;
+	}
+	api_page_reply(r, c->pg, res[c->ncalls - 1], 0, 1);
+}
+
+static void list_run(api_req *r, api_page *pg, db_stmt_id parent, const char *not_found,
+                     db_stmt_id stmt, const char *const *values, int n)
+{
+	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	const char **v = api_arena_alloc(r->mem, (size_t)n * sizeof *v);
+	if (!api_alloc_ok(r, c) || !api_alloc_ok(r, v))
+		return;
+	memcpy(v, values, (size_t)n * sizeof *v);
+	c->pg = pg;
+	c->not_found = not_found;
+	if (not_found)
+		c->calls[c->ncalls++] = (db_call){ parent, v };
+	c->calls[c->ncalls++] = (db_call){ stmt, v };
+	r->ctx = c;
+	api_db_run(r, c->calls, c->ncalls, list_done);
+}
+
+void api_list_run(api_req *r, api_page *pg, db_stmt_id stmt, const char *const *values, int n)
+{
+	list_run(r, pg, stmt, NULL, stmt, values, n);
+}
+
+void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *not_found_detail,
+                     db_stmt_id stmt, const char *const *values, int n)
+{
+	list_run(r, pg, parent, not_found_detail, stmt, values, n);
+}
+
 /* ---- requests and replies ---------------------------------------------- */
 
 bool api_alloc_ok(api_req *r, const void *p)

@@ -1,12 +1,13 @@
 /*
- * The shapes handlers share: a resource read by its id, and the replies
- * that go with it.
+ * The shapes handlers share: a resource read by its id, a keyset list run
+ * by one statement, and the replies that go with them.
  */
 #ifndef JXJY_API_RESOURCE_H
 #define JXJY_API_RESOURCE_H
 
 #include <stdbool.h>
 
+#include "paging.h"
 #include "request.h"
 
 /* ---- single resources -------------------------------------------------- */
@@ -18,6 +19,23 @@
 void api_get_one(api_req *r, db_stmt_id stmt, const char *not_found_detail);
 /* The same for a statement answering (json) only: no ETag. */
 void api_get_json(api_req *r, db_stmt_id stmt, const char *not_found_detail);
+
+/* ---- keyset lists ------------------------------------------------------ */
+
+/* api_query_only(allowed), then api_list_page: the page, or NULL after
+ * replying. */
+api_page *api_list_begin(api_req *r, const char *const *allowed, api_page_key_fn key_ok);
+/* ?limit and ?cursor, the cursor's key checked by key_ok (usually
+ * api_cursor_is_time_id): the page (in the arena), or NULL after replying
+ * 400 (or 503). */
+api_page *api_list_page(api_req *r, api_page_key_fn key_ok);
+/* Runs stmt with the n values (copied into the arena) and replies with the
+ * page of its rows: column 0 the key, column 1 the JSON.  Uses r->ctx. */
+void api_list_run(api_req *r, api_page *pg, db_stmt_id stmt, const char *const *values, int n);
+/* A list inside a parent: parent runs first with the same values (it reads
+ * $1 only); no row is 404 with not_found_detail, else as api_list_run. */
+void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *not_found_detail,
+                     db_stmt_id stmt, const char *const *values, int n);
 
 /* ---- requests and replies ---------------------------------------------- */
 

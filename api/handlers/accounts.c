@@ -16,37 +16,19 @@
 #include "../worker.h"
 #include "handlers.h"
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_accounts_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "role", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *role = api_query(r, "role");
 	if (role && api_role_parse(role) < 0) {
 		api_reply_problem(r, 400, "Bad query", "role is not a known role");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = role;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_ACCOUNT_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, role, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_ACCOUNT_LIST, v, 3);
 }
 
 void h_accounts_get(api_req *r)

@@ -56,31 +56,12 @@ static const core_rule_set *select_rules(const char *sets_json, const char *indu
 
 /* ---- list and one ------------------------------------------------------ */
 
-typedef struct list_ctx {
-	api_page pg;
-	const char *v[6];
-	db_call call;
-} list_ctx;
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	list_ctx *c = r->ctx;
-	(void)n;
-	api_page_reply(r, &c->pg, res[0], 0, 1);
-}
-
 void h_achievements_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "person", "status", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c || !api_page_read(r, &c->pg))
-		return;
-	if (c->pg.after && !api_cursor_is_time_id(c->pg.after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *person = api_query(r, "person"), *status = api_query(r, "status");
 	const char *year = api_query(r, "year");
 	if (person && !api_is_uuid(person)) {
@@ -100,12 +81,6 @@ void h_achievements_list(api_req *r)
 			return;
 		}
 	}
-	c->v[0] = c->pg.after;
-	c->v[1] = c->pg.limit_plus_one;
-	c->v[2] = person;
-	c->v[3] = status;
-	c->v[4] = year;
-	c->v[5] = r->claims.jur;
 	db_stmt_id s;
 	switch (r->claims.role) {
 	case API_ROLE_DISTRICT: s = DB_STMT_ACHIEVEMENTS_LIST_DISTRICT; break;
@@ -114,9 +89,8 @@ void h_achievements_list(api_req *r)
 	case API_ROLE_PERSON: s = DB_STMT_ACHIEVEMENTS_LIST_PERSON; break;
 	default: s = DB_STMT_ACHIEVEMENTS_LIST_CITY; break;
 	}
-	c->call = (db_call){ s, c->v };
-	r->ctx = c;
-	api_db_run(r, &c->call, 1, list_done);
+	const char *v[] = { pg->after, pg->limit_plus_one, person, status, year, r->claims.jur };
+	api_list_run(r, pg, s, v, 6);
 }
 
 void h_achievements_get(api_req *r)

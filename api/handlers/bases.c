@@ -94,24 +94,12 @@ static void reply_created(api_req *r, const char *prefix, const char *version, c
 
 /* ---- GET /v1/bases ------------------------------------------------------ */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_bases_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "level", "status", "district", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *level = api_query(r, "level");
 	const char *status = api_query(r, "status");
 	const char *district = api_query(r, "district");
@@ -130,16 +118,8 @@ void h_bases_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "district must be a six-digit division code");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = level;
-	v[2] = status;
-	v[3] = district;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_BASES_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, level, status, district, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_BASES_LIST, v, 5);
 }
 
 /* ---- GET /v1/bases/{id} ------------------------------------------------- */
@@ -540,16 +520,6 @@ void h_bases_revoke(api_req *r)
 
 /* ---- inspections -------------------------------------------------------- */
 
-static void inspections_list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
-
 void h_bases_inspections_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
@@ -559,22 +529,12 @@ void h_bases_inspections_list(api_req *r)
 		not_found(r);
 		return;
 	}
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	api_page *pg = api_list_page(r, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = pg->after;
-	v[2] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_BASE_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_BASES_INSPECTIONS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 2, inspections_list_done);
+	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL, DB_STMT_BASES_INSPECTIONS_LIST,
+	                v, 3);
 }
 
 void h_bases_inspection_get(api_req *r)

@@ -33,6 +33,7 @@
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such enrolment in the caller's jurisdiction"
+#define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
 
 static void reply_row(api_req *r, int status, const char *version, const char *doc,
                       const char *location)
@@ -67,40 +68,15 @@ static int32_t tenths(const char *numeric)
 
 /* ---- list and read ------------------------------------------------------ */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
-
 void h_enrolments_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg || !uuid_or_404(r, r->path_params[0], PROJECT_NOT_FOUND))
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!pg || !api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	if (!uuid_or_404(r, r->path_params[0], "no such project in the caller's jurisdiction"))
-		return;
-	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = r->path_params[0];
-	v[2] = pg->after;
-	v[3] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_ENROLMENT_PROJECT_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_ENROLMENT_LIST, v + 1 };
-	r->ctx = pg;
-	api_db_run(r, c, 2, list_done);
+	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_ENROLMENT_PROJECT_VISIBLE, PROJECT_NOT_FOUND,
+	                DB_STMT_ENROLMENT_LIST, v, 3);
 }
 
 void h_enrolments_get(api_req *r)
@@ -132,7 +108,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	create_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
+		api_reply_problem(r, 404, "Not found", PROJECT_NOT_FOUND);
 		return;
 	}
 	core_project_status ps;
@@ -177,7 +153,7 @@ void h_enrolments_create(api_req *r)
 		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
 		return;
 	}
-	if (!uuid_or_404(r, r->path_params[0], "no such project in the caller's jurisdiction"))
+	if (!uuid_or_404(r, r->path_params[0], PROJECT_NOT_FOUND))
 		return;
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);

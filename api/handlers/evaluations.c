@@ -12,6 +12,7 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 typedef struct eval_ctx {
@@ -167,24 +168,12 @@ void h_commendations_create(api_req *r)
 	api_db_run(r, c, 1, commendation_inserted);
 }
 
-static void commendations_listed(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_commendations_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "target_type", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *year = api_query(r, "year"), *type = api_query(r, "target_type");
 	if (year && (atoi(year) < 1990 || atoi(year) > 2100 || strspn(year, "0123456789") != strlen(year))) {
 		api_reply_problem(r, 400, "Bad query", "year must be a year");
@@ -194,13 +183,6 @@ void h_commendations_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "target_type must be unit or person");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = type;
-	v[3] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_COMMENDATIONS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, commendations_listed);
+	const char *v[] = { pg->after, year, type, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_COMMENDATIONS_LIST, v, 4);
 }

@@ -47,24 +47,12 @@ static void reply_versioned(api_req *r, int status, db_result *const *res, int r
 
 /* ---- reads -------------------------------------------------------------- */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_guides_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "industry", "status", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *year = api_query(r, "year");
 	if (year) {
 		char *end;
@@ -85,16 +73,8 @@ void h_guides_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "status must be draft or published");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = industry;
-	v[3] = status;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_GUIDE_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, year, industry, status, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_GUIDE_LIST, v, 5);
 }
 
 void h_guides_get(api_req *r)

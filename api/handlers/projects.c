@@ -39,6 +39,7 @@
 #define CAPACITY_MAX 100000
 #define FEE_MAX_CENTS 9999999999LL /* NUMERIC(10,2) */
 #define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
+#define BASE_NOT_FOUND "no such base in the caller's jurisdiction"
 
 static void project_not_found(api_req *r)
 {
@@ -47,7 +48,7 @@ static void project_not_found(api_req *r)
 
 static void base_not_found(api_req *r)
 {
-	api_reply_problem(r, 404, "Not found", "no such base in the caller's jurisdiction");
+	api_reply_problem(r, 404, "Not found", BASE_NOT_FOUND);
 }
 
 static json_t *body_object(api_req *r, const char *const *allowed)
@@ -80,16 +81,6 @@ static void reply_created(api_req *r, const char *prefix, const char *version, c
 
 /* ---- GET /v1/bases/{id}/projects ---------------------------------------- */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		base_not_found(r);
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
-
 void h_projects_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "status", NULL };
@@ -99,13 +90,9 @@ void h_projects_list(api_req *r)
 		base_not_found(r);
 		return;
 	}
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	api_page *pg = api_list_page(r, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *year = api_query(r, "year");
 	const char *status = api_query(r, "status");
 	if (year) {
@@ -122,17 +109,8 @@ void h_projects_list(api_req *r)
 		                  "status must be draft, submitted, approved or rejected");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = pg->after;
-	v[2] = year;
-	v[3] = status;
-	v[4] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_BASE_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_PROJECTS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 2, list_done);
+	const char *v[] = { r->path_params[0], pg->after, year, status, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, BASE_NOT_FOUND, DB_STMT_PROJECTS_LIST, v, 5);
 }
 
 /* ---- GET /v1/projects/{id} ---------------------------------------------- */
@@ -537,24 +515,12 @@ void h_late_windows_get(api_req *r)
 	api_get_json(r, DB_STMT_LATE_WINDOWS_GET, "no such late window");
 }
 
-static void windows_list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_late_windows_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *year = api_query(r, "year");
 	if (year) {
 		char *end;
@@ -564,12 +530,6 @@ void h_late_windows_list(api_req *r)
 			return;
 		}
 	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_LATE_WINDOWS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, windows_list_done);
+	const char *v[] = { pg->after, year, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_LATE_WINDOWS_LIST, v, 3);
 }

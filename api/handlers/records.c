@@ -36,7 +36,7 @@ static core_rule_set record_sets[API_RULE_SETS_MAX];
 /* ---- list -------------------------------------------------------------- */
 
 typedef struct list_ctx {
-	api_page pg;
+	api_page *pg;
 	bool csv;
 	const char *v[8];
 	db_call call;
@@ -63,7 +63,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	}
 	api_csv_row(&csv, cols);
 	int rows;
-	char *next = api_page_next(r, &c->pg, res, 0, &rows);
+	char *next = api_page_next(r, c->pg, res, 0, &rows);
 	for (int i = 0; i < rows; i++) {
 		json_t *j = json_loads(db_result_value(res, i, 1), 0, NULL);
 		for (const char *const *col = cols; *col; col++) {
@@ -83,7 +83,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 		json_decref(j);
 	}
 	/* the cursor of the JSON list: the CSV answer carries it in its Link header only */
-	api_page_link(r, &c->pg, next);
+	api_page_link(r, c->pg, next);
 	api_csv_reply(r, &csv, "继续教育记录.csv");
 }
 
@@ -94,7 +94,7 @@ static void list_done(api_req *r, db_result *const *res, int n)
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply(r, &c->pg, res[0], 0, 1);
+		api_page_reply(r, c->pg, res[0], 0, 1);
 }
 
 static bool bad_query(api_req *r, const char *detail)
@@ -137,20 +137,14 @@ void h_records_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "person", "year", "status",
 	                                       "category", "unit", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	list_ctx *c = pg ? api_arena_alloc(r->mem, sizeof *c) : NULL;
+	if (!pg || !api_alloc_ok(r, c) || !list_filters(r, c))
 		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c || !api_page_read(r, &c->pg))
-		return;
-	if (c->pg.after && !api_cursor_is_time_id(c->pg.after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	if (!list_filters(r, c))
-		return;
+	c->pg = pg;
 	c->csv = api_wants_csv(r);
-	c->v[0] = c->pg.after;
-	c->v[1] = c->pg.limit_plus_one;
+	c->v[0] = pg->after;
+	c->v[1] = pg->limit_plus_one;
 	c->v[7] = r->claims.jur;
 	db_stmt_id s;
 	switch (r->claims.role) {

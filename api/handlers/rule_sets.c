@@ -53,46 +53,20 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_rule_sets_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, cursor_ok);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!pg) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !cursor_ok(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *industry = api_query(r, "industry");
 	if (industry && strcmp(industry, "city") != 0 && !industry_code_ok(industry)) {
 		api_reply_problem(r, 400, "Bad query",
 		                  "industry must be an industry code, or city for the city default");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!v || !c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	v[0] = pg->after;
-	v[1] = industry;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_RULE_SETS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, industry, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_RULE_SETS_LIST, v, 3);
 }
 
 void h_rule_sets_get(api_req *r)

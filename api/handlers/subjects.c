@@ -41,23 +41,6 @@ static bool query_year(api_req *r, const char **out)
 	return true;
 }
 
-static bool page_or_400(api_req *r, api_page *pg)
-{
-	if (!api_page_read(r, pg))
-		return false;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	return true;
-}
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 /* answers 201 with Location from a row (id, [version,] JSON) */
 static void created(api_req *r, db_result *const *res, int n)
 {
@@ -90,18 +73,12 @@ static bool body_object(api_req *r)
 void h_public_subjects_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	const char *year;
+	if (!pg || !query_year(r, &year))
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
-		return;
-	v[0] = pg->after;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_PUBLIC_SUBJECT_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, year, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_PUBLIC_SUBJECT_LIST, v, 3);
 }
 
 void h_public_subjects_get(api_req *r)
@@ -187,12 +164,9 @@ void h_public_subjects_create(api_req *r)
 void h_plans_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "kind", "industry", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	const char *year;
+	if (!pg || !query_year(r, &year))
 		return;
 	const char *kind = api_query(r, "kind");
 	core_category cat;
@@ -205,13 +179,8 @@ void h_plans_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
 		return;
 	}
-	v[0] = pg->after;
-	v[2] = kind;
-	v[3] = industry;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_PLAN_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, year, kind, industry, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_PLAN_LIST, v, 5);
 }
 
 void h_plans_get(api_req *r)

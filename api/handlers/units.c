@@ -61,24 +61,12 @@ static bool oom(api_req *r, const void *p)
 
 /* ---- list -------------------------------------------------------------- */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_units_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "district", "industry", "q", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (oom(r, pg) || !api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *district = api_query(r, "district");
 	const char *industry = api_query(r, "industry");
 	const char *q = api_query(r, "q");
@@ -94,20 +82,11 @@ void h_units_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "q must be 1 to 200 bytes of the name");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 7 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, v) || oom(r, c))
-		return;
-	v[0] = pg->after;
-	v[1] = district;
-	v[2] = industry;
-	v[3] = q;
-	v[4] = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
-	v[5] = r->claims.role == API_ROLE_UNIT ? r->claims.jur : NULL;
-	v[6] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_UNITS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *own_district = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
+	const char *own_unit = r->claims.role == API_ROLE_UNIT ? r->claims.jur : NULL;
+	const char *v[] = { pg->after, district, industry, q, own_district, own_unit,
+	                    pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_UNITS_LIST, v, 7);
 }
 
 /* ---- read -------------------------------------------------------------- */
