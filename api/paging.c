@@ -130,7 +130,7 @@ void api_page_reply_rows(api_req *r, const api_page *pg, const db_result *res, i
 		const char *v = db_result_value(res, i, json_col);
 		if (row && !(v = row(r, v, arg))) {
 			evbuffer_free(b);
-			api_reply_problem(r, 500, "Internal error", "an item of the page could not be rendered");
+			api_reply_problem(r, 500, "Internal error", "an item could not be rendered");
 			return;
 		}
 		evbuffer_add(b, v, strlen(v));

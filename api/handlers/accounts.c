@@ -61,13 +61,7 @@ static void insert_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 403, "Forbidden", "this account is outside the caller's jurisdiction");
 		return;
 	}
-	json_t *j = json_loads(a, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "/v1/accounts/%s", id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_raw(r, 201, "application/json", a, strlen(a));
+	api_reply_created(r, "/v1/accounts/", NULL, a);
 }
 
 static void on_hashed(bool ok, const char *encoded, void *arg)
@@ -149,14 +143,14 @@ void h_accounts_create(api_req *r)
 {
 	static const char *const allowed[] = { "login", "password", "kind", "role", "display_name",
 	                                       "district", "industry", "unit", "base", "person", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
+	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!api_alloc_ok(r, c))
+		return;
+	r->ctx = c;
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	r->ctx = c;
 
 	const char *login = opt_string(r->body, "login", errors);
 	if (!login)
@@ -197,11 +191,8 @@ void h_accounts_create(api_req *r)
 			api_error_add(errors, f, "not_allowed", "this role takes no such jurisdiction");
 		}
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (r->claims.role == API_ROLE_DISTRICT && c->role != API_ROLE_UNIT && c->role != API_ROLE_BASE) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau creates only unit and base accounts");

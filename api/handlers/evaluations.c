@@ -15,6 +15,8 @@
 #include "../resource.h"
 #include "handlers.h"
 
+#define UNIT_NOT_FOUND "no such unit in the caller's jurisdiction"
+
 typedef struct eval_ctx {
 	const char *unit;
 	long year;
@@ -31,7 +33,7 @@ static void reply_created(api_req *r, db_result *const *res, const char *collect
 {
 	const char *j = db_result_value(res[0], 0, 0);
 	if (!j) {
-		api_reply_problem(r, 404, "Not found", "no such target in the caller's jurisdiction");
+		api_reply_not_found(r, "no such target in the caller's jurisdiction");
 		return;
 	}
 	if (collection)
@@ -51,7 +53,7 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 	eval_ctx *e = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
 	long headcount = atol(db_result_value(res[0], 0, 1));
@@ -70,25 +72,18 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 void h_evaluations_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "grade", "notes", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+	if (!api_path_uuid(r, 0, UNIT_NOT_FOUND))
 		return;
-	}
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	json_t *errors = json_array();
 	eval_ctx *e = api_arena_alloc(r->mem, sizeof *e);
 	api_json_unknown_fields(r->body, allowed, errors);
 	api_field_int(r->body, "year", true, 1990, api_today().y, &e->year, errors);
 	api_field_string(r->body, "grade", true, 64, &e->grade, errors);
 	api_field_string(r->body, "notes", false, 4000, &e->notes, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	e->unit = r->path_params[0];
 	snprintf(e->year_s, sizeof e->year_s, "%ld", e->year);
 	e->v[0] = e->unit;
@@ -103,7 +98,7 @@ static void evals_listed(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
 	const char *arr = db_result_value(res[1], 0, 0);
@@ -116,10 +111,8 @@ void h_evaluations_list(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+	if (!api_path_uuid(r, 0, UNIT_NOT_FOUND))
 		return;
-	}
 	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
 	const char **v = api_arena_alloc(r->mem, sizeof *v);
 	v[0] = r->path_params[0];
@@ -139,10 +132,8 @@ static void commendation_inserted(api_req *r, db_result *const *res, int n)
 void h_commendations_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "target_type", "target_id", "title", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
 	long year = 0;
@@ -153,11 +144,8 @@ void h_commendations_create(api_req *r)
 		api_error_add(errors, "target_type", "invalid", "must be unit or person");
 	api_field_uuid(r->body, "target_id", true, &target, errors);
 	api_field_string(r->body, "title", true, 500, &title, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
 	db_call *c = api_arena_alloc(r->mem, sizeof *c);
 	v[0] = api_arena_printf(r->mem, "%ld", year);

@@ -28,6 +28,7 @@
 #include "../json.h"
 #include "../log.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 #include "persons_internal.h"
@@ -261,19 +262,6 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
                                            "industry", "title_level", "speciality",
                                            "cycle_start_year", "status", "created_at", NULL };
 
-static void csv_value(api_csv *c, json_t *v)
-{
-	char num[32];
-	if (json_is_string(v)) {
-		api_csv_cell(c, json_string_value(v));
-	} else if (json_is_integer(v)) {
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-		api_csv_cell(c, num);
-	} else {
-		api_csv_cell(c, NULL);
-	}
-}
-
 /* a row of the JSON page: the caller's view of the person */
 static const char *list_row(api_req *r, const char *json, void *arg)
 {
@@ -305,7 +293,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 			return;
 		}
 		for (const char *const *col = cols; *col; col++)
-			csv_value(&csv, json_object_get(p, *col));
+			api_csv_json(&csv, json_object_get(p, *col));
 		api_csv_end_row(&csv);
 		json_decref(p);
 	}
@@ -351,10 +339,8 @@ void h_persons_list(api_req *r)
 	if (!api_query_only(r, allowed))
 		return;
 	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	c->csv = api_wants_csv(r);
 	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
@@ -410,11 +396,6 @@ typedef struct get_ctx {
 	db_call call;
 } get_ctx;
 
-static void not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
-}
-
 static void reply_person(api_req *r, int status, const char *json, const char *version, bool reveal)
 {
 	json_t *p = persons_view(r, json, reveal);
@@ -432,7 +413,7 @@ static void get_done(api_req *r, db_result *const *res, int n)
 	get_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
 	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
@@ -444,17 +425,13 @@ void h_persons_get(api_req *r)
 	if (!api_query_only(r, allowed))
 		return;
 	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
 		return;
-	}
 	c->v[0] = r->path_params[0];
 	/* with reveal the read and its audit row are one statement, one transaction */
 	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET, c->v };
@@ -500,17 +477,14 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	if (db_result_rows(res[1]) == 0) {
 		/* as for accounts: a unit outside the jurisdiction is not found */
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, "no such unit in the caller's jurisdiction");
 		return;
 	}
 	json_t *errors = json_array();
 	if (c->in.industry && db_result_rows(res[2]) == 0)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (db_result_rows(res[0]) > 0) {
 		reply_taken(r);
 		return;
@@ -529,23 +503,16 @@ void h_persons_create(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	json_t *errors = json_array();
 	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (persons_other_unit(r, c->in.unit)) {
 		api_reply_problem(r, 403, "Forbidden", "a unit registers persons only into itself");
 		return;
@@ -643,7 +610,7 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 	patch_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
 	long version = atol(db_result_value(res[0], 0, 1));
@@ -664,12 +631,10 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
 	if (in->industry && db_result_rows(res[2]) == 0)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-	if (json_array_size(errors) > 0) {
+	if (api_errors_reply(r, errors)) {
 		json_decref(old);
-		api_reply_errors(r, 422, "Validation failed", errors);
 		return;
 	}
-	json_decref(errors);
 	if (in->national_id && !differs(old, "national_id", in->national_id))
 		in->national_id = NULL; /* unchanged: its own registration is no conflict */
 	if (in->national_id && db_result_rows(res[1]) > 0) {
@@ -698,15 +663,11 @@ void h_persons_patch(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
 		return;
-	}
 	patch_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	if (!api_if_match(r, &c->expected))
 		return;
@@ -717,11 +678,8 @@ void h_persons_patch(api_req *r)
 	}
 	json_t *errors = json_array();
 	persons_read(r, r->body, PERSONS_PATCH, "", &c->in, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
 	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
 	snprintf(c->year, sizeof c->year, "%d", api_today().y);

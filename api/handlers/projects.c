@@ -41,44 +41,6 @@
 #define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
 #define BASE_NOT_FOUND "no such base in the caller's jurisdiction"
 
-static void project_not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", PROJECT_NOT_FOUND);
-}
-
-static void base_not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", BASE_NOT_FOUND);
-}
-
-static json_t *body_object(api_req *r, const char *const *allowed)
-{
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
-		return NULL;
-	}
-	json_t *errors = json_array();
-	if (api_json_unknown_fields(r->body, allowed, errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
-		return NULL;
-	}
-	json_decref(errors);
-	return r->body;
-}
-
-static void reply_created(api_req *r, const char *prefix, const char *version, const char *json)
-{
-	json_t *j = json_loads(json, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "%s%s", prefix, id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	if (version)
-		api_etag_set(r, version);
-	api_reply_raw(r, 201, "application/json", json, strlen(json));
-}
-
 /* ---- GET /v1/bases/{id}/projects ---------------------------------------- */
 
 void h_projects_list(api_req *r)
@@ -86,23 +48,14 @@ void h_projects_list(api_req *r)
 	static const char *const allowed[] = { "limit", "cursor", "year", "status", NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		base_not_found(r);
+	if (!api_path_uuid(r, 0, BASE_NOT_FOUND))
 		return;
-	}
 	api_page *pg = api_list_page(r, api_cursor_is_time_id);
 	if (!pg)
 		return;
-	const char *year = api_query(r, "year");
-	const char *status = api_query(r, "status");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be a year from 1990 to 2100");
-			return;
-		}
-	}
+	const char *year, *status = api_query(r, "status");
+	if (!api_query_year(r, &year))
+		return;
 	core_project_status st;
 	if (status && core_project_status_parse(&st, status) != 0) {
 		api_reply_problem(r, 400, "Bad query",
@@ -141,7 +94,7 @@ static void created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the project was not stored");
 		return;
 	}
-	reply_created(r, "/v1/projects/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/projects/", db_result_value(res[0], 0, 0), a);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
@@ -150,7 +103,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *base = res[1];
 	if (db_result_rows(base) == 0) {
-		base_not_found(r);
+		api_reply_not_found(r, BASE_NOT_FOUND);
 		return;
 	}
 	core_base_status st;
@@ -163,11 +116,9 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	}
 	const char *found = db_result_value(res[2], 0, 0);
 	if (!found || found[0] != 't') {
-		json_t *errors = json_array();
-		api_error_add(errors, "subject", "unknown",
-		              c->v[P_SUBJECT_PUBLIC] ? "no such public subject"
-		                                     : "no such subject in a published guide");
-		api_reply_errors(r, 422, "Validation failed", errors);
+		api_reply_field_error(r, "subject", "unknown",
+		                      c->v[P_SUBJECT_PUBLIC] ? "no such public subject"
+		                                             : "no such subject in a published guide");
 		return;
 	}
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_INSERT, c->v };
@@ -258,11 +209,9 @@ void h_projects_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "title", "category", "subject", "hours",
 	                                       "class_type", "capacity", "fee", "funding", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		base_not_found(r);
+	if (!api_path_uuid(r, 0, BASE_NOT_FOUND))
 		return;
-	}
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
@@ -289,11 +238,8 @@ void h_projects_create(api_req *r)
 		snprintf(c->capacity, sizeof c->capacity, "%ld", capacity);
 	read_fee(body, c->fee, sizeof c->fee, errors);
 	read_funding(body, c, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	(void)cat_ok;
 	c->v[P_BASE] = r->path_params[0];
 	c->v[P_YEAR] = c->year;
@@ -343,8 +289,7 @@ static void action_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "the project changed meanwhile; retry");
 		return;
 	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
 }
 
 /* approve/reject: the bureau of the base's level (API.md, R-19) */
@@ -362,7 +307,7 @@ static void action_loaded(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *row = res[1];
 	if (db_result_rows(row) == 0) {
-		project_not_found(r);
+		api_reply_not_found(r, PROJECT_NOT_FOUND);
 		return;
 	}
 	const char *status = db_result_value(row, 0, 0);
@@ -426,26 +371,21 @@ static void project_action(api_req *r, core_project_action action)
 {
 	static const char *const with_reason[] = { "reason", NULL };
 	static const char *const none[] = { NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		project_not_found(r);
+	if (!api_path_uuid(r, 0, PROJECT_NOT_FOUND))
 		return;
-	}
 	action_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	c->action = action;
 	c->id[0] = r->path_params[0];
 	if (!api_if_match(r, &c->if_match))
 		return;
-	json_t *body = body_object(r, action == CORE_PROJECT_ACT_REJECT ? with_reason : none);
+	json_t *body = api_body_fields(r, action == CORE_PROJECT_ACT_REJECT ? with_reason : none);
 	if (!body)
 		return;
 	if (action == CORE_PROJECT_ACT_REJECT) {
 		json_t *errors = json_array();
 		api_field_string(body, "reason", false, TEXT_MAX_BYTES, &c->reason, errors);
-		if (json_array_size(errors) > 0) {
-			api_reply_errors(r, 422, "Validation failed", errors);
+		if (api_errors_reply(r, errors))
 			return;
-		}
-		json_decref(errors);
 	}
 	r->ctx = c;
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_LOCK_BASE, c->id };
@@ -479,13 +419,13 @@ static void window_created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the late window was not stored");
 		return;
 	}
-	reply_created(r, "/v1/late-windows/", NULL, a);
+	api_reply_created(r, "/v1/late-windows/", NULL, a);
 }
 
 void h_late_windows_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "until", "reason", NULL };
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	json_t *errors = json_array();
@@ -498,11 +438,8 @@ void h_late_windows_create(api_req *r)
 		api_error_add(errors, "until", "before_start",
 		              "a late window lasts from 1 January of its year until this date");
 	api_field_string(body, "reason", true, TEXT_MAX_BYTES, &v[2], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	v[0] = api_arena_printf(r->mem, "%ld", year);
 	v[1] = api_field_token(body, "until");
 	db_call *c = api_arena_alloc(r->mem, sizeof *c);
@@ -521,15 +458,9 @@ void h_late_windows_list(api_req *r)
 	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
 	if (!pg)
 		return;
-	const char *year = api_query(r, "year");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be a year from 1990 to 2100");
-			return;
-		}
-	}
+	const char *year;
+	if (!api_query_year(r, &year))
+		return;
 	const char *v[] = { pg->after, year, pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_LATE_WINDOWS_LIST, v, 3);
 }

@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
@@ -28,18 +26,6 @@
 #include "handlers.h"
 
 /* ---- reads ------------------------------------------------------------- */
-
-/* the industries table's code syntax: ^[a-z][a-z0-9_]{1,31}$ */
-static bool industry_code_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	return true;
-}
 
 /* "<days since 1970-01-01>,<uuid>", the key RULE_SETS_LIST issues */
 static bool cursor_ok(const char *s)
@@ -60,7 +46,7 @@ void h_rule_sets_list(api_req *r)
 	if (!pg)
 		return;
 	const char *industry = api_query(r, "industry");
-	if (industry && strcmp(industry, "city") != 0 && !industry_code_ok(industry)) {
+	if (industry && strcmp(industry, "city") != 0 && !api_industry_code_ok(industry)) {
 		api_reply_problem(r, 400, "Bad query",
 		                  "industry must be an industry code, or city for the city default");
 		return;
@@ -95,26 +81,6 @@ typedef struct create_ctx {
 	const char *v_forms[1], *v_insert[11], *v_min[2], *v_conv[2], *v_created[3];
 	db_call calls[5];
 } create_ctx;
-
-static bool errors_have(json_t *errors, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(errors, i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && strcmp(f, field) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* core's findings, except for fields the parser already reported */
-static void add_core_errors(json_t *errors, const core_error_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		if (!errors_have(errors, list->e[i].field))
-			api_error_add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
-}
 
 /* unknown keys of a nested object, reported with their JSON path */
 static void unknown_nested(json_t *obj, const char *prefix, const char *const *allowed,
@@ -193,18 +159,6 @@ static void check_shape(json_t *body, json_t *errors)
 	} else if (t) {
 		api_error_add(errors, "base_thresholds", "invalid", "must be an object {city, district}");
 	}
-}
-
-static void uuid_v4(char out[40])
-{
-	unsigned char b[16];
-	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 40,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
 }
 
 /* a JSON value serialised into the arena (NULL when out of memory) */
@@ -351,11 +305,8 @@ static void checked(api_req *r, db_result *const *res, int n)
 	c->n_new = (int)json_array_size(new_forms);
 	c->new_forms_json = dump(r, new_forms);
 	c->new_codes_json = dump(r, new_codes);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	const char *overlap = db_result_value(scope, 0, 0);
 	if (overlap) {
 		json_t *o = json_loads(overlap, 0, NULL);
@@ -410,18 +361,18 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 		c->rs.n_kinds = d.n_kinds;
 		memcpy(c->rs.kinds, d.kinds, sizeof d.kinds);
 	}
-	uuid_v4(c->id);
+	api_uuid_v4(c->id);
 	snprintf(c->rs.id, sizeof c->rs.id, "%s", c->id);
 	core_error_list list;
 	core_error_list_init(&list);
 	if (core_rules_validate(&list, &c->rs) != 0)
-		add_core_errors(errors, &list);
-	if (!errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
+		api_errors_from_core_once(errors, &list);
+	if (!api_errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
 	    core_date_compare(c->rs.effective_from, api_today()) < 0)
 		api_error_add(errors, "effective_from", "in_past",
 		              "a new rule set starts today or later; past years keep the rules in force then");
 	json_t *to = json_object_get(body, "effective_to");
-	if (!c->industry && to && !json_is_null(to) && !errors_have(errors, "industry"))
+	if (!c->industry && to && !json_is_null(to) && !api_errors_have(errors, "industry"))
 		api_error_add(errors, "effective_to", "not_allowed",
 		              "the city default is open-ended (a later city default closes it); an end would "
 		              "leave years without rules");
@@ -430,15 +381,11 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 
 void h_rule_sets_create(api_req *r)
 {
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	memset(c, 0, sizeof *c);
 	r->ctx = c;
 	json_t *errors = json_array();
@@ -446,11 +393,8 @@ void h_rule_sets_create(api_req *r)
 		json_decref(errors);
 		return;
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (!build_values(r, c)) {
 		api_reply_problem(r, 503, "Service unavailable", "out of memory");
 		return;
