@@ -134,6 +134,41 @@ void api_errors_from_core(json_t *errors, const core_error_list *list)
 		add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
 }
 
+bool api_errors_have(json_t *errors, const char *field)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		const char *f = json_string_value(json_object_get(e, "field"));
+		if (f && strcmp(f, field) == 0)
+			return true;
+	}
+	return false;
+}
+
+void api_errors_from_core_once(json_t *errors, const core_error_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (!api_errors_have(errors, list->e[i].field))
+			add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
+}
+
+bool api_district_code_ok(const char *s)
+{
+	return s && api_role_jur_valid(API_ROLE_DISTRICT, s);
+}
+
+bool api_industry_code_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
 json_t *api_json_hours(int32_t tenths)
 {
 	/* tenths/10.0 prints as the shortest round-trip decimal: 12.5, 72.0 */

@@ -40,6 +40,17 @@ bool api_field_enum_result(json_t *obj, const char *name, bool required, const c
 /* Appends a core validator's field errors. */
 void api_errors_from_core(json_t *errors, const core_error_list *list);
 
+/* True when errors holds an error of field. */
+bool api_errors_have(json_t *errors, const char *field);
+/* api_errors_from_core, but only for fields errors does not name yet (a malformed value
+ * is reported once, by the reader). */
+void api_errors_from_core_once(json_t *errors, const core_error_list *list);
+
+/* A district code (six digits) as paths, queries and bodies carry it. */
+bool api_district_code_ok(const char *s);
+/* An industry code as the industries table has them: ^[a-z][a-z0-9_]{1,31}$. */
+bool api_industry_code_ok(const char *s);
+
 /* "12.5" for tenths, as a JSON real with one decimal. */
 json_t *api_json_hours(int32_t tenths);
 

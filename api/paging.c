@@ -14,14 +14,20 @@
 
 bool api_page_read(api_req *r, api_page *out)
 {
+	return api_page_read_with(r, out, 500, 50, NULL);
+}
+
+bool api_page_read_with(api_req *r, api_page *out, int max, int dflt, api_page_key_fn key_ok)
+{
 	memset(out, 0, sizeof *out);
-	out->limit = 50;
+	out->limit = dflt;
 	const char *l = api_query(r, "limit");
 	if (l) {
 		char *end;
 		long v = strtol(l, &end, 10);
-		if (!*l || *end || v < 1 || v > 500) {
-			api_reply_problem(r, 400, "Bad query", "limit must be an integer from 1 to 500");
+		if (!*l || *end || v < 1 || v > max) {
+			char *d = api_arena_printf(r->mem, "limit must be an integer from 1 to %d", max);
+			api_reply_problem(r, 400, "Bad query", d ? d : "limit is out of range");
 			return false;
 		}
 		out->limit = (int)v;
@@ -41,13 +47,19 @@ bool api_page_read(api_req *r, api_page *out)
 		}
 		bin[n] = 0;
 		out->after = api_arena_strdup(r->mem, (const char *)bin + strlen(CURSOR_PREFIX));
+		if (key_ok && out->after && !key_ok(out->after)) {
+			api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+			return false;
+		}
 	}
 	return true;
 }
 
-static char *encode_cursor(api_req *r, const char *key)
+char *api_page_cursor(api_req *r, const char *key)
 {
 	char raw[160];
+	if (!key)
+		return NULL;
 	int n = snprintf(raw, sizeof raw, CURSOR_PREFIX "%s", key);
 	if (n < 0 || (size_t)n >= sizeof raw)
 		return NULL;
@@ -59,12 +71,53 @@ static char *encode_cursor(api_req *r, const char *key)
 	return out;
 }
 
+char *api_page_next(api_req *r, const api_page *pg, const db_result *res, int key_col, int *rows)
+{
+	int n = db_result_rows(res);
+	bool more = n > pg->limit;
+	if (more)
+		n = pg->limit;
+	*rows = n;
+	return more ? api_page_cursor(r, db_result_value(res, n - 1, key_col)) : NULL;
+}
+
+void api_page_link(api_req *r, const api_page *pg, const char *next)
+{
+	if (!next || !r->ev)
+		return;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
+	struct evbuffer *q = evbuffer_new();
+	if (!q)
+		return;
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, r->query, next) {
+		if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
+			continue;
+		char *k = evhttp_encode_uri(kv->key), *v = evhttp_encode_uri(kv->value);
+		if (k && v)
+			evbuffer_add_printf(q, "%s=%s&", k, v);
+		free(k);
+		free(v);
+	}
+	evbuffer_add(q, "", 1);
+	char *link = api_arena_printf(r->mem, "<%s?%slimit=%d&cursor=%s>; rel=\"next\"",
+	                              evhttp_uri_get_path(uri), (const char *)evbuffer_pullup(q, -1),
+	                              pg->limit, next);
+	evbuffer_free(q);
+	if (link)
+		api_reply_header(r, "Link", link);
+}
+
 void api_page_reply(api_req *r, const api_page *pg, const db_result *res, int key_col, int json_col)
 {
-	int rows = db_result_rows(res);
-	bool more = rows > pg->limit;
-	if (more)
-		rows = pg->limit;
+	api_page_reply_rows(r, pg, res, key_col, json_col, NULL, NULL);
+}
+
+void api_page_reply_rows(api_req *r, const api_page *pg, const db_result *res, int key_col,
+                         int json_col, api_page_row_fn row, void *arg)
+{
+	int rows;
+	char *next = api_page_next(r, pg, res, key_col, &rows);
 	struct evbuffer *b = evbuffer_new();
 	if (!b) {
 		api_reply_problem(r, 503, "Service unavailable", "out of memory");
@@ -75,35 +128,16 @@ void api_page_reply(api_req *r, const api_page *pg, const db_result *res, int ke
 		if (i)
 			evbuffer_add(b, ",", 1);
 		const char *v = db_result_value(res, i, json_col);
+		if (row && !(v = row(r, v, arg))) {
+			evbuffer_free(b);
+			api_reply_problem(r, 500, "Internal error", "an item could not be rendered");
+			return;
+		}
 		evbuffer_add(b, v, strlen(v));
 	}
-	char *next = more ? encode_cursor(r, db_result_value(res, rows - 1, key_col)) : NULL;
 	if (next) {
 		evbuffer_add_printf(b, "],\"next_cursor\":\"%s\"}", next);
-		/* the same path and query with the new cursor */
-		if (r->ev) {
-			const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
-			struct evbuffer *q = evbuffer_new();
-			if (q) {
-				struct evkeyval *kv;
-				TAILQ_FOREACH(kv, r->query, next) {
-					if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
-						continue;
-					char *k = evhttp_encode_uri(kv->key), *v = evhttp_encode_uri(kv->value);
-					if (k && v)
-						evbuffer_add_printf(q, "%s=%s&", k, v);
-					free(k);
-					free(v);
-				}
-				evbuffer_add(q, "", 1);
-				char *link = api_arena_printf(r->mem, "<%s?%slimit=%d&cursor=%s>; rel=\"next\"",
-				                              evhttp_uri_get_path(uri),
-				                              (const char *)evbuffer_pullup(q, -1), pg->limit, next);
-				evbuffer_free(q);
-				if (link)
-					api_reply_header(r, "Link", link);
-			}
-		}
+		api_page_link(r, pg, next);
 	} else {
 		evbuffer_add_printf(b, "],\"next_cursor\":null}");
 	}

@@ -184,6 +184,16 @@ int api_rules_parse_array(core_rule_set *out, size_t max, const char *json)
 	return (int)n;
 }
 
+const core_rule_set *api_rules_select(const char *rule_sets_json, const char *industry, int year)
+{
+	static core_rule_set sets[API_RULE_SETS_MAX]; /* one worker, one thread */
+	int n = api_rules_parse_array(sets, API_RULE_SETS_MAX, rule_sets_json);
+	const core_rule_set *rs = NULL;
+	if (n < 0 || core_rules_select(&rs, sets, (size_t)n, industry, year) != 0)
+		return NULL;
+	return rs;
+}
+
 int api_rules_decide(core_year_verdict *out, const char *rule_sets_json, const char *industry,
                      const core_year_input *in)
 {

@@ -28,6 +28,11 @@ int api_rules_from_json(core_rule_set *out, json_t *j, json_t *errors);
 /* Parses the database's JSON array of rule sets; returns how many, or -1. */
 int api_rules_parse_array(core_rule_set *out, size_t max, const char *json);
 
+/* R-6: the rule set in force for industry (NULL: the city default) in year,
+ * from the database's JSON array of rule sets; NULL when none applies.
+ * Borrowed: valid until the next call in this worker (one thread each). */
+const core_rule_set *api_rules_select(const char *rule_sets_json, const char *industry, int year);
+
 /* Decides a person-year (R-6 selection, then R-5) from the JSON array of
  * rule sets.  Returns 0, or a CORE_* error (CORE_ENOTFOUND: no rule set). */
 int api_rules_decide(core_year_verdict *out, const char *rule_sets_json, const char *industry,

@@ -12,67 +12,28 @@
 
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../worker.h"
 #include "handlers.h"
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
 
 void h_accounts_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "role", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *role = api_query(r, "role");
 	if (role && api_role_parse(role) < 0) {
 		api_reply_problem(r, 400, "Bad query", "role is not a known role");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = role;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_ACCOUNT_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such account in the caller's jurisdiction");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	const char *v[] = { pg->after, role, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_ACCOUNT_LIST, v, 3);
 }
 
 void h_accounts_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such account in the caller's jurisdiction");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_ACCOUNT_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_json(r, DB_STMT_ACCOUNT_GET, "no such account in the caller's jurisdiction");
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -100,13 +61,7 @@ static void insert_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 403, "Forbidden", "this account is outside the caller's jurisdiction");
 		return;
 	}
-	json_t *j = json_loads(a, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "/v1/accounts/%s", id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_raw(r, 201, "application/json", a, strlen(a));
+	api_reply_created(r, "/v1/accounts/", NULL, a);
 }
 
 static void on_hashed(bool ok, const char *encoded, void *arg)
@@ -188,14 +143,14 @@ void h_accounts_create(api_req *r)
 {
 	static const char *const allowed[] = { "login", "password", "kind", "role", "display_name",
 	                                       "district", "industry", "unit", "base", "person", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
+	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
+	if (!api_alloc_ok(r, c))
+		return;
+	r->ctx = c;
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	r->ctx = c;
 
 	const char *login = opt_string(r->body, "login", errors);
 	if (!login)
@@ -236,11 +191,8 @@ void h_accounts_create(api_req *r)
 			api_error_add(errors, f, "not_allowed", "this role takes no such jurisdiction");
 		}
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (r->claims.role == API_ROLE_DISTRICT && c->role != API_ROLE_UNIT && c->role != API_ROLE_BASE) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau creates only unit and base accounts");

@@ -27,61 +27,22 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such achievement in the caller's jurisdiction"
 
-/* One worker, one thread: the rule sets of the request being decided. */
-static core_rule_set achieve_sets[API_RULE_SETS_MAX];
-
-static void reply_field(api_req *r, const char *field, const char *code, const char *msg)
-{
-	json_t *errors = json_array();
-	api_error_add(errors, field, code, msg);
-	api_reply_errors(r, 422, "Validation failed", errors);
-}
-
-/* R-6: the rule set of a person's industry and year from RULE_SETS_ALL's
- * answer; NULL when none applies. */
-static const core_rule_set *select_rules(const char *sets_json, const char *industry, int year)
-{
-	int n = api_rules_parse_array(achieve_sets, API_RULE_SETS_MAX, sets_json);
-	const core_rule_set *rs = NULL;
-	if (n < 0 || core_rules_select(&rs, achieve_sets, (size_t)n, industry, year) != 0)
-		return NULL;
-	return rs;
-}
-
 /* ---- list and one ------------------------------------------------------ */
-
-typedef struct list_ctx {
-	api_page pg;
-	const char *v[6];
-	db_call call;
-} list_ctx;
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	list_ctx *c = r->ctx;
-	(void)n;
-	api_page_reply(r, &c->pg, res[0], 0, 1);
-}
 
 void h_achievements_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "person", "status", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c || !api_page_read(r, &c->pg))
-		return;
-	if (c->pg.after && !api_cursor_is_time_id(c->pg.after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *person = api_query(r, "person"), *status = api_query(r, "status");
-	const char *year = api_query(r, "year");
+	const char *year;
 	if (person && !api_is_uuid(person)) {
 		api_reply_problem(r, 400, "Bad query", "person must be an id (UUID)");
 		return;
@@ -91,20 +52,8 @@ void h_achievements_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "status must be submitted, approved or rejected");
 		return;
 	}
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
-			return;
-		}
-	}
-	c->v[0] = c->pg.after;
-	c->v[1] = c->pg.limit_plus_one;
-	c->v[2] = person;
-	c->v[3] = status;
-	c->v[4] = year;
-	c->v[5] = r->claims.jur;
+	if (!api_query_year(r, &year))
+		return;
 	db_stmt_id s;
 	switch (r->claims.role) {
 	case API_ROLE_DISTRICT: s = DB_STMT_ACHIEVEMENTS_LIST_DISTRICT; break;
@@ -113,35 +62,13 @@ void h_achievements_list(api_req *r)
 	case API_ROLE_PERSON: s = DB_STMT_ACHIEVEMENTS_LIST_PERSON; break;
 	default: s = DB_STMT_ACHIEVEMENTS_LIST_CITY; break;
 	}
-	c->call = (db_call){ s, c->v };
-	r->ctx = c;
-	api_db_run(r, &c->call, 1, list_done);
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	const char *v[] = { pg->after, pg->limit_plus_one, person, status, year, r->claims.jur };
+	api_list_run(r, pg, s, v, 6);
 }
 
 void h_achievements_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_ACHIEVEMENTS_GET, (const char *const *)r->path_params };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_ACHIEVEMENTS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- submit ------------------------------------------------------------ */
@@ -164,8 +91,7 @@ static void submit_done(api_req *r, db_result *const *res, int n)
 	char *loc = api_arena_printf(r->mem, "/v1/achievements/%s", id);
 	if (loc)
 		api_reply_header(r, "Location", loc);
-	api_etag_set(r, db_result_value(res[0], 0, 1));
-	api_reply_raw(r, 201, "application/json", a, strlen(a));
+	api_reply_doc(r, 201, db_result_value(res[0], 0, 1), a);
 }
 
 static void submit_checked(api_req *r, db_result *const *res, int n)
@@ -173,13 +99,13 @@ static void submit_checked(api_req *r, db_result *const *res, int n)
 	submit_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+		api_reply_not_found(r, "no such person in the caller's jurisdiction");
 		return;
 	}
-	const core_rule_set *rs = select_rules(db_result_value(res[1], 0, 0),
-	                                       db_result_value(res[0], 0, 0), c->year);
+	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
+	                                           db_result_value(res[0], 0, 0), c->year);
 	if (!rs) {
-		reply_field(r, "year", "out_of_range", "no rule set is in force for this year");
+		api_reply_field_error(r, "year", "out_of_range", "no rule set is in force for this year");
 		return;
 	}
 	/* R-9, R-9c: only the conversion kinds of the rule set that judges the
@@ -192,7 +118,7 @@ static void submit_checked(api_req *r, db_result *const *res, int n)
 		for (size_t i = 0; i < rs->n_kinds && off < sizeof msg; i++)
 			off += (size_t)snprintf(msg + off, sizeof msg - off, "%s %s", i ? "," : "",
 			                        rs->kinds[i].code);
-		reply_field(r, "kind", "invalid", msg);
+		api_reply_field_error(r, "kind", "invalid", msg);
 		return;
 	}
 	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
@@ -204,15 +130,11 @@ void h_achievements_create(api_req *r)
 {
 	static const char *const allowed[] = { "person", "kind", "year", "title", "venue",
 	                                       "project_key", "evidence", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	submit_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	json_t *body = r->body, *errors = json_array();
 	api_json_unknown_fields(body, allowed, errors);
@@ -231,11 +153,8 @@ void h_achievements_create(api_req *r)
 	api_field_string(body, "venue", false, 500, &c->v[S_VENUE], errors);
 	api_field_string(body, "project_key", false, 200, &c->v[S_PROJECT_KEY], errors);
 	api_field_string(body, "evidence", false, 2000, &c->v[S_EVIDENCE], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->year = (int)year;
 	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
 	c->v[S_YEAR] = c->year_s;
@@ -323,7 +242,8 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 	const core_conversion_kind *k;
 	int rc = core_achieve_range_check(&k, rs, kind, c->hours);
 	if (rc == CORE_ENOTFOUND) {
-		reply_field(r, "kind", "invalid", "not a conversion kind of the rules for its year");
+		api_reply_field_error(r, "kind", "invalid",
+		                      "not a conversion kind of the rules for its year");
 		return;
 	}
 	if (rc == CORE_ERANGE) {
@@ -333,7 +253,7 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 		core_hours_format(h, sizeof h, c->hours);
 		char *msg = api_arena_printf(r->mem, "%s hours must be from %s to %s, got %s", kind, lo,
 		                             hi, h);
-		reply_field(r, "hours", CORE_FE_OUT_OF_RANGE, msg ? msg : "hours out of range");
+		api_reply_field_error(r, "hours", CORE_FE_OUT_OF_RANGE, msg ? msg : "hours out of range");
 		return;
 	}
 	core_achieve_input in = { .kind = kind, .hours = c->hours,
@@ -392,7 +312,7 @@ static void review_locked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *row = res[1];
 	if (db_result_rows(row) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	core_achieve_status from, to;
@@ -419,10 +339,11 @@ static void review_locked(api_req *r, db_result *const *res, int n)
 		api_db_run(r, c->calls, 1, review_updated);
 		return;
 	}
-	const core_rule_set *rs = select_rules(db_result_value(res[2], 0, 0),
-	                                       db_result_value(row, 0, 5), c->year);
+	const core_rule_set *rs = api_rules_select(db_result_value(res[2], 0, 0),
+	                                           db_result_value(row, 0, 5), c->year);
 	if (!rs) {
-		reply_field(r, "year", "out_of_range", "no rule set is in force for the achievement's year");
+		api_reply_field_error(r, "year", "out_of_range",
+		                      "no rule set is in force for the achievement's year");
 		return;
 	}
 	approve(r, c, row, rs);
@@ -434,21 +355,15 @@ static void review(api_req *r, core_achieve_action action)
 	if (!api_query_only(r, allowed_q))
 		return;
 	review_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	c->action = action;
 	c->id = r->path_params[0];
-	if (!api_is_uuid(c->id)) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	json_t *errors = json_array();
 	if (action == CORE_ACHIEVE_ACT_APPROVE) {
 		static const char *const allowed[] = { "hours", NULL };
@@ -459,11 +374,8 @@ static void review(api_req *r, core_achieve_action action)
 		api_json_unknown_fields(r->body, allowed, errors);
 		api_field_string(r->body, "reason", true, 1000, &c->reason, errors);
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	api_db_tx(r);
 	c->v[0] = c->id;
 	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_LOCK, c->v };

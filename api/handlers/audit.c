@@ -9,25 +9,14 @@
 
 #include "../fields.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
-typedef struct audit_ctx {
-	api_page pg;
-	const char *v[8];
-	db_call call;
-} audit_ctx;
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	audit_ctx *a = r->ctx;
-	(void)n;
-	api_page_reply(r, &a->pg, res[0], 0, 1);
-}
-
-static bool digits(const char *s, size_t max)
+/* the key of AUDIT_LIST: the entry's id, at most 19 digits */
+static bool key_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > max)
+	if (n == 0 || n > 19)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
@@ -39,15 +28,9 @@ void h_audit_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "entity", "entity_id", "actor",
 	                                       "from", "to", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, key_ok);
+	if (!pg)
 		return;
-	audit_ctx *a = api_arena_alloc(r->mem, sizeof *a);
-	if (!api_page_read(r, &a->pg))
-		return;
-	if (a->pg.after && !digits(a->pg.after, 19)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *dates[2] = { api_query(r, "from"), api_query(r, "to") };
 	for (int i = 0; i < 2; i++) {
 		core_date d;
@@ -56,15 +39,9 @@ void h_audit_list(api_req *r)
 			return;
 		}
 	}
-	a->v[0] = a->pg.after;
-	a->v[1] = api_query(r, "entity");
-	a->v[2] = api_query(r, "entity_id");
-	a->v[3] = api_query(r, "actor");
-	a->v[4] = dates[0];
-	a->v[5] = dates[1];
-	a->v[6] = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
-	a->v[7] = a->pg.limit_plus_one;
-	a->call = (db_call){ DB_STMT_AUDIT_LIST, a->v };
-	r->ctx = a;
-	api_db_run(r, &a->call, 1, list_done);
+	const char *own_district = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
+	const char *v[] = { pg->after, api_query(r, "entity"), api_query(r, "entity_id"),
+	                    api_query(r, "actor"), dates[0], dates[1], own_district,
+	                    pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_AUDIT_LIST, v, 8);
 }

@@ -13,6 +13,7 @@
 
 #include "../config.h"
 #include "../json.h"
+#include "../resource.h"
 #include "../worker.h"
 #include "handlers.h"
 
@@ -127,12 +128,9 @@ void h_auth_token(api_req *r)
 {
 	static const char *const allowed[] = { "username", "password", "grant_type", "client_id",
 	                                       "client_secret", NULL };
-	json_t *errors = json_array();
-	if (!json_is_object(r->body)) {
-		json_decref(errors);
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
+	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
 	token_ctx *t = api_arena_alloc(r->mem, sizeof *t);
 	r->ctx = t;
@@ -156,11 +154,8 @@ void h_auth_token(api_req *r)
 		login = string_field(r->body, "username", 64, errors);
 		secret = string_field(r->body, "password", 256, errors);
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	t->login = api_arena_strdup(r->mem, login);
 	t->password = api_arena_strdup(r->mem, secret);
 	json_t *pw = json_object_get(r->body, strcmp(t->kind, "client") == 0 ? "client_secret" : "password");

@@ -27,44 +27,14 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 #define NAME_MAX_BYTES 200
 #define TEXT_MAX_BYTES 2000
 #define ROSTER_MAX 1000
-
-static void not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such base in the caller's jurisdiction");
-}
-
-/* A district code as the path or query carries it: six digits. */
-static bool district_code_ok(const char *s)
-{
-	if (!s || strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/* The body of a write: a JSON object without unknown fields, else 422. */
-static json_t *body_object(api_req *r, const char *const *allowed)
-{
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
-		return NULL;
-	}
-	json_t *errors = json_array();
-	if (api_json_unknown_fields(r->body, allowed, errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
-		return NULL;
-	}
-	json_decref(errors);
-	return r->body;
-}
+#define NOT_FOUND_DETAIL "no such base in the caller's jurisdiction"
 
 /* API.md: the city bureau manages every base; a district bureau only the
  * district-level bases of its own district. */
@@ -76,40 +46,14 @@ static bool may_manage(const api_req *r, const char *level, const char *district
 	       strcmp(level, "district") == 0 && strcmp(district, r->claims.jur) == 0;
 }
 
-/* 201 with Location (prefix + the new id) and, when given, the ETag. */
-static void reply_created(api_req *r, const char *prefix, const char *version, const char *json)
-{
-	json_t *j = json_loads(json, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "%s%s", prefix, id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	if (version)
-		api_etag_set(r, version);
-	api_reply_raw(r, 201, "application/json", json, strlen(json));
-}
-
 /* ---- GET /v1/bases ------------------------------------------------------ */
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
 
 void h_bases_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "level", "status", "district", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *level = api_query(r, "level");
 	const char *status = api_query(r, "status");
 	const char *district = api_query(r, "district");
@@ -124,50 +68,19 @@ void h_bases_list(api_req *r)
 		                  "status must be applied, accredited, suspended or revoked");
 		return;
 	}
-	if (district && !district_code_ok(district)) {
+	if (district && !api_district_code_ok(district)) {
 		api_reply_problem(r, 400, "Bad query", "district must be a six-digit division code");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = level;
-	v[2] = status;
-	v[3] = district;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_BASES_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, level, status, district, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_BASES_LIST, v, 5);
 }
 
 /* ---- GET /v1/bases/{id} ------------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_bases_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_BASES_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_BASES_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- POST /v1/bases ----------------------------------------------------- */
@@ -177,12 +90,10 @@ static void create_done(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const char *a = db_result_value(res[0], 0, 1);
 	if (!a) {
-		json_t *errors = json_array();
-		api_error_add(errors, "district", "unknown", "no such district");
-		api_reply_errors(r, 422, "Validation failed", errors);
+		api_reply_field_error(r, "district", "unknown", "no such district");
 		return;
 	}
-	reply_created(r, "/v1/bases/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/bases/", db_result_value(res[0], 0, 0), a);
 }
 
 static bool optional_text(json_t *body, const char *name, size_t max, const char **out,
@@ -199,7 +110,7 @@ void h_bases_create(api_req *r)
 {
 	static const char *const allowed[] = { "name", "level", "district", "contact_name",
 	                                       "contact_phone", "address", NULL };
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	json_t *errors = json_array();
@@ -211,16 +122,13 @@ void h_bases_create(api_req *r)
 	const char *district = api_field_token(body, "district");
 	if (!json_object_get(body, "district") || json_is_null(json_object_get(body, "district")))
 		api_error_add(errors, "district", "required", "this field is required");
-	else if (!district_code_ok(district))
+	else if (!api_district_code_ok(district))
 		api_error_add(errors, "district", "invalid", "must be a six-digit division code");
 	optional_text(body, "contact_name", NAME_MAX_BYTES, &v[3], errors);
 	optional_text(body, "contact_phone", 40, &v[4], errors);
 	optional_text(body, "address", TEXT_MAX_BYTES, &v[5], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	(void)level_ok;
 	v[1] = core_base_level_name(level);
 	v[2] = district;
@@ -248,7 +156,7 @@ static void roster_done(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const char *a = db_result_value(res[1], 0, 0);
 	if (!a) {
-		not_found(r);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	api_reply_raw(r, 200, "application/json", a, strlen(a));
@@ -312,11 +220,9 @@ static void check_roster(json_t *body, const char *array, const char *flag, json
 void h_bases_faculty_put(api_req *r)
 {
 	static const char *const allowed[] = { "faculty", "managers", "systems", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	json_t *errors = json_array();
@@ -349,11 +255,8 @@ void h_bases_faculty_put(api_req *r)
 			}
 		}
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	const char **lock = api_arena_alloc(r->mem, sizeof *lock);
 	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
 	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
@@ -367,10 +270,8 @@ void h_bases_faculty_put(api_req *r)
 	free(f);
 	free(m);
 	free(s);
-	if (!v[1] || !v[2] || !v[3]) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, v[1]) || !api_alloc_ok(r, v[2]) || !api_alloc_ok(r, v[3]))
 		return;
-	}
 	lock[0] = r->path_params[0];
 	c[0] = (db_call){ DB_STMT_BASES_LOCK, lock };
 	c[1] = (db_call){ DB_STMT_BASES_ROSTER_PUT, v };
@@ -432,8 +333,7 @@ static void action_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "the base changed meanwhile; retry");
 		return;
 	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
 }
 
 static void action_loaded(api_req *r, db_result *const *res, int n)
@@ -442,7 +342,7 @@ static void action_loaded(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *row = res[1];
 	if (db_result_rows(row) == 0) {
-		not_found(r);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	const char *level = db_result_value(row, 0, 0);
@@ -507,27 +407,22 @@ static void action_loaded(api_req *r, db_result *const *res, int n)
 static void base_action(api_req *r, core_base_action action)
 {
 	static const char *const allowed[] = { "reason", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
 	action_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	c->action = action;
 	c->id = r->path_params[0];
 	if (!api_if_match(r, &c->if_match))
 		return;
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	/* suspending or revoking says why; the others may */
 	bool needs_reason = action == CORE_BASE_ACT_SUSPEND || action == CORE_BASE_ACT_REVOKE;
 	json_t *errors = json_array();
 	api_field_string(body, "reason", needs_reason, TEXT_MAX_BYTES, &c->reason, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	r->ctx = c;
 	c->lock[0] = c->id;
 	int n = 0;
@@ -561,69 +456,25 @@ void h_bases_revoke(api_req *r)
 
 /* ---- inspections -------------------------------------------------------- */
 
-static void inspections_list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
-
 void h_bases_inspections_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	api_page *pg = api_list_page(r, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = pg->after;
-	v[2] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_BASE_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_BASES_INSPECTIONS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 2, inspections_list_done);
-}
-
-static void inspection_get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such inspection in the caller's jurisdiction");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL, DB_STMT_BASES_INSPECTIONS_LIST,
+	                v, 3);
 }
 
 void h_bases_inspection_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0]) || !api_is_uuid(r->path_params[1])) {
-		api_reply_problem(r, 404, "Not found", "no such inspection in the caller's jurisdiction");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, 2 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = r->path_params[1];
-	*c = (db_call){ DB_STMT_BASES_INSPECTION_GET, v };
-	api_db_run(r, c, 1, inspection_get_done);
+	api_get_json(r, DB_STMT_BASES_INSPECTION_GET,
+	             "no such inspection in the caller's jurisdiction");
 }
 
 typedef struct inspect_ctx {
@@ -641,7 +492,7 @@ static void inspection_created(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	char *prefix = api_arena_printf(r->mem, "/v1/bases/%s/inspections/", r->path_params[0]);
-	reply_created(r, prefix, NULL, a);
+	api_reply_created(r, prefix, NULL, a);
 }
 
 static void inspection_base_loaded(api_req *r, db_result *const *res, int n)
@@ -649,7 +500,7 @@ static void inspection_base_loaded(api_req *r, db_result *const *res, int n)
 	inspect_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	if (!may_manage(r, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1))) {
@@ -664,11 +515,9 @@ static void inspection_base_loaded(api_req *r, db_result *const *res, int n)
 void h_bases_inspections_create(api_req *r)
 {
 	static const char *const allowed[] = { "inspected_on", "result", "score", "findings", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	inspect_ctx *c = api_arena_alloc(r->mem, sizeof *c);
@@ -693,11 +542,8 @@ void h_bases_inspections_create(api_req *r)
 	}
 	const char *findings = NULL;
 	optional_text(body, "findings", TEXT_MAX_BYTES * 5, &findings, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->v[0] = r->path_params[0];
 	c->v[1] = api_field_token(body, "inspected_on");
 	c->v[2] = result;

@@ -28,10 +28,12 @@
 #include "../json.h"
 #include "../log.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such enrolment in the caller's jurisdiction"
+#define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
 
 static void reply_row(api_req *r, int status, const char *version, const char *doc,
                       const char *location)
@@ -41,19 +43,9 @@ static void reply_row(api_req *r, int status, const char *version, const char *d
 		api_reply_problem(r, 500, "Internal error", "the enrolment could not be read back");
 		return;
 	}
-	if (version)
-		api_etag_set(r, version);
 	if (location)
 		api_reply_header(r, "Location", location);
-	api_reply_raw(r, status, "application/json", doc, strlen(doc));
-}
-
-static bool uuid_or_404(api_req *r, const char *id, const char *detail)
-{
-	if (api_is_uuid(id))
-		return true;
-	api_reply_problem(r, 404, "Not found", detail);
-	return false;
+	api_reply_doc(r, status, version, doc);
 }
 
 static int32_t tenths(const char *numeric)
@@ -66,62 +58,20 @@ static int32_t tenths(const char *numeric)
 
 /* ---- list and read ------------------------------------------------------ */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
-
 void h_enrolments_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg || !api_path_uuid(r, 0, PROJECT_NOT_FOUND))
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!pg || !api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	if (!uuid_or_404(r, r->path_params[0], "no such project in the caller's jurisdiction"))
-		return;
-	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = r->path_params[0];
-	v[2] = pg->after;
-	v[3] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_ENROLMENT_PROJECT_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_ENROLMENT_LIST, v + 1 };
-	r->ctx = pg;
-	api_db_run(r, c, 2, list_done);
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	reply_row(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), NULL);
+	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_ENROLMENT_PROJECT_VISIBLE, PROJECT_NOT_FOUND,
+	                DB_STMT_ENROLMENT_LIST, v, 3);
 }
 
 void h_enrolments_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed) || !uuid_or_404(r, r->path_params[0], NOT_FOUND_DETAIL))
-		return;
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_ENROLMENT_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_ENROLMENT_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- enrol -------------------------------------------------------------- */
@@ -148,7 +98,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	create_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
+		api_reply_not_found(r, PROJECT_NOT_FOUND);
 		return;
 	}
 	core_project_status ps;
@@ -165,9 +115,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	}
 	const char *exists = db_result_value(res[2], 0, 0);
 	if (!exists || strcmp(exists, "t") != 0) {
-		json_t *errors = json_array();
-		api_error_add(errors, "person", "unknown", "no person with this id");
-		api_reply_errors(r, 422, "Validation failed", errors);
+		api_reply_field_error(r, "person", "unknown", "no person with this id");
 		return;
 	}
 	if (ps != CORE_PROJECT_APPROVED) {
@@ -189,21 +137,16 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 void h_enrolments_create(api_req *r)
 {
 	static const char *const allowed[] = { "person", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
-	if (!uuid_or_404(r, r->path_params[0], "no such project in the caller's jurisdiction"))
+	if (!api_path_uuid(r, 0, PROJECT_NOT_FOUND))
 		return;
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
 	const char *person = NULL;
 	api_field_uuid(r->body, "person", true, &person, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	c->project = r->path_params[0];
 	c->person = api_arena_strdup(r->mem, person);
@@ -235,7 +178,7 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 	update_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	if (c->expected >= 0 && atol(db_result_value(res[0], 0, 0)) != c->expected) {
@@ -256,11 +199,9 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 void h_enrolments_update(api_req *r)
 {
 	static const char *const allowed[] = { "attended_hours", "exam_result", "evaluation", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
-	if (!uuid_or_404(r, r->path_params[0], NOT_FOUND_DETAIL))
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
 	update_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	r->ctx = c;
@@ -286,11 +227,8 @@ void h_enrolments_update(api_req *r)
 	if (json_array_size(errors) == 0 && !c->v[1] && !c->v[2] && !c->v[3])
 		api_error_add(errors, "attended_hours", "required",
 		              "give attended_hours, exam_result or evaluation");
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (!api_if_match(r, &c->expected))
 		return;
 	c->v[0] = r->path_params[0];
@@ -312,9 +250,6 @@ typedef struct complete_ctx {
 	const char *fin[2];
 	db_call calls[2];
 } complete_ctx;
-
-/* one worker, one thread: the parsed rule sets of the request in progress */
-static core_rule_set rule_sets[API_RULE_SETS_MAX];
 
 static void completed(api_req *r, db_result *const *res, int n)
 {
@@ -350,20 +285,13 @@ static void recorded(api_req *r, db_result *const *res, int n)
 	api_summary_refresh(r, c->person, c->year, summarized);
 }
 
-static void reply_field(api_req *r, const char *field, const char *code, const char *msg)
-{
-	json_t *errors = json_array();
-	api_error_add(errors, field, code, msg);
-	api_reply_errors(r, 422, "Validation failed", errors);
-}
-
 static void complete_read(api_req *r, db_result *const *res, int n)
 {
 	complete_ctx *c = r->ctx;
 	(void)n;
 	const db_result *e = res[0];
 	if (db_result_rows(e) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	core_enrolment_status from, to;
@@ -394,7 +322,7 @@ static void complete_read(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	if (rc == CORE_EPRECOND) {
-		reply_field(r, "exam_result", "not_passed", "completion requires a passed exam");
+		api_reply_field_error(r, "exam_result", "not_passed", "completion requires a passed exam");
 		return;
 	}
 	if (rc != 0) {
@@ -404,8 +332,8 @@ static void complete_read(api_req *r, db_result *const *res, int n)
 	/* the record credits what was attended, at most the project's hours */
 	int32_t hours = attended < planned ? attended : planned;
 	if (hours <= 0) {
-		reply_field(r, "attended_hours", "out_of_range",
-		            "no hours attended: nothing to register");
+		api_reply_field_error(r, "attended_hours", "out_of_range",
+		                      "no hours attended: nothing to register");
 		return;
 	}
 	core_date today = api_today();
@@ -430,12 +358,10 @@ static void complete_read(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	/* R-6 then R-14: the rule set of the person's industry for the year */
-	int nsets = api_rules_parse_array(rule_sets, API_RULE_SETS_MAX, db_result_value(res[1], 0, 0));
-	const core_rule_set *rs = NULL;
+	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
+	                                           db_result_value(e, 0, 9), today.y);
 	core_record_status status;
-	if (nsets < 0 ||
-	    core_rules_select(&rs, rule_sets, (size_t)nsets, db_result_value(e, 0, 9), today.y) != 0 ||
-	    core_record_initial_status(&status, rs, CORE_SOURCE_BASE) != 0) {
+	if (!rs || core_record_initial_status(&status, rs, CORE_SOURCE_BASE) != 0) {
 		api_log_write(API_LOG_ERROR, r->request_id, "no rule set decides the year %d", today.y);
 		api_reply_problem(r, 500, "Internal error", "no rule set applies to this year");
 		return;
@@ -462,7 +388,7 @@ static void complete_read(api_req *r, db_result *const *res, int n)
 
 void h_enrolments_complete(api_req *r)
 {
-	if (!uuid_or_404(r, r->path_params[0], NOT_FOUND_DETAIL))
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
 	complete_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	r->ctx = c;

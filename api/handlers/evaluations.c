@@ -12,7 +12,10 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
+
+#define UNIT_NOT_FOUND "no such unit in the caller's jurisdiction"
 
 typedef struct eval_ctx {
 	const char *unit;
@@ -30,7 +33,7 @@ static void reply_created(api_req *r, db_result *const *res, const char *collect
 {
 	const char *j = db_result_value(res[0], 0, 0);
 	if (!j) {
-		api_reply_problem(r, 404, "Not found", "no such target in the caller's jurisdiction");
+		api_reply_not_found(r, "no such target in the caller's jurisdiction");
 		return;
 	}
 	if (collection)
@@ -50,7 +53,7 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 	eval_ctx *e = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
 	long headcount = atol(db_result_value(res[0], 0, 1));
@@ -69,25 +72,18 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 void h_evaluations_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "grade", "notes", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+	if (!api_path_uuid(r, 0, UNIT_NOT_FOUND))
 		return;
-	}
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	json_t *errors = json_array();
 	eval_ctx *e = api_arena_alloc(r->mem, sizeof *e);
 	api_json_unknown_fields(r->body, allowed, errors);
 	api_field_int(r->body, "year", true, 1990, api_today().y, &e->year, errors);
 	api_field_string(r->body, "grade", true, 64, &e->grade, errors);
 	api_field_string(r->body, "notes", false, 4000, &e->notes, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	e->unit = r->path_params[0];
 	snprintf(e->year_s, sizeof e->year_s, "%ld", e->year);
 	e->v[0] = e->unit;
@@ -102,7 +98,7 @@ static void evals_listed(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
 	const char *arr = db_result_value(res[1], 0, 0);
@@ -115,10 +111,8 @@ void h_evaluations_list(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+	if (!api_path_uuid(r, 0, UNIT_NOT_FOUND))
 		return;
-	}
 	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
 	const char **v = api_arena_alloc(r->mem, sizeof *v);
 	v[0] = r->path_params[0];
@@ -138,10 +132,8 @@ static void commendation_inserted(api_req *r, db_result *const *res, int n)
 void h_commendations_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "target_type", "target_id", "title", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
 	long year = 0;
@@ -152,11 +144,8 @@ void h_commendations_create(api_req *r)
 		api_error_add(errors, "target_type", "invalid", "must be unit or person");
 	api_field_uuid(r->body, "target_id", true, &target, errors);
 	api_field_string(r->body, "title", true, 500, &title, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
 	db_call *c = api_arena_alloc(r->mem, sizeof *c);
 	v[0] = api_arena_printf(r->mem, "%ld", year);
@@ -167,24 +156,12 @@ void h_commendations_create(api_req *r)
 	api_db_run(r, c, 1, commendation_inserted);
 }
 
-static void commendations_listed(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_commendations_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "target_type", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *year = api_query(r, "year"), *type = api_query(r, "target_type");
 	if (year && (atoi(year) < 1990 || atoi(year) > 2100 || strspn(year, "0123456789") != strlen(year))) {
 		api_reply_problem(r, 400, "Bad query", "year must be a year");
@@ -194,13 +171,6 @@ void h_commendations_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "target_type must be unit or person");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = type;
-	v[3] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_COMMENDATIONS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, commendations_listed);
+	const char *v[] = { pg->after, year, type, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_COMMENDATIONS_LIST, v, 4);
 }

@@ -19,11 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define SUBJECTS_MAX 200
@@ -37,42 +36,22 @@ static void reply_versioned(api_req *r, int status, db_result *const *res, int r
 		api_reply_problem(r, 500, "Internal error", "the guide could not be read back");
 		return;
 	}
-	api_etag_set(r, db_result_value(x, 0, 0));
 	if (location)
 		api_reply_header(r, "Location", location);
-	const char *doc = db_result_value(x, 0, 1);
-	api_reply_raw(r, status, "application/json", doc, strlen(doc));
+	api_reply_doc(r, status, db_result_value(x, 0, 0), db_result_value(x, 0, 1));
 }
 
 /* ---- reads -------------------------------------------------------------- */
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_guides_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "industry", "status", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	const char *year;
+	if (!api_query_year(r, &year))
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	const char *year = api_query(r, "year");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
-			return;
-		}
-	}
 	const char *industry = api_query(r, "industry");
 	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
 		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
@@ -84,40 +63,13 @@ void h_guides_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "status must be draft or published");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = industry;
-	v[3] = status;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_GUIDE_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	reply_versioned(r, 200, res, 0, NULL);
+	const char *v[] = { pg->after, year, industry, status, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_GUIDE_LIST, v, 5);
 }
 
 void h_guides_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_GUIDE_GET, &r->path_params[0] };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_GUIDE_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- create ------------------------------------------------------------- */
@@ -128,19 +80,6 @@ typedef struct create_ctx {
 	const char *sv[2];
 	db_call calls[3];
 } create_ctx;
-
-/* A random (version 4) UUID: the guide's id is known before the round trip
- * that inserts it and its subjects. */
-static void uuid_v4(char out[37])
-{
-	unsigned char b[16];
-	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-}
 
 static void created(api_req *r, db_result *const *res, int n)
 {
@@ -201,10 +140,8 @@ static char *read_subjects(json_t *list, json_t *errors)
 void h_guides_create(api_req *r)
 {
 	static const char *const allowed[] = { "industry", "year", "title", "subjects", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	/* an industry authority writes its own industry's guide */
 	json_t *ind = json_object_get(r->body, "industry");
 	if (json_is_string(ind) && strcmp(json_string_value(ind), r->claims.jur) != 0) {
@@ -221,15 +158,13 @@ void h_guides_create(api_req *r)
 	const char *title = NULL;
 	api_field_string(r->body, "title", true, 200, &title, errors);
 	char *subjects = read_subjects(json_object_get(r->body, "subjects"), errors);
-	if (json_array_size(errors) > 0) {
+	if (api_errors_reply(r, errors)) {
 		free(subjects);
-		api_reply_errors(r, 422, "Validation failed", errors);
 		return;
 	}
-	json_decref(errors);
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	r->ctx = c;
-	uuid_v4(c->id);
+	api_uuid_v4(c->id);
 	snprintf(c->year, sizeof c->year, "%ld", year);
 	c->v[0] = c->id;
 	c->v[1] = api_arena_strdup(r->mem, r->claims.jur);
@@ -257,7 +192,7 @@ static void publish_checked(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	if (strcmp(db_result_value(res[0], 0, 0), r->claims.jur) != 0 || db_result_rows(res[1]) == 0) {
@@ -281,10 +216,8 @@ static void publish_checked(api_req *r, db_result *const *res, int n)
 
 void h_guides_publish(api_req *r)
 {
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
 	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
 	c[0] = (db_call){ DB_STMT_GUIDE_VISIBLE, &r->path_params[0] };
 	c[1] = (db_call){ DB_STMT_GUIDE_LOCK, &r->path_params[0] };

@@ -22,17 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/queue.h>
 
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
-#include <sodium.h>
-
-#include "../csv.h"
+#include "../csv_out.h"
 #include "../fields.h"
 #include "../json.h"
 #include "../log.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 #include "persons_internal.h"
@@ -249,101 +245,13 @@ void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix
 	}
 }
 
-/* ---- keyset pages (JSON and CSV) --------------------------------------- */
+/* ---- GET /v1/persons (JSON or CSV) ------------------------------------- */
 
-/* Cursors as api/paging.c makes them ("k1:" + key, base64url), so a cursor
- * of the JSON list also pages the CSV list.  Own code because every row is
- * rewritten (the mask) before it is sent. */
-#define CURSOR_PREFIX "k1:"
+/* A CSV page may hold a whole import's worth of persons. */
 #define CSV_LIMIT_MAX PERSONS_IMPORT_MAX
 
-typedef struct page {
-	int limit;
-	const char *after;
-	char limit_plus_one[16];
-} page;
-
-static bool page_read(api_req *r, page *pg, int max, int dflt)
-{
-	memset(pg, 0, sizeof *pg);
-	pg->limit = dflt;
-	const char *l = api_query(r, "limit");
-	if (l) {
-		char *end;
-		long v = strtol(l, &end, 10);
-		if (!*l || *end || v < 1 || v > max) {
-			char d[96];
-			snprintf(d, sizeof d, "limit must be an integer from 1 to %d", max);
-			api_reply_problem(r, 400, "Bad query", d);
-			return false;
-		}
-		pg->limit = (int)v;
-	}
-	snprintf(pg->limit_plus_one, sizeof pg->limit_plus_one, "%d", pg->limit + 1);
-	const char *c = api_query(r, "cursor");
-	if (!c)
-		return true;
-	unsigned char bin[192];
-	size_t n = 0;
-	size_t plen = strlen(CURSOR_PREFIX);
-	if (strlen(c) > 250 ||
-	    sodium_base642bin(bin, sizeof bin - 1, c, strlen(c), NULL, &n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n <= plen || memcmp(bin, CURSOR_PREFIX, plen) != 0 || memchr(bin, 0, n)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	bin[n] = 0;
-	pg->after = api_arena_strdup(r->mem, (const char *)bin + plen);
-	if (!api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	return true;
-}
-
-static char *cursor_encode(api_req *r, const char *key)
-{
-	char raw[160];
-	int n = snprintf(raw, sizeof raw, CURSOR_PREFIX "%s", key ? key : "");
-	if (!key || n < 0 || (size_t)n >= sizeof raw)
-		return NULL;
-	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = api_arena_alloc(r->mem, cap);
-	if (out)
-		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return out;
-}
-
-/* Link: the same path and query with the next cursor. */
-static void page_link(api_req *r, int limit, const char *next)
-{
-	if (!r->ev || !next)
-		return;
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
-	char *q = api_arena_strdup(r->mem, "");
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, r->query, next) {
-		if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
-			continue;
-		char *k = evhttp_encode_uri(kv->key), *v = evhttp_encode_uri(kv->value);
-		if (k && v && q)
-			q = api_arena_printf(r->mem, "%s%s=%s&", q, k, v);
-		free(k);
-		free(v);
-	}
-	char *link = q ? api_arena_printf(r->mem, "<%s?%slimit=%d&cursor=%s>; rel=\"next\"",
-	                                  evhttp_uri_get_path(uri), q, limit, next)
-	               : NULL;
-	if (link)
-		api_reply_header(r, "Link", link);
-}
-
-/* ---- GET /v1/persons ---------------------------------------------------- */
-
 typedef struct list_ctx {
-	page pg;
+	api_page pg;
 	bool csv;
 	bool reveal;
 	const char *v[10];
@@ -354,64 +262,53 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
                                            "industry", "title_level", "speciality",
                                            "cycle_start_year", "status", "created_at", NULL };
 
-static void csv_value(api_csv *c, json_t *v)
+/* a row of the JSON page: the caller's view of the person */
+static const char *list_row(api_req *r, const char *json, void *arg)
 {
-	char num[32];
-	if (json_is_string(v)) {
-		api_csv_cell(c, json_string_value(v));
-	} else if (json_is_integer(v)) {
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-		api_csv_cell(c, num);
-	} else {
-		api_csv_cell(c, NULL);
+	const list_ctx *c = arg;
+	json_t *p = persons_view(r, json, c->reveal);
+	char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	json_decref(p);
+	char *out = s ? api_arena_strdup(r->mem, s) : NULL;
+	free(s);
+	return out;
+}
+
+static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
+{
+	int rows;
+	char *next = api_page_next(r, &c->pg, res, 0, &rows);
+	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
+	api_csv csv;
+	if (api_csv_init(&csv) != 0) {
+		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		return;
 	}
+	api_csv_row(&csv, cols);
+	for (int i = 0; i < rows; i++) {
+		json_t *p = persons_view(r, db_result_value(res, i, 1), c->reveal);
+		if (!p) {
+			api_csv_dispose(&csv);
+			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
+			return;
+		}
+		for (const char *const *col = cols; *col; col++)
+			api_csv_json(&csv, json_object_get(p, *col));
+		api_csv_end_row(&csv);
+		json_decref(p);
+	}
+	api_page_link(r, &c->pg, next);
+	api_csv_reply(r, &csv, "persons.csv");
 }
 
 static void list_done(api_req *r, db_result *const *res, int n)
 {
 	list_ctx *c = r->ctx;
 	(void)n;
-	int rows = db_result_rows(res[0]);
-	bool more = rows > c->pg.limit;
-	if (more)
-		rows = c->pg.limit;
-	char *next = more ? cursor_encode(r, db_result_value(res[0], rows - 1, 0)) : NULL;
-	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
-	api_csv csv = { 0 };
-	json_t *items = NULL;
-	if (c->csv) {
-		if (api_csv_init(&csv) != 0) {
-			api_reply_problem(r, 503, "Service unavailable", "out of memory");
-			return;
-		}
-		api_csv_row(&csv, cols);
-	} else {
-		items = json_array();
-	}
-	for (int i = 0; i < rows; i++) {
-		json_t *p = persons_view(r, db_result_value(res[0], i, 1), c->reveal);
-		if (!p) {
-			json_decref(items);
-			api_csv_dispose(&csv);
-			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
-			return;
-		}
-		if (c->csv) {
-			for (const char *const *col = cols; *col; col++)
-				csv_value(&csv, json_object_get(p, *col));
-			api_csv_end_row(&csv);
-			json_decref(p);
-		} else {
-			json_array_append_new(items, p);
-		}
-	}
-	page_link(r, c->pg.limit, next);
-	if (c->csv) {
-		api_csv_reply(r, &csv, "persons.csv");
-		return;
-	}
-	api_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	                                 next ? json_string(next) : json_null()));
+	if (c->csv)
+		reply_csv(r, c, res[0]);
+	else
+		api_page_reply_rows(r, &c->pg, res[0], 0, 1, list_row, c);
 }
 
 /* ?reveal: absent, or exactly "national_id" by a caller with full read
@@ -442,13 +339,12 @@ void h_persons_list(api_req *r)
 	if (!api_query_only(r, allowed))
 		return;
 	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	c->csv = api_wants_csv(r);
-	if (!page_read(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50))
+	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
+	                        api_cursor_is_time_id))
 		return;
 	if (!reveal_read(r, &c->reveal))
 		return;
@@ -500,11 +396,6 @@ typedef struct get_ctx {
 	db_call call;
 } get_ctx;
 
-static void not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
-}
-
 static void reply_person(api_req *r, int status, const char *json, const char *version, bool reveal)
 {
 	json_t *p = persons_view(r, json, reveal);
@@ -522,7 +413,7 @@ static void get_done(api_req *r, db_result *const *res, int n)
 	get_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
 	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
@@ -534,17 +425,13 @@ void h_persons_get(api_req *r)
 	if (!api_query_only(r, allowed))
 		return;
 	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
 		return;
-	}
 	c->v[0] = r->path_params[0];
 	/* with reveal the read and its audit row are one statement, one transaction */
 	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET, c->v };
@@ -590,17 +477,14 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	if (db_result_rows(res[1]) == 0) {
 		/* as for accounts: a unit outside the jurisdiction is not found */
-		api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
+		api_reply_not_found(r, "no such unit in the caller's jurisdiction");
 		return;
 	}
 	json_t *errors = json_array();
 	if (c->in.industry && db_result_rows(res[2]) == 0)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (db_result_rows(res[0]) > 0) {
 		reply_taken(r);
 		return;
@@ -619,23 +503,16 @@ void h_persons_create(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	json_t *errors = json_array();
 	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (persons_other_unit(r, c->in.unit)) {
 		api_reply_problem(r, 403, "Forbidden", "a unit registers persons only into itself");
 		return;
@@ -733,7 +610,7 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 	patch_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		not_found(r);
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
 	long version = atol(db_result_value(res[0], 0, 1));
@@ -754,12 +631,10 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
 	if (in->industry && db_result_rows(res[2]) == 0)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-	if (json_array_size(errors) > 0) {
+	if (api_errors_reply(r, errors)) {
 		json_decref(old);
-		api_reply_errors(r, 422, "Validation failed", errors);
 		return;
 	}
-	json_decref(errors);
 	if (in->national_id && !differs(old, "national_id", in->national_id))
 		in->national_id = NULL; /* unchanged: its own registration is no conflict */
 	if (in->national_id && db_result_rows(res[1]) > 0) {
@@ -788,15 +663,11 @@ void h_persons_patch(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
 		return;
-	}
 	patch_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	if (!api_if_match(r, &c->expected))
 		return;
@@ -807,11 +678,8 @@ void h_persons_patch(api_req *r)
 	}
 	json_t *errors = json_array();
 	persons_read(r, r->body, PERSONS_PATCH, "", &c->in, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
 	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
 	snprintf(c->year, sizeof c->year, "%d", api_today().y);

@@ -22,10 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libcsv (Debian libcsv-dev).  By its absolute path: on this target's
- * include path api/csv.h (the CSV writer) shadows <csv.h>. */
-#include "/usr/include/csv.h"
+#include <csv.h> /* libcsv (Debian libcsv-dev); the CSV writer is api/csv_out.h */
 
+#include "../resource.h"
 #include "handlers.h"
 #include "persons_internal.h"
 
@@ -401,10 +400,8 @@ void h_persons_import(api_req *r)
 	if (!api_query_only(r, allowed))
 		return;
 	import_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	json_t *errors = json_array();
 	json_t *rows;

@@ -18,6 +18,8 @@
 #define PERSONS_IMPORT_MAX 10000
 /* Bytes of a name or a speciality. */
 #define PERSONS_TEXT_MAX 200
+/* The 404 of a person the caller cannot see. */
+#define PERSONS_NOT_FOUND "no such person in the caller's jurisdiction"
 
 /* One person as a request gives it; every member NULL when absent.  Values
  * point into the body or the arena (they live as long as the request). */

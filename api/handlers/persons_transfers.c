@@ -19,8 +19,11 @@
 
 #include "../fields.h"
 #include "../json.h"
+#include "../resource.h"
 #include "handlers.h"
 #include "persons_internal.h"
+
+#define TRANSFER_NOT_FOUND "no such transfer in the caller's jurisdiction"
 
 typedef struct transfer_ctx {
 	const char *to_unit;
@@ -29,11 +32,6 @@ typedef struct transfer_ctx {
 	const char *v[4];
 	db_call calls[3];
 } transfer_ctx;
-
-static void transfer_not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such transfer in the caller's jurisdiction");
-}
 
 static void reply_transfer(api_req *r, int status, const char *json, bool location)
 {
@@ -66,7 +64,7 @@ static void request_checked(api_req *r, db_result *const *res, int n)
 	transfer_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
 	const char *from_unit = db_result_value(res[0], 0, 0);
@@ -75,11 +73,8 @@ static void request_checked(api_req *r, db_result *const *res, int n)
 		api_error_add(errors, "to_unit", "unknown", "no such unit");
 	else if (strcasecmp(from_unit, c->to_unit) == 0)
 		api_error_add(errors, "to_unit", "invalid", "the person is already in this unit");
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (db_result_rows(res[2]) > 0) {
 		api_reply_problem(r, 409, "Conflict",
 		                  "the person already has an open transfer request; it must be accepted first");
@@ -99,29 +94,20 @@ void h_persons_transfer_create(api_req *r)
 	static const char *const allowed[] = { "to_unit", "reason", NULL };
 	if (!api_query_only(r, allowed_q))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
 		return;
-	}
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	json_t *errors = json_array();
 	api_json_unknown_fields(r->body, allowed, errors);
 	api_field_uuid(r->body, "to_unit", true, &c->to_unit, errors);
 	api_field_string(r->body, "reason", false, 500, &c->reason, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->v1[0] = r->path_params[0];
 	c->v2[0] = r->path_params[0];
 	c->v2[1] = c->to_unit;
@@ -139,7 +125,7 @@ static void got(api_req *r, db_result *const *res, int n)
 {
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		transfer_not_found(r);
+		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
 	reply_transfer(r, 200, db_result_value(res[0], 0, 0), false);
@@ -150,15 +136,11 @@ void h_transfers_get(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		transfer_not_found(r);
+	if (!api_path_uuid(r, 0, TRANSFER_NOT_FOUND))
 		return;
-	}
 	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	c->v1[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, c->v1 };
 	api_db_run(r, c->calls, 1, got);
@@ -181,7 +163,7 @@ static void accept_checked(api_req *r, db_result *const *res, int n)
 	transfer_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		transfer_not_found(r);
+		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
 	const char *status = db_result_value(res[0], 0, 1);
@@ -208,15 +190,11 @@ void h_transfers_accept(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		transfer_not_found(r);
+	if (!api_path_uuid(r, 0, TRANSFER_NOT_FOUND))
 		return;
-	}
 	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	c->v1[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, c->v1 };

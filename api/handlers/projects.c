@@ -31,136 +31,46 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define TITLE_MAX_BYTES 200
 #define TEXT_MAX_BYTES 2000
 #define CAPACITY_MAX 100000
 #define FEE_MAX_CENTS 9999999999LL /* NUMERIC(10,2) */
-
-static void project_not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such project in the caller's jurisdiction");
-}
-
-static void base_not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such base in the caller's jurisdiction");
-}
-
-static json_t *body_object(api_req *r, const char *const *allowed)
-{
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
-		return NULL;
-	}
-	json_t *errors = json_array();
-	if (api_json_unknown_fields(r->body, allowed, errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
-		return NULL;
-	}
-	json_decref(errors);
-	return r->body;
-}
-
-static void reply_created(api_req *r, const char *prefix, const char *version, const char *json)
-{
-	json_t *j = json_loads(json, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "%s%s", prefix, id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	if (version)
-		api_etag_set(r, version);
-	api_reply_raw(r, 201, "application/json", json, strlen(json));
-}
+#define PROJECT_NOT_FOUND "no such project in the caller's jurisdiction"
+#define BASE_NOT_FOUND "no such base in the caller's jurisdiction"
 
 /* ---- GET /v1/bases/{id}/projects ---------------------------------------- */
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	if (db_result_rows(res[0]) == 0) {
-		base_not_found(r);
-		return;
-	}
-	api_page_reply(r, r->ctx, res[1], 0, 1);
-}
 
 void h_projects_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "status", NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		base_not_found(r);
+	if (!api_path_uuid(r, 0, BASE_NOT_FOUND))
 		return;
-	}
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	api_page *pg = api_list_page(r, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
+	const char *year, *status = api_query(r, "status");
+	if (!api_query_year(r, &year))
 		return;
-	}
-	const char *year = api_query(r, "year");
-	const char *status = api_query(r, "status");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be a year from 1990 to 2100");
-			return;
-		}
-	}
 	core_project_status st;
 	if (status && core_project_status_parse(&st, status) != 0) {
 		api_reply_problem(r, 400, "Bad query",
 		                  "status must be draft, submitted, approved or rejected");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	v[0] = r->path_params[0];
-	v[1] = pg->after;
-	v[2] = year;
-	v[3] = status;
-	v[4] = pg->limit_plus_one;
-	c[0] = (db_call){ DB_STMT_BASE_VISIBLE, v };
-	c[1] = (db_call){ DB_STMT_PROJECTS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 2, list_done);
+	const char *v[] = { r->path_params[0], pg->after, year, status, pg->limit_plus_one };
+	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, BASE_NOT_FOUND, DB_STMT_PROJECTS_LIST, v, 5);
 }
 
 /* ---- GET /v1/projects/{id} ---------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		project_not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_projects_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		project_not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_PROJECTS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_PROJECTS_GET, PROJECT_NOT_FOUND);
 }
 
 /* ---- POST /v1/bases/{id}/projects --------------------------------------- */
@@ -184,7 +94,7 @@ static void created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the project was not stored");
 		return;
 	}
-	reply_created(r, "/v1/projects/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/projects/", db_result_value(res[0], 0, 0), a);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
@@ -193,7 +103,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *base = res[1];
 	if (db_result_rows(base) == 0) {
-		base_not_found(r);
+		api_reply_not_found(r, BASE_NOT_FOUND);
 		return;
 	}
 	core_base_status st;
@@ -206,11 +116,9 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	}
 	const char *found = db_result_value(res[2], 0, 0);
 	if (!found || found[0] != 't') {
-		json_t *errors = json_array();
-		api_error_add(errors, "subject", "unknown",
-		              c->v[P_SUBJECT_PUBLIC] ? "no such public subject"
-		                                     : "no such subject in a published guide");
-		api_reply_errors(r, 422, "Validation failed", errors);
+		api_reply_field_error(r, "subject", "unknown",
+		                      c->v[P_SUBJECT_PUBLIC] ? "no such public subject"
+		                                             : "no such subject in a published guide");
 		return;
 	}
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_INSERT, c->v };
@@ -301,11 +209,9 @@ void h_projects_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "title", "category", "subject", "hours",
 	                                       "class_type", "capacity", "fee", "funding", NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		base_not_found(r);
+	if (!api_path_uuid(r, 0, BASE_NOT_FOUND))
 		return;
-	}
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
@@ -332,11 +238,8 @@ void h_projects_create(api_req *r)
 		snprintf(c->capacity, sizeof c->capacity, "%ld", capacity);
 	read_fee(body, c->fee, sizeof c->fee, errors);
 	read_funding(body, c, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	(void)cat_ok;
 	c->v[P_BASE] = r->path_params[0];
 	c->v[P_YEAR] = c->year;
@@ -386,8 +289,7 @@ static void action_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "the project changed meanwhile; retry");
 		return;
 	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
 }
 
 /* approve/reject: the bureau of the base's level (API.md, R-19) */
@@ -405,7 +307,7 @@ static void action_loaded(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *row = res[1];
 	if (db_result_rows(row) == 0) {
-		project_not_found(r);
+		api_reply_not_found(r, PROJECT_NOT_FOUND);
 		return;
 	}
 	const char *status = db_result_value(row, 0, 0);
@@ -469,26 +371,21 @@ static void project_action(api_req *r, core_project_action action)
 {
 	static const char *const with_reason[] = { "reason", NULL };
 	static const char *const none[] = { NULL };
-	if (!api_is_uuid(r->path_params[0])) {
-		project_not_found(r);
+	if (!api_path_uuid(r, 0, PROJECT_NOT_FOUND))
 		return;
-	}
 	action_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	c->action = action;
 	c->id[0] = r->path_params[0];
 	if (!api_if_match(r, &c->if_match))
 		return;
-	json_t *body = body_object(r, action == CORE_PROJECT_ACT_REJECT ? with_reason : none);
+	json_t *body = api_body_fields(r, action == CORE_PROJECT_ACT_REJECT ? with_reason : none);
 	if (!body)
 		return;
 	if (action == CORE_PROJECT_ACT_REJECT) {
 		json_t *errors = json_array();
 		api_field_string(body, "reason", false, TEXT_MAX_BYTES, &c->reason, errors);
-		if (json_array_size(errors) > 0) {
-			api_reply_errors(r, 422, "Validation failed", errors);
+		if (api_errors_reply(r, errors))
 			return;
-		}
-		json_decref(errors);
 	}
 	r->ctx = c;
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_LOCK_BASE, c->id };
@@ -522,13 +419,13 @@ static void window_created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the late window was not stored");
 		return;
 	}
-	reply_created(r, "/v1/late-windows/", NULL, a);
+	api_reply_created(r, "/v1/late-windows/", NULL, a);
 }
 
 void h_late_windows_create(api_req *r)
 {
 	static const char *const allowed[] = { "year", "until", "reason", NULL };
-	json_t *body = body_object(r, allowed);
+	json_t *body = api_body_fields(r, allowed);
 	if (!body)
 		return;
 	json_t *errors = json_array();
@@ -541,11 +438,8 @@ void h_late_windows_create(api_req *r)
 		api_error_add(errors, "until", "before_start",
 		              "a late window lasts from 1 January of its year until this date");
 	api_field_string(body, "reason", true, TEXT_MAX_BYTES, &v[2], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	v[0] = api_arena_printf(r->mem, "%ld", year);
 	v[1] = api_field_token(body, "until");
 	db_call *c = api_arena_alloc(r->mem, sizeof *c);
@@ -553,66 +447,20 @@ void h_late_windows_create(api_req *r)
 	api_db_run(r, c, 1, window_created);
 }
 
-static void window_get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such late window");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_late_windows_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such late window");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_LATE_WINDOWS_GET, v };
-	api_db_run(r, c, 1, window_get_done);
-}
-
-static void windows_list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
+	api_get_json(r, DB_STMT_LATE_WINDOWS_GET, "no such late window");
 }
 
 void h_late_windows_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_page_read(r, pg))
+	const char *year;
+	if (!api_query_year(r, &year))
 		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	const char *year = api_query(r, "year");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100) {
-			api_reply_problem(r, 400, "Bad query", "year must be a year from 1990 to 2100");
-			return;
-		}
-	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	v[0] = pg->after;
-	v[1] = year;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_LATE_WINDOWS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, windows_list_done);
+	const char *v[] = { pg->after, year, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_LATE_WINDOWS_LIST, v, 3);
 }

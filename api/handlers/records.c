@@ -20,24 +20,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
-#include "../csv.h"
+#include "../csv_out.h"
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such record in the caller's jurisdiction"
 
-/* One worker, one thread: the rule sets of the request being decided. */
-static core_rule_set record_sets[API_RULE_SETS_MAX];
-
 /* ---- list -------------------------------------------------------------- */
 
 typedef struct list_ctx {
-	api_page pg;
+	api_page *pg;
 	bool csv;
 	const char *v[8];
 	db_call call;
@@ -49,42 +45,6 @@ static void csv_hours(char *buf, size_t n, json_t *v)
 	buf[0] = '\0';
 	if (json_is_number(v) && core_hours_from_double(&t, json_number_value(v)) == 0)
 		core_hours_format(buf, n, t);
-}
-
-/* The cursor of the next page as paging.c encodes it ("k1:" + key,
- * base64url): the CSV answer carries it in its Link header only.  Must
- * stay in step with api/paging.c (see the report: a shared
- * api_page_cursor() would remove this copy). */
-static char *csv_cursor(api_req *r, const char *key)
-{
-	char raw[160];
-	int n = snprintf(raw, sizeof raw, "k1:%s", key);
-	if (n < 0 || (size_t)n >= sizeof raw)
-		return NULL;
-	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *out = api_arena_alloc(r->mem, cap);
-	if (out)
-		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return out;
-}
-
-static void csv_link(api_req *r, const list_ctx *c, const char *key)
-{
-	static const char *const keep[] = { "person", "year", "status", "category", "unit", NULL };
-	char *cur = csv_cursor(r, key);
-	if (!cur)
-		return;
-	char *q = api_arena_printf(r->mem, "limit=%d&cursor=%s", c->pg.limit, cur);
-	for (const char *const *k = keep; *k && q; k++) {
-		const char *v = api_query(r, *k);
-		/* the values were validated: uuids, integers and enumeration words */
-		if (v)
-			q = api_arena_printf(r->mem, "%s&%s=%s", q, *k, v);
-	}
-	char *link = q ? api_arena_printf(r->mem, "</v1/records?%s>; rel=\"next\"", q) : NULL;
-	if (link)
-		api_reply_header(r, "Link", link);
 }
 
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
@@ -99,10 +59,8 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 		return;
 	}
 	api_csv_row(&csv, cols);
-	int rows = db_result_rows(res);
-	bool more = rows > c->pg.limit;
-	if (more)
-		rows = c->pg.limit;
+	int rows;
+	char *next = api_page_next(r, c->pg, res, 0, &rows);
 	for (int i = 0; i < rows; i++) {
 		json_t *j = json_loads(db_result_value(res, i, 1), 0, NULL);
 		for (const char *const *col = cols; *col; col++) {
@@ -111,18 +69,15 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 			if (!strcmp(*col, "hours")) {
 				csv_hours(num, sizeof num, v);
 				api_csv_cell(&csv, num);
-			} else if (json_is_integer(v)) {
-				snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-				api_csv_cell(&csv, num);
 			} else {
-				api_csv_cell(&csv, json_string_value(v));
+				api_csv_json(&csv, v);
 			}
 		}
 		api_csv_end_row(&csv);
 		json_decref(j);
 	}
-	if (more)
-		csv_link(r, c, db_result_value(res, rows - 1, 0));
+	/* the cursor of the JSON list: the CSV answer carries it in its Link header only */
+	api_page_link(r, c->pg, next);
 	api_csv_reply(r, &csv, "继续教育记录.csv");
 }
 
@@ -133,7 +88,7 @@ static void list_done(api_req *r, db_result *const *res, int n)
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply(r, &c->pg, res[0], 0, 1);
+		api_page_reply(r, c->pg, res[0], 0, 1);
 }
 
 static bool bad_query(api_req *r, const char *detail)
@@ -146,18 +101,14 @@ static bool bad_query(api_req *r, const char *detail)
 static bool list_filters(api_req *r, list_ctx *c)
 {
 	const char *person = api_query(r, "person"), *unit = api_query(r, "unit");
-	const char *year = api_query(r, "year"), *status = api_query(r, "status");
+	const char *year, *status = api_query(r, "status");
 	const char *category = api_query(r, "category");
 	if (person && !api_is_uuid(person))
 		return bad_query(r, "person must be an id (UUID)");
 	if (unit && !api_is_uuid(unit))
 		return bad_query(r, "unit must be an id (UUID)");
-	if (year) {
-		char *end;
-		long y = strtol(year, &end, 10);
-		if (!*year || *end || y < 1990 || y > 2100)
-			return bad_query(r, "year must be an integer from 1990 to 2100");
-	}
+	if (!api_query_year(r, &year))
+		return false;
 	core_record_status st;
 	if (status && core_record_status_parse(&st, status) != 0)
 		return bad_query(r, "status must be registered, verified, rejected or revoked");
@@ -176,20 +127,14 @@ void h_records_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "person", "year", "status",
 	                                       "category", "unit", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	list_ctx *c = pg ? api_arena_alloc(r->mem, sizeof *c) : NULL;
+	if (!pg || !api_alloc_ok(r, c) || !list_filters(r, c))
 		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c || !api_page_read(r, &c->pg))
-		return;
-	if (c->pg.after && !api_cursor_is_time_id(c->pg.after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
-	if (!list_filters(r, c))
-		return;
+	c->pg = pg;
 	c->csv = api_wants_csv(r);
-	c->v[0] = c->pg.after;
-	c->v[1] = c->pg.limit_plus_one;
+	c->v[0] = pg->after;
+	c->v[1] = pg->limit_plus_one;
 	c->v[7] = r->claims.jur;
 	db_stmt_id s;
 	switch (r->claims.role) {
@@ -207,30 +152,9 @@ void h_records_list(api_req *r)
 
 /* ---- one record -------------------------------------------------------- */
 
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *rec = db_result_value(res[0], 0, 1);
-	if (!rec) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", rec, strlen(rec));
-}
-
 void h_records_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_RECORDS_GET, (const char *const *)r->path_params };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_RECORDS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- register ---------------------------------------------------------- */
@@ -246,22 +170,6 @@ typedef struct create_ctx {
 	db_call calls[2];
 	char *version, *record;
 } create_ctx;
-
-/* Appends the errors of a core validator for fields not already reported
- * (a malformed value is reported once, by the reader). */
-static void errors_from_core_once(json_t *errors, const core_error_list *list)
-{
-	for (size_t i = 0; i < list->n; i++) {
-		bool seen = false;
-		size_t k;
-		json_t *e;
-		json_array_foreach(errors, k, e)
-			if (!strcmp(json_string_value(json_object_get(e, "field")), list->e[i].field))
-				seen = true;
-		if (!seen)
-			api_error_add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
-	}
-}
 
 /* A date field for core: absent → required, not a string → invalid; a
  * string that is not a real date is left for core_record_validate. */
@@ -293,14 +201,7 @@ static void create_audited(api_req *r, db_result *const *res, int n)
 	create_ctx *c = r->ctx;
 	(void)res;
 	(void)n;
-	json_t *j = json_loads(c->record, 0, NULL);
-	const char *id = json_string_value(json_object_get(j, "id"));
-	char *loc = id ? api_arena_printf(r->mem, "/v1/records/%s", id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_etag_set(r, c->version);
-	api_reply_raw(r, 201, "application/json", c->record, strlen(c->record));
+	api_reply_created(r, "/v1/records/", c->version, c->record);
 }
 
 static void create_refreshed(api_req *r, const core_year_verdict *v)
@@ -336,16 +237,13 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	create_ctx *c = r->ctx;
 	(void)n;
 	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such person in the caller's jurisdiction");
+		api_reply_not_found(r, "no such person in the caller's jurisdiction");
 		return;
 	}
-	int k = api_rules_parse_array(record_sets, API_RULE_SETS_MAX, db_result_value(res[1], 0, 0));
-	const core_rule_set *rs = NULL;
-	if (k < 0 || core_rules_select(&rs, record_sets, (size_t)k, db_result_value(res[0], 0, 0),
-	                               c->year) != 0) {
-		json_t *errors = json_array();
-		api_error_add(errors, "year", "out_of_range", "no rule set is in force for this year");
-		api_reply_errors(r, 422, "Validation failed", errors);
+	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
+	                                           db_result_value(res[0], 0, 0), c->year);
+	if (!rs) {
+		api_reply_field_error(r, "year", "out_of_range", "no rule set is in force for this year");
 		return;
 	}
 	/* a unit's (or a bureau's) registration waits for a reviewer */
@@ -408,12 +306,9 @@ static bool create_read(api_req *r, create_ctx *c)
 		              "form must be training_class, overseas_training, academic_exchange, "
 		              "degree_education, remote_education or online_education; achievements "
 		              "are converted into hours through /v1/achievements");
-	errors_from_core_once(errors, &list);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	api_errors_from_core_once(errors, &list);
+	if (api_errors_reply(r, errors))
 		return false;
-	}
-	json_decref(errors);
 	c->year = in.year;
 	snprintf(c->year_s, sizeof c->year_s, "%d", in.year);
 	(void)core_date_format(c->start_s, sizeof c->start_s, in.start_date);
@@ -433,15 +328,11 @@ static bool create_read(api_req *r, create_ctx *c)
 
 void h_records_create(api_req *r)
 {
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	if (!create_read(r, c))
 		return;
@@ -471,8 +362,7 @@ static void act_audited(api_req *r, db_result *const *res, int n)
 	act_ctx *c = r->ctx;
 	(void)res;
 	(void)n;
-	api_etag_set(r, c->version);
-	api_reply_raw(r, 200, "application/json", c->record, strlen(c->record));
+	api_reply_doc(r, 200, c->version, c->record);
 }
 
 static void act_refreshed(api_req *r, const core_year_verdict *v)
@@ -507,7 +397,7 @@ static void act_scoped(api_req *r, db_result *const *res, int n)
 		                  "an industry authority verifies professional records only");
 		return;
 	}
-	api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+	api_reply_not_found(r, NOT_FOUND_DETAIL);
 }
 
 static void act_locked(api_req *r, db_result *const *res, int n)
@@ -523,7 +413,7 @@ static void act_locked(api_req *r, db_result *const *res, int n)
 			api_db_run(r, c->calls, 1, act_scoped);
 			return;
 		}
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	const db_result *row = res[0];
@@ -564,32 +454,23 @@ static void act(api_req *r, core_record_action action)
 	if (!api_query_only(r, allowed_q))
 		return;
 	act_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	r->ctx = c;
 	c->action = action;
 	c->id = r->path_params[0];
-	if (!api_is_uuid(c->id)) {
-		api_reply_problem(r, 404, "Not found", NOT_FOUND_DETAIL);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
 	if (core_record_action_needs_reason(action)) {
 		/* rejecting or revoking says why; the record keeps it */
 		static const char *const allowed[] = { "reason", NULL };
-		if (!json_is_object(r->body)) {
-			api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+		if (!api_body_object(r))
 			return;
-		}
 		json_t *errors = json_array();
 		api_json_unknown_fields(r->body, allowed, errors);
 		api_field_string(r->body, "reason", true, 1000, &c->reason, errors);
-		if (json_array_size(errors) > 0) {
-			api_reply_errors(r, 422, "Validation failed", errors);
+		if (api_errors_reply(r, errors))
 			return;
-		}
-		json_decref(errors);
 	}
 	if (!api_if_match(r, &c->if_match))
 		return;

@@ -18,27 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "../rules.h"
 #include "handlers.h"
 
 /* ---- reads ------------------------------------------------------------- */
-
-/* the industries table's code syntax: ^[a-z][a-z0-9_]{1,31}$ */
-static bool industry_code_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	return true;
-}
 
 /* "<days since 1970-01-01>,<uuid>", the key RULE_SETS_LIST issues */
 static bool cursor_ok(const char *s)
@@ -52,77 +39,25 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
 void h_rule_sets_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, cursor_ok);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!pg) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	if (!api_page_read(r, pg))
-		return;
-	if (pg->after && !cursor_ok(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *industry = api_query(r, "industry");
-	if (industry && strcmp(industry, "city") != 0 && !industry_code_ok(industry)) {
+	if (industry && strcmp(industry, "city") != 0 && !api_industry_code_ok(industry)) {
 		api_reply_problem(r, 400, "Bad query",
 		                  "industry must be an industry code, or city for the city default");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!v || !c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	v[0] = pg->after;
-	v[1] = industry;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_RULE_SETS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
-	if (!a) {
-		api_reply_problem(r, 404, "Not found", "no such rule set");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	const char *v[] = { pg->after, industry, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_RULE_SETS_LIST, v, 3);
 }
 
 void h_rule_sets_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such rule set");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!v || !c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_RULE_SETS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_json(r, DB_STMT_RULE_SETS_GET, "no such rule set");
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -146,26 +81,6 @@ typedef struct create_ctx {
 	const char *v_forms[1], *v_insert[11], *v_min[2], *v_conv[2], *v_created[3];
 	db_call calls[5];
 } create_ctx;
-
-static bool errors_have(json_t *errors, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(errors, i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && strcmp(f, field) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* core's findings, except for fields the parser already reported */
-static void add_core_errors(json_t *errors, const core_error_list *list)
-{
-	for (size_t i = 0; i < list->n; i++)
-		if (!errors_have(errors, list->e[i].field))
-			api_error_add(errors, list->e[i].field, list->e[i].code, list->e[i].message);
-}
 
 /* unknown keys of a nested object, reported with their JSON path */
 static void unknown_nested(json_t *obj, const char *prefix, const char *const *allowed,
@@ -244,18 +159,6 @@ static void check_shape(json_t *body, json_t *errors)
 	} else if (t) {
 		api_error_add(errors, "base_thresholds", "invalid", "must be an object {city, district}");
 	}
-}
-
-static void uuid_v4(char out[40])
-{
-	unsigned char b[16];
-	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 40,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
 }
 
 /* a JSON value serialised into the arena (NULL when out of memory) */
@@ -402,11 +305,8 @@ static void checked(api_req *r, db_result *const *res, int n)
 	c->n_new = (int)json_array_size(new_forms);
 	c->new_forms_json = dump(r, new_forms);
 	c->new_codes_json = dump(r, new_codes);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	const char *overlap = db_result_value(scope, 0, 0);
 	if (overlap) {
 		json_t *o = json_loads(overlap, 0, NULL);
@@ -461,18 +361,18 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 		c->rs.n_kinds = d.n_kinds;
 		memcpy(c->rs.kinds, d.kinds, sizeof d.kinds);
 	}
-	uuid_v4(c->id);
+	api_uuid_v4(c->id);
 	snprintf(c->rs.id, sizeof c->rs.id, "%s", c->id);
 	core_error_list list;
 	core_error_list_init(&list);
 	if (core_rules_validate(&list, &c->rs) != 0)
-		add_core_errors(errors, &list);
-	if (!errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
+		api_errors_from_core_once(errors, &list);
+	if (!api_errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
 	    core_date_compare(c->rs.effective_from, api_today()) < 0)
 		api_error_add(errors, "effective_from", "in_past",
 		              "a new rule set starts today or later; past years keep the rules in force then");
 	json_t *to = json_object_get(body, "effective_to");
-	if (!c->industry && to && !json_is_null(to) && !errors_have(errors, "industry"))
+	if (!c->industry && to && !json_is_null(to) && !api_errors_have(errors, "industry"))
 		api_error_add(errors, "effective_to", "not_allowed",
 		              "the city default is open-ended (a later city default closes it); an end would "
 		              "leave years without rules");
@@ -481,15 +381,11 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 
 void h_rule_sets_create(api_req *r)
 {
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+	if (!api_alloc_ok(r, c))
 		return;
-	}
 	memset(c, 0, sizeof *c);
 	r->ctx = c;
 	json_t *errors = json_array();
@@ -497,11 +393,8 @@ void h_rule_sets_create(api_req *r)
 		json_decref(errors);
 		return;
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (!build_values(r, c)) {
 		api_reply_problem(r, 503, "Service unavailable", "out of memory");
 		return;

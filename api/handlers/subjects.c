@@ -20,71 +20,11 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
 
 #define CODE_MAX 32
 #define TITLE_MAX 200
-
-/* ?year= as a string the statement casts, or NULL; false after a 400 */
-static bool query_year(api_req *r, const char **out)
-{
-	*out = api_query(r, "year");
-	if (!*out)
-		return true;
-	char *end;
-	long y = strtol(*out, &end, 10);
-	if (!**out || *end || y < 1990 || y > 2100) {
-		api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
-		return false;
-	}
-	return true;
-}
-
-static bool page_or_400(api_req *r, api_page *pg)
-{
-	if (!api_page_read(r, pg))
-		return false;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return false;
-	}
-	return true;
-}
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
-
-/* column 0 the ETag's version (or none when no_version), then the JSON */
-static void one_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	bool versioned = db_result_cols(res[0]) > 1;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_problem(r, 404, "Not found", "no such resource");
-		return;
-	}
-	if (versioned)
-		api_etag_set(r, db_result_value(res[0], 0, 0));
-	const char *doc = db_result_value(res[0], 0, versioned ? 1 : 0);
-	api_reply_raw(r, 200, "application/json", doc, strlen(doc));
-}
-
-static void get_one(api_req *r, db_stmt_id stmt)
-{
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such resource");
-		return;
-	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ stmt, &r->path_params[0] };
-	api_db_run(r, c, 1, one_done);
-}
 
 /* answers 201 with Location from a row (id, [version,] JSON) */
 static void created(api_req *r, db_result *const *res, int n)
@@ -96,21 +36,11 @@ static void created(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	bool versioned = db_result_cols(res[0]) > 2;
-	if (versioned)
-		api_etag_set(r, db_result_value(res[0], 0, 1));
 	char *loc = api_arena_printf(r->mem, "%s/%s", prefix, db_result_value(res[0], 0, 0));
 	if (loc)
 		api_reply_header(r, "Location", loc);
-	const char *doc = db_result_value(res[0], 0, versioned ? 2 : 1);
-	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
-}
-
-static bool body_object(api_req *r)
-{
-	if (json_is_object(r->body))
-		return true;
-	api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
-	return false;
+	api_reply_doc(r, 201, versioned ? db_result_value(res[0], 0, 1) : NULL,
+	              db_result_value(res[0], 0, versioned ? 2 : 1));
 }
 
 /* ---- public subjects (R-21) --------------------------------------------- */
@@ -118,23 +48,17 @@ static bool body_object(api_req *r)
 void h_public_subjects_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	const char *year;
+	if (!pg || !api_query_year(r, &year))
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
-		return;
-	v[0] = pg->after;
-	v[2] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_PUBLIC_SUBJECT_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, year, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_PUBLIC_SUBJECT_LIST, v, 3);
 }
 
 void h_public_subjects_get(api_req *r)
 {
-	get_one(r, DB_STMT_PUBLIC_SUBJECT_GET);
+	api_get_json(r, DB_STMT_PUBLIC_SUBJECT_GET, "no such resource");
 }
 
 /* a subject code: letters, digits and ._- (e.g. "GK-2025-01") */
@@ -180,7 +104,7 @@ typedef struct subject_ctx {
 
 void h_public_subjects_create(api_req *r)
 {
-	if (!body_object(r))
+	if (!api_body_object(r))
 		return;
 	json_t *errors = json_array();
 	subject_ctx *c = api_arena_alloc(r->mem, sizeof *c);
@@ -215,12 +139,9 @@ void h_public_subjects_create(api_req *r)
 void h_plans_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "year", "kind", "industry", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	const char **v = api_arena_alloc(r->mem, 5 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!page_or_400(r, pg) || !query_year(r, &v[1]))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	const char *year;
+	if (!pg || !api_query_year(r, &year))
 		return;
 	const char *kind = api_query(r, "kind");
 	core_category cat;
@@ -233,18 +154,13 @@ void h_plans_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
 		return;
 	}
-	v[0] = pg->after;
-	v[2] = kind;
-	v[3] = industry;
-	v[4] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_PLAN_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *v[] = { pg->after, year, kind, industry, pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_PLAN_LIST, v, 5);
 }
 
 void h_plans_get(api_req *r)
 {
-	get_one(r, DB_STMT_PLAN_GET);
+	api_get_one(r, DB_STMT_PLAN_GET, "no such resource");
 }
 
 typedef struct plan_ctx {
@@ -256,7 +172,7 @@ typedef struct plan_ctx {
 void h_plans_create(api_req *r)
 {
 	static const char *const allowed[] = { "kind", "industry", "year", "title", "content", NULL };
-	if (!body_object(r))
+	if (!api_body_object(r))
 		return;
 	json_t *errors = json_array();
 	plan_ctx *c = api_arena_alloc(r->mem, sizeof *c);
@@ -301,11 +217,8 @@ void h_plans_create(api_req *r)
 	json_t *content = json_object_get(r->body, "content");
 	if (content && !json_is_object(content) && !json_is_array(content) && !json_is_string(content))
 		api_error_add(errors, "content", "invalid", "must be an object, an array or a string");
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	char *s = content ? json_dumps(content, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	snprintf(c->year, sizeof c->year, "%ld", year);
 	c->v[0] = core_category_name(kind);

@@ -17,7 +17,10 @@
 #include "../fields.h"
 #include "../json.h"
 #include "../paging.h"
+#include "../resource.h"
 #include "handlers.h"
+
+#define NOT_FOUND_DETAIL "no such unit in the caller's jurisdiction"
 
 static const char *const contact_fields[] = { "contact_name", "contact_phone", "contact_email",
                                               "address", NULL };
@@ -27,63 +30,22 @@ static bool is_bureau(const api_req *r)
 	return r->claims.role == API_ROLE_CITY || r->claims.role == API_ROLE_DISTRICT;
 }
 
-static bool district_code_ok(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/* the industries table's code syntax: ^[a-z][a-z0-9_]{1,31}$ */
-static bool industry_code_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 32 || s[0] < 'a' || s[0] > 'z')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return false;
-	return true;
-}
-
-static bool oom(api_req *r, const void *p)
-{
-	if (!p)
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-	return !p;
-}
-
 /* ---- list -------------------------------------------------------------- */
-
-static void list_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	api_page_reply(r, r->ctx, res[0], 0, 1);
-}
 
 void h_units_list(api_req *r)
 {
 	static const char *const allowed[] = { "limit", "cursor", "district", "industry", "q", NULL };
-	if (!api_query_only(r, allowed))
+	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
+	if (!pg)
 		return;
-	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (oom(r, pg) || !api_page_read(r, pg))
-		return;
-	if (pg->after && !api_cursor_is_time_id(pg->after)) {
-		api_reply_problem(r, 400, "Bad query", "cursor is not one this service issued");
-		return;
-	}
 	const char *district = api_query(r, "district");
 	const char *industry = api_query(r, "industry");
 	const char *q = api_query(r, "q");
-	if (district && !district_code_ok(district)) {
+	if (district && !api_district_code_ok(district)) {
 		api_reply_problem(r, 400, "Bad query", "district must be a 6-digit district code");
 		return;
 	}
-	if (industry && !industry_code_ok(industry)) {
+	if (industry && !api_industry_code_ok(industry)) {
 		api_reply_problem(r, 400, "Bad query", "industry must be an industry code");
 		return;
 	}
@@ -91,57 +53,18 @@ void h_units_list(api_req *r)
 		api_reply_problem(r, 400, "Bad query", "q must be 1 to 200 bytes of the name");
 		return;
 	}
-	const char **v = api_arena_alloc(r->mem, 7 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, v) || oom(r, c))
-		return;
-	v[0] = pg->after;
-	v[1] = district;
-	v[2] = industry;
-	v[3] = q;
-	v[4] = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
-	v[5] = r->claims.role == API_ROLE_UNIT ? r->claims.jur : NULL;
-	v[6] = pg->limit_plus_one;
-	*c = (db_call){ DB_STMT_UNITS_LIST, v };
-	r->ctx = pg;
-	api_db_run(r, c, 1, list_done);
+	const char *own_district = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
+	const char *own_unit = r->claims.role == API_ROLE_UNIT ? r->claims.jur : NULL;
+	const char *v[] = { pg->after, district, industry, q, own_district, own_unit,
+	                    pg->limit_plus_one };
+	api_list_run(r, pg, DB_STMT_UNITS_LIST, v, 7);
 }
 
 /* ---- read -------------------------------------------------------------- */
 
-static void not_found(api_req *r)
-{
-	api_reply_problem(r, 404, "Not found", "no such unit in the caller's jurisdiction");
-}
-
-static void get_done(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
-	if (!a) {
-		not_found(r);
-		return;
-	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
-}
-
 void h_units_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, v) || oom(r, c))
-		return;
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_UNITS_GET, v };
-	api_db_run(r, c, 1, get_done);
+	api_get_one(r, DB_STMT_UNITS_GET, NOT_FOUND_DETAIL);
 }
 
 /* ---- shared field readers ---------------------------------------------- */
@@ -191,7 +114,7 @@ static bool district_field(json_t *body, bool required, const char **out, json_t
 {
 	if (!api_field_string(body, "district", required, 6, out, errors))
 		return false;
-	if (!district_code_ok(*out)) {
+	if (!api_district_code_ok(*out)) {
 		api_error_add(errors, "district", "invalid", "must be a 6-digit district code");
 		*out = NULL;
 		return false;
@@ -203,7 +126,7 @@ static bool industry_field(json_t *body, bool required, const char **out, json_t
 {
 	if (!api_field_string(body, "industry", required, 32, out, errors))
 		return false;
-	if (!industry_code_ok(*out)) {
+	if (!api_industry_code_ok(*out)) {
 		api_error_add(errors, "industry", "invalid", "must be an industry code");
 		*out = NULL;
 		return false;
@@ -239,14 +162,7 @@ static void inserted(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "a unit with this credit code is already registered");
 		return;
 	}
-	json_t *j = json_loads(a, 0, NULL);
-	const char *id = j ? json_string_value(json_object_get(j, "id")) : NULL;
-	char *loc = id ? api_arena_printf(r->mem, "/v1/units/%s", id) : NULL;
-	json_decref(j);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 201, "application/json", a, strlen(a));
+	api_reply_created(r, "/v1/units/", db_result_value(res[0], 0, 0), a);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
@@ -255,11 +171,8 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	json_t *errors = json_array();
 	refs_errors(res[0], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->calls[0] = (db_call){ DB_STMT_UNITS_INSERT, c->v };
 	api_db_run(r, c->calls, 1, inserted);
 }
@@ -308,12 +221,10 @@ void h_units_create(api_req *r)
 	                                       "name", "kind", "district", "industry", "contact_name",
 	                                       "contact_phone", "contact_email", "address", NULL };
 	json_t *body = r->body;
-	if (!json_is_object(body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, c))
+	if (!api_alloc_ok(r, c))
 		return;
 	memset(c, 0, sizeof *c);
 	r->ctx = c;
@@ -338,11 +249,8 @@ void h_units_create(api_req *r)
 		bool present;
 		contact_field(body, contact_fields[i], &c->v[C_CONTACT_NAME + i], &present, errors);
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->v[C_DISTRICT] = district;
 	c->refs[0] = district;
 	c->refs[1] = c->v[C_INDUSTRY];
@@ -374,8 +282,7 @@ static void updated(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 412, "Precondition failed", "the unit has changed since it was read");
 		return;
 	}
-	api_etag_set(r, db_result_value(res[0], 0, 0));
-	api_reply_raw(r, 200, "application/json", a, strlen(a));
+	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
 }
 
 static void update_locked(api_req *r, db_result *const *res, int n)
@@ -384,7 +291,7 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const db_result *row = res[0];
 	if (db_result_rows(row) == 0) {
-		not_found(r);
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
 	const char *version = db_result_value(row, 0, 0);
@@ -403,15 +310,11 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 	}
 	json_t *errors = json_array();
 	refs_errors(res[1], errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	if (c->mask[0] == '\0') {
 		/* nothing to change: the unit as it is */
-		api_etag_set(r, version);
-		api_reply_raw(r, 200, "application/json", doc, strlen(doc));
+		api_reply_doc(r, 200, version, doc);
 		return;
 	}
 	c->v[U_MASK] = c->mask;
@@ -436,17 +339,13 @@ void h_units_update(api_req *r)
 	static const char *const allowed[] = { NULL };
 	if (!api_query_only(r, allowed))
 		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		not_found(r);
+	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
 		return;
-	}
 	json_t *body = r->body;
-	if (!json_is_object(body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
+	if (!api_body_object(r))
 		return;
-	}
 	update_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (oom(r, c))
+	if (!api_alloc_ok(r, c))
 		return;
 	memset(c, 0, sizeof *c);
 	r->ctx = c;
@@ -503,11 +402,8 @@ void h_units_update(api_req *r)
 		    present)
 			mask_add(c, contact_fields[i]);
 	}
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	if (api_errors_reply(r, errors))
 		return;
-	}
-	json_decref(errors);
 	c->v[U_ID] = r->path_params[0];
 	c->lock[0] = r->path_params[0];
 	c->refs[0] = c->v[U_DISTRICT];

@@ -17,44 +17,14 @@ typedef struct fixture {
 	char unit_gusu[40], unit_huqiu[40], base_city[40], base_gusu[40], person_gusu[40];
 } fixture;
 
-static unsigned next_seed(void)
-{
-	return randombytes_random();
-}
-
-static char *insert_unit(PGconn *db, const char *district)
-{
-	char code[19];
-	t_make_credit_code(code, next_seed());
-	const char *p[] = { code, district };
-	return t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                       " VALUES ($1, '测试单位', 'institution', $2,"
-	                       " (SELECT code FROM jxjy.industries ORDER BY code LIMIT 1)) RETURNING id", 2, p);
-}
-
-static char *insert_base(PGconn *db, const char *level, const char *district)
-{
-	const char *p[] = { level, district };
-	return t_sql_value(db, "INSERT INTO jxjy.bases (name, level, district, status)"
-	                       " VALUES ('测试继续教育基地', $1::jxjy.base_level, $2, 'accredited') RETURNING id", 2, p);
-}
-
 static void setup(fixture *f)
 {
 	PGconn *db = t_db();
-	char *s;
-	s = insert_unit(db, "320508"); snprintf(f->unit_gusu, 40, "%s", s); free(s);
-	s = insert_unit(db, "320505"); snprintf(f->unit_huqiu, 40, "%s", s); free(s);
-	s = insert_base(db, "city", "320508"); snprintf(f->base_city, 40, "%s", s); free(s);
-	s = insert_base(db, "district", "320508"); snprintf(f->base_gusu, 40, "%s", s); free(s);
-	char nid[19];
-	t_make_resident_id(nid, next_seed());
-	const char *p[] = { nid, f->unit_gusu };
-	s = t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry, title_level,"
-	                    " cycle_start_year) SELECT $1, '张伟', u.id, u.district, u.industry, 'intermediate', 2024"
-	                    " FROM jxjy.units u WHERE u.id = $2 RETURNING id", 2, p);
-	snprintf(f->person_gusu, 40, "%s", s);
-	free(s);
+	t_take_id(f->unit_gusu, t_new_unit(db, "320508", NULL));
+	t_take_id(f->unit_huqiu, t_new_unit(db, "320505", NULL));
+	t_take_id(f->base_city, t_new_base(db, "city", "320508", "accredited"));
+	t_take_id(f->base_gusu, t_new_base(db, "district", "320508", "accredited"));
+	t_take_id(f->person_gusu, t_new_person(db, f->unit_gusu, "intermediate"));
 	PQfinish(db);
 }
 
@@ -353,18 +323,8 @@ Test(idempotency, replay_other_body_and_concurrent_use)
 	int len = snprintf(req, sizeof req, "POST /v1/accounts HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 	                                    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
 	                                    "%s\r\nContent-Length: %zu\r\n\r\n%s", city, hdr, strlen(body), body);
-	int s1 = t_connect(), s2 = t_connect();
-	cr_assert(s1 >= 0 && s2 >= 0);
-	cr_assert_eq(write(s1, req, (size_t)len), len);
-	cr_assert_eq(write(s2, req, (size_t)len), len);
-	char r1[4096] = "", r2[4096] = "";
-	ssize_t k1 = 0, k2 = 0, k;
-	while ((k = read(s1, r1 + k1, sizeof r1 - 1 - (size_t)k1)) > 0)
-		k1 += k;
-	while ((k = read(s2, r2 + k2, sizeof r2 - 1 - (size_t)k2)) > 0)
-		k2 += k;
-	close(s1);
-	close(s2);
+	char r1[4096], r2[4096];
+	t_race(req, (size_t)len, req, (size_t)len, r1, r2, sizeof r1);
 	int st1 = atoi(r1 + 9), st2 = atoi(r2 + 9);
 	cr_expect((st1 == 201 && (st2 == 409 || st2 == 201)) || (st2 == 201 && (st1 == 409 || st1 == 201)),
 	          "statuses %d and %d", st1, st2);

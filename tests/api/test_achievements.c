@@ -24,45 +24,13 @@ typedef struct world {
 	char unit_a[40], unit_b[40], person_a[40], person_b[40];
 } world;
 
-static char *unit_new(PGconn *db, const char *district, const char *industry)
-{
-	char code[19];
-	t_make_credit_code(code, randombytes_random());
-	const char *p[] = { code, district, industry };
-	return t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                       " VALUES ($1, '成果测试单位', 'institution', $2, $3) RETURNING id", 3, p);
-}
-
-static char *person_new(PGconn *db, const char *unit)
-{
-	for (int i = 0; i < 20; i++) {
-		char nid[19];
-		t_make_resident_id(nid, randombytes_random());
-		const char *p[] = { nid, unit };
-		char *id = t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
-		                           " title_level, cycle_start_year) SELECT $1, '王强', u.id, u.district,"
-		                           " u.industry, 'senior_deputy', 2020 FROM jxjy.units u WHERE u.id = $2"
-		                           " ON CONFLICT (national_id) DO NOTHING RETURNING id", 2, p);
-		if (id)
-			return id;
-	}
-	cr_assert_fail("could not create a person");
-	return NULL;
-}
-
-static void copy(char *dst, char *src)
-{
-	snprintf(dst, 40, "%s", src);
-	free(src);
-}
-
 static void world_new(world *w)
 {
 	PGconn *db = t_db();
-	copy(w->unit_a, unit_new(db, DISTRICT_A, INDUSTRY_A));
-	copy(w->unit_b, unit_new(db, DISTRICT_B, INDUSTRY_B));
-	copy(w->person_a, person_new(db, w->unit_a));
-	copy(w->person_b, person_new(db, w->unit_b));
+	t_take_id(w->unit_a, t_new_unit(db, DISTRICT_A, INDUSTRY_A));
+	t_take_id(w->unit_b, t_new_unit(db, DISTRICT_B, INDUSTRY_B));
+	t_take_id(w->person_a, t_new_person(db, w->unit_a, "senior_deputy"));
+	t_take_id(w->person_b, t_new_person(db, w->unit_b, "senior_deputy"));
 	PQfinish(db);
 }
 
@@ -85,17 +53,6 @@ static t_resp review(const char *id, const char *verb, const char *token, const 
 	char path[128];
 	snprintf(path, sizeof path, "/v1/achievements/%s/%s", id, verb);
 	return t_post_json(path, token, body);
-}
-
-static bool has_error(const t_resp *r, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "field")), field) &&
-		    (!code || !strcmp(json_string_value(json_object_get(e, "code")), code)))
-			return true;
-	return false;
 }
 
 static char *sql1(const char *sql, const char *a, const char *b)
@@ -256,14 +213,14 @@ Test(achievements, R9a_a_national_paper_at_21_is_refused_and_at_18_credited)
 	char *ind = t_token("industry_authority", INDUSTRY_A);
 	r = review(id, "approve", ind, "{\"hours\":21}");
 	cr_expect(t_is_problem(&r, 422), "21 h for a national paper: %d %s", r.status, r.body);
-	cr_expect(has_error(&r, "hours", "out_of_range"), "%s", r.body);
+	cr_expect(t_has_error(&r, "hours", "out_of_range"), "%s", r.body);
 	cr_expect(strstr(r.body, "15.0") && strstr(r.body, "20.0"), "names the range: %s", r.body);
 	t_resp_free(&r);
 	char *st = sql1("SELECT status FROM jxjy.achievements WHERE id = $1", id, NULL);
 	cr_expect_str_eq(st, "submitted", "refused: unchanged");
 	free(st);
 	r = review(id, "approve", ind, "{\"hours\":14.9}");
-	cr_expect(has_error(&r, "hours", "out_of_range"), "below the range: %s", r.body);
+	cr_expect(t_has_error(&r, "hours", "out_of_range"), "below the range: %s", r.body);
 	t_resp_free(&r);
 
 	r = review(id, "approve", ind, "{\"hours\":18}");
@@ -369,18 +326,8 @@ Test(achievements, R9b_two_approvals_of_one_project_at_once_never_credit_more_th
 	                                     "Connection: close\r\nAuthorization: Bearer %s\r\n"
 	                                     "Content-Type: application/json\r\nContent-Length: 12\r\n\r\n"
 	                                     "{\"hours\":16}", b, t2);
-	int s1 = t_connect(), s2 = t_connect();
-	cr_assert(s1 >= 0 && s2 >= 0);
-	cr_assert_eq(write(s1, req1, (size_t)n1), n1);
-	cr_assert_eq(write(s2, req2, (size_t)n2), n2);
-	char r1[8192] = "", r2[8192] = "";
-	ssize_t k1 = 0, k2 = 0, k;
-	while ((k = read(s1, r1 + k1, sizeof r1 - 1 - (size_t)k1)) > 0)
-		k1 += k;
-	while ((k = read(s2, r2 + k2, sizeof r2 - 1 - (size_t)k2)) > 0)
-		k2 += k;
-	close(s1);
-	close(s2);
+	char r1[8192], r2[8192];
+	t_race(req1, (size_t)n1, req2, (size_t)n2, r1, r2, sizeof r1);
 	cr_expect(!strncmp(r1, "HTTP/1.1 200", 12) && !strncmp(r2, "HTTP/1.1 200", 12), "%.40s / %.40s", r1, r2);
 	char *v = sql1("SELECT sum(credited_hours)::text FROM jxjy.achievements WHERE project_key = $1", key, NULL);
 	cr_expect(v && !strcmp(v, "18.0"), "the project holds its best award only: %s", v ? v : "(none)");
@@ -415,8 +362,8 @@ Test(achievements, R9c_kinds_come_from_the_rule_set_of_the_persons_industry)
 	              1, q));
 	PQclear(t_sql(db, "INSERT INTO jxjy.rule_set_conversions (rule_set, kind, min_hours, max_hours)"
 	              " VALUES ($1, $2, 8, 12)", 2, q));
-	char *unit_c = unit_new(db, DISTRICT_A, ind);
-	char *person_c = person_new(db, unit_c);
+	char *unit_c = t_new_unit(db, DISTRICT_A, ind);
+	char *person_c = t_new_person(db, unit_c, "senior_deputy");
 	PQfinish(db);
 
 	char *unit = t_token("unit", unit_c);
@@ -430,7 +377,7 @@ Test(achievements, R9c_kinds_come_from_the_rule_set_of_the_persons_industry)
 	t_resp_free(&r);
 	char *auth = t_token("industry_authority", ind);
 	r = review(id, "approve", auth, "{\"hours\":12.5}");
-	cr_expect(has_error(&r, "hours", "out_of_range"), "its own range 8-12: %d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "hours", "out_of_range"), "its own range 8-12: %d %s", r.status, r.body);
 	t_resp_free(&r);
 	r = review(id, "approve", auth, "{\"hours\":12}");
 	cr_expect_eq(r.status, 200, "%s", r.body);
@@ -440,20 +387,20 @@ Test(achievements, R9c_kinds_come_from_the_rule_set_of_the_persons_industry)
 	snprintf(body, sizeof body, "{\"person\":\"%s\",\"kind\":\"paper_national\",\"year\":2024,\"title\":\"论文\"}",
 	         person_c);
 	r = t_post_json("/v1/achievements", unit, body);
-	cr_expect(has_error(&r, "kind", "invalid"), "not in the industry's set: %d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "kind", "invalid"), "not in the industry's set: %d %s", r.status, r.body);
 	t_resp_free(&r);
 	/* a person of another industry cannot use it */
 	char *me = t_token("person", w.person_a);
 	snprintf(body, sizeof body, "{\"kind\":\"%s\",\"year\":2024,\"title\":\"译著\"}", kind);
 	r = t_post_json("/v1/achievements", me, body);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "kind", NULL), "%d %s", r.status, r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "kind", NULL), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	/* and it is not a form a unit can register as a record */
 	snprintf(body, sizeof body, "{\"person\":\"%s\",\"year\":2024,\"start_date\":\"2024-05-01\","
 	                            "\"end_date\":\"2024-05-02\",\"category\":\"professional\",\"form\":\"%s\","
 	                            "\"class_type\":\"spare_time\",\"hours\":10}", person_c, kind);
 	r = t_post_json("/v1/records", unit, body);
-	cr_expect(has_error(&r, "form", "invalid"), "%d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "form", "invalid"), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	free(me);
 	free(auth);
@@ -484,7 +431,7 @@ Test(achievements, transitions_approve_once_and_reject_with_reason)
 
 	char *b = achievement_new(w.person_a, "monograph", 2025, NULL);
 	r = review(b, "reject", city, "{}");
-	cr_expect(has_error(&r, "reason", "required"), "%d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "reason", "required"), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	r = review(b, "reject", city, "{\"reason\":\"非本人成果\"}");
 	cr_assert_eq(r.status, 200, "%s", r.body);
@@ -495,10 +442,10 @@ Test(achievements, transitions_approve_once_and_reject_with_reason)
 	cr_expect(t_is_problem(&r, 409), "approve a rejected one: %d", r.status);
 	t_resp_free(&r);
 	r = review(b, "approve", city, "{\"hours\":20.55}");
-	cr_expect(has_error(&r, "hours", NULL), "two decimals: %d", r.status);
+	cr_expect(t_has_error(&r, "hours", NULL), "two decimals: %d", r.status);
 	t_resp_free(&r);
 	r = review(b, "approve", city, "{\"credited_hours\":20}");
-	cr_expect(has_error(&r, "hours", "required") && has_error(&r, "credited_hours", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "hours", "required") && t_has_error(&r, "credited_hours", NULL), "%s", r.body);
 	t_resp_free(&r);
 	r = review("11111111-2222-4333-8444-555555555555", "approve", city, "{\"hours\":20}");
 	cr_expect(t_is_problem(&r, 404), "unknown: %d", r.status);
@@ -541,16 +488,16 @@ Test(achievements, submit_validation)
 	t_resp r = t_post_json("/v1/achievements", unit, "{\"kind\":\"paper_national\",\"year\":2099,"
 	                                                  "\"title\":\"\",\"colour\":\"red\"}");
 	cr_assert(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error(&r, "person", "required"), "a unit names the person: %s", r.body);
-	cr_expect(has_error(&r, "year", "in_future"), "%s", r.body);
-	cr_expect(has_error(&r, "title", NULL), "%s", r.body);
-	cr_expect(has_error(&r, "colour", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "person", "required"), "a unit names the person: %s", r.body);
+	cr_expect(t_has_error(&r, "year", "in_future"), "%s", r.body);
+	cr_expect(t_has_error(&r, "title", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "colour", NULL), "%s", r.body);
 	t_resp_free(&r);
 	char body[512];
 	snprintf(body, sizeof body, "{\"person\":\"%s\",\"kind\":\"lecturing\",\"year\":2024,\"title\":\"讲座\"}",
 	         w.person_a);
 	r = t_post_json("/v1/achievements", unit, body);
-	cr_expect(has_error(&r, "kind", "invalid"), "not a conversion kind: %s", r.body);
+	cr_expect(t_has_error(&r, "kind", "invalid"), "not a conversion kind: %s", r.body);
 	cr_expect(strstr(r.body, "paper_national") != NULL, "lists the kinds: %s", r.body);
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"person\":\"%s\",\"kind\":\"paper_national\",\"year\":2024,\"title\":\"论文\"}",

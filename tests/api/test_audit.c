@@ -15,13 +15,7 @@
 
 static char *commend_unit(const char *district)
 {
-	PGconn *db = t_db();
-	char code[19];
-	t_make_credit_code(code, randombytes_random());
-	const char *p[] = { code, district };
-	char *unit = t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                             " VALUES ($1, '审计测试单位', 'enterprise', $2, 'it') RETURNING id", 2, p);
-	PQfinish(db);
+	char *unit = t_new_unit(NULL, district, "it");
 	char *city = t_token("city_bureau", NULL);
 	char body[256];
 	snprintf(body, sizeof body, "{\"year\":2024,\"target_type\":\"unit\",\"target_id\":\"%s\","

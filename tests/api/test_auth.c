@@ -255,15 +255,7 @@ Test(auth, wrong_password_and_unknown_login_look_the_same)
 
 Test(auth, client_credentials_for_an_hr_system)
 {
-	PGconn *db = t_db();
-	char code[19];
-	t_make_credit_code(code, (unsigned)time(NULL) ^ 0x5a5a);
-	const char *p[] = { code };
-	char *unit = t_sql_value(db,
-		"INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-		" VALUES ($1, '苏州测试人力资源系统单位', 'enterprise', '320508',"
-		" (SELECT code FROM jxjy.industries ORDER BY code LIMIT 1)) RETURNING id", 1, p);
-	PQfinish(db);
+	char *unit = t_new_unit(NULL, "320508", NULL);
 	char login[64], args[256], body[256];
 	make_login(login, sizeof login, "hr");
 	snprintf(args, sizeof args, "account add --login %s --role unit --unit %s --kind client", login, unit);

@@ -18,32 +18,6 @@
 #define HUQIU "320505"
 #define NO_SUCH_ID "11111111-2222-4333-8444-555555555555"
 
-static char *sqlv(const char *sql, int n, const char *const *p)
-{
-	PGconn *db = t_db();
-	char *v = t_sql_value(db, sql, n, p);
-	PQfinish(db);
-	return v;
-}
-
-static long sql_count(const char *sql, int n, const char *const *p)
-{
-	char *v = sqlv(sql, n, p);
-	long c = v ? atol(v) : -1;
-	free(v);
-	return c;
-}
-
-/* A base as the superuser (out of the API's sight); returns its id. */
-static char *insert_base(const char *level, const char *district, const char *status)
-{
-	char name[64];
-	snprintf(name, sizeof name, "测试基地-%08x", randombytes_random());
-	const char *p[] = { name, level, district, status };
-	return sqlv("INSERT INTO jxjy.bases (name, level, district, status)"
-	            " VALUES ($1, $2::jxjy.base_level, $3, $4::jxjy.base_status) RETURNING id", 4, p);
-}
-
 /* A roster meeting R-17 (1 senior of 1 faculty, 1 certified manager, all
  * five systems), inserted as the superuser. */
 static void sql_good_roster(const char *base)
@@ -63,24 +37,14 @@ static void sql_good_roster(const char *base)
 static char *base_status(const char *base)
 {
 	const char *p[] = { base };
-	return sqlv("SELECT status FROM jxjy.bases WHERE id = $1", 1, p);
+	return t_sql1("SELECT status FROM jxjy.bases WHERE id = $1", 1, p);
 }
 
 static long audit_count(const char *action, const char *entity, const char *id)
 {
 	const char *p[] = { action, entity, id };
-	return sql_count("SELECT count(*) FROM jxjy.audit_log WHERE action = $1 AND entity = $2"
-	                 " AND entity_id = $3", 3, p);
-}
-
-static t_resp post(const char *tok, const char *body, const char *fmt, const char *id)
-{
-	/* fmt holds one "%s" for the id (spliced, not a printf format) */
-	char path[256];
-	const char *mark = strstr(fmt, "%s");
-	cr_assert(mark != NULL);
-	snprintf(path, sizeof path, "%.*s%s%s", (int)(mark - fmt), fmt, id, mark + 2);
-	return t_post_json(path, tok, body);
+	return t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE action = $1 AND entity = $2"
+	                         " AND entity_id = $3", 3, p);
 }
 
 static t_resp put_roster(const char *tok, const char *base, const char *json)
@@ -129,26 +93,9 @@ static t_resp accredit_with(const char *base, int seniors, int faculty, int cert
 	cr_assert_eq(r.status, 200, "roster: %d %s", r.status, r.body);
 	t_resp_free(&r);
 	free(json);
-	r = post(city, "{}", "/v1/bases/%s/accredit", base);
+	r = t_post_path(city, "{}", "/v1/bases/%s/accredit", base);
 	free(city);
 	return r;
-}
-
-static bool has_error(const t_resp *r, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		if (!strcmp(json_string_value(json_object_get(e, "field")), field) &&
-		    (!code || !strcmp(json_string_value(json_object_get(e, "code")), code)))
-			return true;
-	}
-	return false;
-}
-
-static const char *jstr(const t_resp *r, const char *key)
-{
-	return json_string_value(json_object_get(r->json, key));
 }
 
 /* ---- creation (R-16) ---------------------------------------------------- */
@@ -159,16 +106,16 @@ Test(bases, R16_city_bureau_creates_a_base_in_status_applied)
 	t_resp r = t_post_json("/v1/bases", city, "{\"name\":\"苏州市专业技术人员继续教育基地\",\"level\":\"city\","
 	                                            "\"district\":\"" GUSU "\",\"contact_phone\":\"0512-1234567\"}");
 	cr_assert_eq(r.status, 201, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "applied");
-	cr_expect_str_eq(jstr(&r, "level"), "city");
-	cr_expect_str_eq(jstr(&r, "district"), GUSU);
+	cr_expect_str_eq(t_str(&r, "status"), "applied");
+	cr_expect_str_eq(t_str(&r, "level"), "city");
+	cr_expect_str_eq(t_str(&r, "district"), GUSU);
 	const char *loc = t_header(&r, "Location");
 	char path[128] = "";
 	if (loc)
 		snprintf(path, sizeof path, "%s", loc);
 	cr_expect(!strncmp(path, "/v1/bases/", 10), "Location: %s", path);
 	cr_expect(t_header(&r, "ETag") != NULL, "ETag on the created base");
-	char *id = strdup(jstr(&r, "id"));
+	char *id = strdup(t_str(&r, "id"));
 	t_resp_free(&r);
 
 	r = t_get(path, city);
@@ -188,7 +135,7 @@ Test(bases, R16_district_bureau_creates_only_district_level_bases_of_its_distric
 	t_resp r = t_post_json("/v1/bases", gusu, "{\"name\":\"姑苏区继续教育基地\",\"level\":\"district\","
 	                                            "\"district\":\"" GUSU "\"}");
 	cr_expect_eq(r.status, 201, "own district, district level: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "applied");
+	cr_expect_str_eq(t_str(&r, "status"), "applied");
 	t_resp_free(&r);
 	r = t_post_json("/v1/bases", gusu, "{\"name\":\"市级基地\",\"level\":\"city\",\"district\":\"" GUSU "\"}");
 	cr_expect(t_is_problem(&r, 403), "a city-level base: %d", r.status);
@@ -202,19 +149,19 @@ Test(bases, R16_district_bureau_creates_only_district_level_bases_of_its_distric
 Test(bases, create_validation_names_the_bad_fields_and_stores_nothing)
 {
 	char *city = t_token("city_bureau", NULL);
-	long before = sql_count("SELECT count(*) FROM jxjy.bases", 0, NULL);
+	long before = t_sql_count(NULL, "SELECT count(*) FROM jxjy.bases", 0, NULL);
 	t_resp r = t_post_json("/v1/bases", city, "{\"name\":\"\",\"level\":\"province\",\"district\":\"32050\"}");
 	cr_assert(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error(&r, "name", NULL) && has_error(&r, "level", NULL) && has_error(&r, "district", NULL),
+	cr_expect(t_has_error(&r, "name", NULL) && t_has_error(&r, "level", NULL) && t_has_error(&r, "district", NULL),
 	          "%s", r.body);
 	t_resp_free(&r);
 	r = t_post_json("/v1/bases", city, "{\"name\":\"x\",\"level\":\"city\",\"district\":\"999999\"}");
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "district", "unknown"), "unknown district: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "district", "unknown"), "unknown district: %s", r.body);
 	t_resp_free(&r);
 	r = t_post_json("/v1/bases", city, "{\"name\":\"x\",\"level\":\"city\",\"district\":\"" GUSU "\",\"status\":\"accredited\"}");
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "status", NULL), "mass assignment refused: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "status", NULL), "mass assignment refused: %s", r.body);
 	t_resp_free(&r);
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.bases", 0, NULL), before, "nothing stored");
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.bases", 0, NULL), before, "nothing stored");
 	free(city);
 }
 
@@ -222,11 +169,11 @@ Test(bases, create_validation_names_the_bad_fields_and_stores_nothing)
 
 Test(bases, R17_six_of_ten_senior_faculty_meets_sixty_percent)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	t_resp r = accredit_with(b, 6, 10, 5, 5, NULL);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "accredited");
-	cr_expect(jstr(&r, "accredited_at") != NULL);
+	cr_expect_str_eq(t_str(&r, "status"), "accredited");
+	cr_expect(t_str(&r, "accredited_at") != NULL);
 	t_resp_free(&r);
 	cr_expect_eq(audit_count("accredit", "base", b), 1);
 	free(b);
@@ -234,11 +181,11 @@ Test(bases, R17_six_of_ten_senior_faculty_meets_sixty_percent)
 
 Test(bases, R17_five_of_ten_senior_faculty_fails_and_the_base_stays_applied)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	t_resp r = accredit_with(b, 5, 10, 5, 5, NULL);
 	cr_assert(t_is_problem(&r, 422), "%d %s", r.status, r.body);
 	cr_expect_eq(json_array_size(json_object_get(r.json, "errors")), 1, "%s", r.body);
-	cr_expect(has_error(&r, "senior_faculty_share", "below_threshold"), "%s", r.body);
+	cr_expect(t_has_error(&r, "senior_faculty_share", "below_threshold"), "%s", r.body);
 	t_resp_free(&r);
 	char *s = base_status(b);
 	cr_expect_str_eq(s, "applied");
@@ -249,13 +196,13 @@ Test(bases, R17_five_of_ten_senior_faculty_fails_and_the_base_stays_applied)
 
 Test(bases, R17_four_of_five_certified_managers_pass_three_of_five_fail)
 {
-	char *ok = insert_base("city", GUSU, "applied");
+	char *ok = t_new_base(NULL, "city", GUSU, "applied");
 	t_resp r = accredit_with(ok, 10, 10, 4, 5, NULL);
 	cr_expect_eq(r.status, 200, "4/5 = 80 %%: %s", r.body);
 	t_resp_free(&r);
-	char *bad = insert_base("city", GUSU, "applied");
+	char *bad = t_new_base(NULL, "city", GUSU, "applied");
 	r = accredit_with(bad, 10, 10, 3, 5, NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "certified_manager_share", NULL), "3/5: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "certified_manager_share", NULL), "3/5: %s", r.body);
 	cr_expect_eq(json_array_size(json_object_get(r.json, "errors")), 1);
 	t_resp_free(&r);
 	free(ok);
@@ -264,9 +211,9 @@ Test(bases, R17_four_of_five_certified_managers_pass_three_of_five_fail)
 
 Test(bases, R17_a_missing_management_system_fails)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	t_resp r = accredit_with(b, 10, 10, 5, 5, "effect_tracking");
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "management_systems", "missing"), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "management_systems", "missing"), "%s", r.body);
 	cr_expect_eq(json_array_size(json_object_get(r.json, "errors")), 1);
 	cr_expect(strstr(r.body, "effect_tracking") != NULL, "the message names the system");
 	t_resp_free(&r);
@@ -275,18 +222,18 @@ Test(bases, R17_a_missing_management_system_fails)
 
 Test(bases, R17_all_three_criteria_failing_give_three_errors)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	t_resp r = accredit_with(b, 1, 10, 0, 5, "fee_management");
 	cr_assert(t_is_problem(&r, 422), "%d", r.status);
 	cr_expect_eq(json_array_size(json_object_get(r.json, "errors")), 3, "%s", r.body);
-	cr_expect(has_error(&r, "senior_faculty_share", NULL));
-	cr_expect(has_error(&r, "certified_manager_share", NULL));
-	cr_expect(has_error(&r, "management_systems", NULL));
+	cr_expect(t_has_error(&r, "senior_faculty_share", NULL));
+	cr_expect(t_has_error(&r, "certified_manager_share", NULL));
+	cr_expect(t_has_error(&r, "management_systems", NULL));
 	t_resp_free(&r);
 	/* an empty roster fails every share as well */
-	char *empty = insert_base("district", GUSU, "applied");
+	char *empty = t_new_base(NULL, "district", GUSU, "applied");
 	char *city = t_token("city_bureau", NULL);
-	r = post(city, "{}", "/v1/bases/%s/accredit", empty);
+	r = t_post_path(city, "{}", "/v1/bases/%s/accredit", empty);
 	cr_expect(t_is_problem(&r, 422) && json_array_size(json_object_get(r.json, "errors")) == 3, "%s", r.body);
 	t_resp_free(&r);
 	free(city);
@@ -296,19 +243,19 @@ Test(bases, R17_all_three_criteria_failing_give_three_errors)
 
 Test(bases, R16_district_level_base_is_accredited_by_its_districts_bureau)
 {
-	char *b = insert_base("district", GUSU, "applied");
+	char *b = t_new_base(NULL, "district", GUSU, "applied");
 	char *gusu = t_token("district_bureau", GUSU);
 	char *huqiu = t_token("district_bureau", HUQIU);
 	char *json = roster_json(3, 5, 4, 5, NULL);
 	t_resp r = put_roster(gusu, b, json);
 	cr_expect_eq(r.status, 200, "its bureau edits the roster: %s", r.body);
 	t_resp_free(&r);
-	r = post(huqiu, "{}", "/v1/bases/%s/accredit", b);
+	r = t_post_path(huqiu, "{}", "/v1/bases/%s/accredit", b);
 	cr_expect(t_is_problem(&r, 404), "another district's bureau: %d", r.status);
 	t_resp_free(&r);
-	r = post(gusu, "{}", "/v1/bases/%s/accredit", b);
+	r = t_post_path(gusu, "{}", "/v1/bases/%s/accredit", b);
 	cr_expect_eq(r.status, 200, "3/5 = 60 %% and 4/5 = 80 %% (district thresholds): %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "accredited");
+	cr_expect_str_eq(t_str(&r, "status"), "accredited");
 	t_resp_free(&r);
 	free(json);
 	free(huqiu);
@@ -318,7 +265,7 @@ Test(bases, R16_district_level_base_is_accredited_by_its_districts_bureau)
 
 Test(bases, R16_district_bureau_on_a_city_level_base_of_its_district_is_403)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	sql_good_roster(b);
 	char *gusu = t_token("district_bureau", GUSU);
 	t_resp r;
@@ -331,11 +278,11 @@ Test(bases, R16_district_bureau_on_a_city_level_base_of_its_district_is_403)
 	for (int i = 0; i < 4; i++) {
 		char fmt[64];
 		snprintf(fmt, sizeof fmt, "/v1/bases/%%s/%s", actions[i]);
-		r = post(gusu, "{\"reason\":\"检查\"}", fmt, b);
+		r = t_post_path(gusu, "{\"reason\":\"检查\"}", fmt, b);
 		cr_expect(t_is_problem(&r, 403), "%s: %d", actions[i], r.status);
 		t_resp_free(&r);
 	}
-	r = post(gusu, "{\"inspected_on\":\"2024-05-01\",\"result\":\"passed\"}", "/v1/bases/%s/inspections", b);
+	r = t_post_path(gusu, "{\"inspected_on\":\"2024-05-01\",\"result\":\"passed\"}", "/v1/bases/%s/inspections", b);
 	cr_expect(t_is_problem(&r, 403), "inspect: %d", r.status);
 	t_resp_free(&r);
 	char *s = base_status(b);
@@ -349,38 +296,38 @@ Test(bases, R16_district_bureau_on_a_city_level_base_of_its_district_is_403)
 
 Test(bases, R16_suspend_reinstate_revoke_and_illegal_transitions)
 {
-	char *b = insert_base("city", GUSU, "accredited");
+	char *b = t_new_base(NULL, "city", GUSU, "accredited");
 	char *city = t_token("city_bureau", NULL);
-	t_resp r = post(city, "{}", "/v1/bases/%s/suspend", b);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "reason", "required"), "suspend needs a reason: %s", r.body);
+	t_resp r = t_post_path(city, "{}", "/v1/bases/%s/suspend", b);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "reason", "required"), "suspend needs a reason: %s", r.body);
 	t_resp_free(&r);
-	r = post(city, "{\"reason\":\"年检发现问题\"}", "/v1/bases/%s/suspend", b);
+	r = t_post_path(city, "{\"reason\":\"年检发现问题\"}", "/v1/bases/%s/suspend", b);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "suspended");
-	cr_expect_str_eq(jstr(&r, "status_reason"), "年检发现问题");
+	cr_expect_str_eq(t_str(&r, "status"), "suspended");
+	cr_expect_str_eq(t_str(&r, "status_reason"), "年检发现问题");
 	t_resp_free(&r);
-	r = post(city, "{\"reason\":\"again\"}", "/v1/bases/%s/suspend", b);
+	r = t_post_path(city, "{\"reason\":\"again\"}", "/v1/bases/%s/suspend", b);
 	cr_expect(t_is_problem(&r, 409), "suspending a suspended base: %d", r.status);
 	t_resp_free(&r);
-	r = post(city, "{}", "/v1/bases/%s/accredit", b);
+	r = t_post_path(city, "{}", "/v1/bases/%s/accredit", b);
 	cr_expect(t_is_problem(&r, 409), "accrediting a suspended base: %d", r.status);
 	t_resp_free(&r);
-	r = post(city, "{}", "/v1/bases/%s/reinstate", b);
+	r = t_post_path(city, "{}", "/v1/bases/%s/reinstate", b);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "accredited");
+	cr_expect_str_eq(t_str(&r, "status"), "accredited");
 	t_resp_free(&r);
-	r = post(city, "{}", "/v1/bases/%s/revoke", b);
+	r = t_post_path(city, "{}", "/v1/bases/%s/revoke", b);
 	cr_expect(t_is_problem(&r, 422), "revoke needs a reason");
 	t_resp_free(&r);
-	r = post(city, "{\"reason\":\"质量不达标\"}", "/v1/bases/%s/revoke", b);
+	r = t_post_path(city, "{\"reason\":\"质量不达标\"}", "/v1/bases/%s/revoke", b);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "revoked");
+	cr_expect_str_eq(t_str(&r, "status"), "revoked");
 	t_resp_free(&r);
 	static const char *const after[] = { "reinstate", "suspend", "revoke", "accredit" };
 	for (int i = 0; i < 4; i++) {
 		char fmt[64];
 		snprintf(fmt, sizeof fmt, "/v1/bases/%%s/%s", after[i]);
-		r = post(city, "{\"reason\":\"x\"}", fmt, b);
+		r = t_post_path(city, "{\"reason\":\"x\"}", fmt, b);
 		cr_expect(t_is_problem(&r, 409), "%s of a revoked base: %d", after[i], r.status);
 		t_resp_free(&r);
 	}
@@ -388,8 +335,8 @@ Test(bases, R16_suspend_reinstate_revoke_and_illegal_transitions)
 	cr_expect_eq(audit_count("reinstate", "base", b), 1);
 	cr_expect_eq(audit_count("revoke", "base", b), 1);
 	/* an applied base cannot be suspended either */
-	char *a = insert_base("city", GUSU, "applied");
-	r = post(city, "{\"reason\":\"x\"}", "/v1/bases/%s/suspend", a);
+	char *a = t_new_base(NULL, "city", GUSU, "applied");
+	r = t_post_path(city, "{\"reason\":\"x\"}", "/v1/bases/%s/suspend", a);
 	cr_expect(t_is_problem(&r, 409), "suspending an applied base: %d", r.status);
 	t_resp_free(&r);
 	free(a);
@@ -401,7 +348,7 @@ Test(bases, R16_suspend_reinstate_revoke_and_illegal_transitions)
 
 Test(bases, faculty_put_replaces_the_roster_and_answers_it)
 {
-	char *b = insert_base("district", GUSU, "applied");
+	char *b = t_new_base(NULL, "district", GUSU, "applied");
 	char *self = t_token("base", b);
 	char *json = roster_json(2, 4, 1, 2, NULL);
 	t_resp r = put_roster(self, b, json);
@@ -419,20 +366,20 @@ Test(bases, faculty_put_replaces_the_roster_and_answers_it)
 	cr_expect(json_is_false(json_object_get(json_object_get(r.json, "systems"), "trainee_assessment")));
 	t_resp_free(&r);
 	const char *p[] = { b };
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.base_faculty WHERE base = $1", 1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_faculty WHERE base = $1", 1, p), 1);
 	cr_expect_eq(audit_count("update", "base_faculty", b), 2, "each replacement is audited");
 
 	r = put_roster(self, b, "{\"faculty\":[{\"name\":\"a\",\"title_level\":\"professor\"},{\"title_level\":\"intermediate\"}],"
 	                        "\"managers\":[{\"name\":\"m\",\"certified\":\"yes\"}],\"systems\":{\"teaching_management\":true}}");
 	cr_expect(t_is_problem(&r, 422), "%d", r.status);
-	cr_expect(has_error(&r, "faculty[0].title_level", NULL), "%s", r.body);
-	cr_expect(has_error(&r, "faculty[1].name", "required"), "%s", r.body);
-	cr_expect(has_error(&r, "managers[0].certified", NULL), "%s", r.body);
-	cr_expect(has_error(&r, "systems.fee_management", "required"), "%s", r.body);
+	cr_expect(t_has_error(&r, "faculty[0].title_level", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "faculty[1].name", "required"), "%s", r.body);
+	cr_expect(t_has_error(&r, "managers[0].certified", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "systems.fee_management", "required"), "%s", r.body);
 	t_resp_free(&r);
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.base_faculty WHERE base = $1", 1, p), 1, "unchanged");
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_faculty WHERE base = $1", 1, p), 1, "unchanged");
 
-	char *other = insert_base("district", GUSU, "applied");
+	char *other = t_new_base(NULL, "district", GUSU, "applied");
 	char *other_tok = t_token("base", other);
 	json = roster_json(1, 1, 1, 1, NULL);
 	r = put_roster(other_tok, b, json);
@@ -483,7 +430,7 @@ Test(bases, A1_read_matrix_generated_from_one_table)
 	static const char *const level[] = { "city", "district", "district" };
 	static const char *const district[] = { GUSU, GUSU, HUQIU };
 	for (int t = 0; t < T__COUNT; t++) {
-		char *b = insert_base(level[t], district[t], "accredited");
+		char *b = t_new_base(NULL, level[t], district[t], "accredited");
 		for (int w = 0; w < W__COUNT; w++) {
 			char *tok = token_for((enum who)w, b);
 			char path[128];
@@ -537,16 +484,16 @@ Test(bases, A1_write_matrix_generated_from_one_table)
 		for (int t = 0; t < T__COUNT; t++) {
 			for (int w = 0; w < W__COUNT; w++) {
 				/* a fresh base per cell, in the status the action starts from */
-				char *b = insert_base(level[t], district[t], a == A_ACCREDIT ? "applied" : "accredited");
+				char *b = t_new_base(NULL, level[t], district[t], a == A_ACCREDIT ? "applied" : "accredited");
 				sql_good_roster(b);
 				char *tok = token_for((enum who)w, b);
 				t_resp r;
 				switch (a) {
-				case A_ACCREDIT: r = post(tok, "{}", "/v1/bases/%s/accredit", b); break;
-				case A_SUSPEND: r = post(tok, "{\"reason\":\"抽查\"}", "/v1/bases/%s/suspend", b); break;
+				case A_ACCREDIT: r = t_post_path(tok, "{}", "/v1/bases/%s/accredit", b); break;
+				case A_SUSPEND: r = t_post_path(tok, "{\"reason\":\"抽查\"}", "/v1/bases/%s/suspend", b); break;
 				case A_INSPECT:
-					r = post(tok, "{\"inspected_on\":\"2024-06-01\",\"result\":\"passed\",\"score\":88.5}",
-					         "/v1/bases/%s/inspections", b);
+					r = t_post_path(tok, "{\"inspected_on\":\"2024-06-01\",\"result\":\"passed\",\"score\":88.5}",
+					                "/v1/bases/%s/inspections", b);
 					break;
 				default: r = put_roster(tok, b, roster); break;
 				}
@@ -603,8 +550,8 @@ static int walk(const char *first, const char *tok, const char *id, const char *
 
 Test(bases, lists_are_scoped_to_the_callers_jurisdiction)
 {
-	char *mine = insert_base("district", GUSU, "revoked");
-	char *theirs = insert_base("district", HUQIU, "revoked");
+	char *mine = t_new_base(NULL, "district", GUSU, "revoked");
+	char *theirs = t_new_base(NULL, "district", HUQIU, "revoked");
 	char *gusu = t_token("district_bureau", GUSU);
 	cr_expect_eq(walk("/v1/bases?status=revoked&limit=3", gusu, mine, "district", GUSU), 1);
 	cr_expect_eq(walk("/v1/bases?status=revoked&limit=3", gusu, theirs, NULL, NULL), 0,
@@ -633,17 +580,17 @@ Test(bases, lists_are_scoped_to_the_callers_jurisdiction)
 
 Test(bases, inspections_are_recorded_audited_listed_and_validated)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *gusu = t_token("district_bureau", GUSU);
-	t_resp r = post(gusu, "{\"inspected_on\":\"2024-11-20\",\"result\":\"failed\",\"score\":55.5,"
-	                      "\"findings\":\"培训档案不全\"}", "/v1/bases/%s/inspections", b);
+	t_resp r = t_post_path(gusu, "{\"inspected_on\":\"2024-11-20\",\"result\":\"failed\",\"score\":55.5,"
+	                             "\"findings\":\"培训档案不全\"}", "/v1/bases/%s/inspections", b);
 	cr_assert_eq(r.status, 201, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "result"), "failed");
+	cr_expect_str_eq(t_str(&r, "result"), "failed");
 	cr_expect(json_real_value(json_object_get(r.json, "score")) == 55.5, "%s", r.body);
 	char loc[256] = "";
 	if (t_header(&r, "Location"))
 		snprintf(loc, sizeof loc, "%s", t_header(&r, "Location"));
-	char *iid = strdup(jstr(&r, "id"));
+	char *iid = strdup(t_str(&r, "id"));
 	t_resp_free(&r);
 	char *self = t_token("base", b);
 	r = t_get(loc, self);
@@ -657,14 +604,14 @@ Test(bases, inspections_are_recorded_audited_listed_and_validated)
 	cr_expect_str_eq(s, "accredited", "a failed inspection alone does not revoke");
 	free(s);
 
-	r = post(gusu, "{\"inspected_on\":\"2999-01-01\",\"result\":\"excellent\",\"score\":101}",
-	         "/v1/bases/%s/inspections", b);
+	r = t_post_path(gusu, "{\"inspected_on\":\"2999-01-01\",\"result\":\"excellent\",\"score\":101}",
+	                "/v1/bases/%s/inspections", b);
 	cr_expect(t_is_problem(&r, 422), "%d", r.status);
-	cr_expect(has_error(&r, "inspected_on", "in_future") && has_error(&r, "result", NULL) &&
-	          has_error(&r, "score", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "inspected_on", "in_future") && t_has_error(&r, "result", NULL) &&
+	          t_has_error(&r, "score", NULL), "%s", r.body);
 	t_resp_free(&r);
-	r = post(gusu, "{\"result\":\"passed\"}", "/v1/bases/%s/inspections", b);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "inspected_on", "required"), "%s", r.body);
+	r = t_post_path(gusu, "{\"result\":\"passed\"}", "/v1/bases/%s/inspections", b);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "inspected_on", "required"), "%s", r.body);
 	t_resp_free(&r);
 	char *huqiu = t_token("district_bureau", HUQIU);
 	snprintf(path, sizeof path, "%s", loc);
@@ -682,7 +629,7 @@ Test(bases, inspections_are_recorded_audited_listed_and_validated)
 
 Test(bases, etag_and_if_match_guard_the_actions)
 {
-	char *b = insert_base("city", GUSU, "applied");
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
 	sql_good_roster(b);
 	char *city = t_token("city_bureau", NULL);
 	char path[128];
@@ -725,10 +672,10 @@ Test(bases, D3_idempotent_create_replays_the_first_response)
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	t_resp b = t_http("POST", "/v1/bases", city, h, body, strlen(body));
 	cr_expect_eq(b.status, 201);
-	cr_expect_str_eq(jstr(&b, "id"), jstr(&a, "id"), "the same base");
+	cr_expect_str_eq(t_str(&b, "id"), t_str(&a, "id"), "the same base");
 	cr_expect(t_header(&b, "Idempotent-Replayed") != NULL);
 	const char *p[] = { name };
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.bases WHERE name = $1", 1, p), 1, "one row");
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.bases WHERE name = $1", 1, p), 1, "one row");
 	t_resp c = t_http("POST", "/v1/bases", city, h, "{\"name\":\"other\",\"level\":\"city\",\"district\":\"" GUSU "\"}",
 	                  strlen("{\"name\":\"other\",\"level\":\"city\",\"district\":\"" GUSU "\"}"));
 	cr_expect(t_is_problem(&c, 422), "same key, other body: %d", c.status);

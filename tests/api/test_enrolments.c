@@ -50,56 +50,6 @@ static void ensure_rule_sets(PGconn *db)
 	PQclear(res);
 }
 
-static void copy_id(id_t36 out, char *s)
-{
-	cr_assert(s != NULL, "fixture insert returned nothing");
-	snprintf(out, sizeof(id_t36), "%s", s);
-	free(s);
-}
-
-static void make_unit(PGconn *db, id_t36 out, const char *district, const char *industry)
-{
-	for (int tries = 0; tries < 10; tries++) {
-		char code[19];
-		t_make_credit_code(code, randombytes_random());
-		const char *p[] = { code, district, industry };
-		char *id = t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-		                           " VALUES ($1, '培训测试单位', 'enterprise', $2, $3)"
-		                           " ON CONFLICT (credit_code) DO NOTHING RETURNING id", 3, p);
-		if (id) {
-			copy_id(out, id);
-			return;
-		}
-	}
-	cr_assert_fail("no free credit code");
-}
-
-static void make_person(PGconn *db, id_t36 out, const char *unit)
-{
-	for (int tries = 0; tries < 10; tries++) {
-		char nid[19];
-		t_make_resident_id(nid, randombytes_random());
-		const char *p[] = { nid, unit };
-		char *id = t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
-		                           " title_level, cycle_start_year) SELECT $1, '李学员', u.id, u.district,"
-		                           " u.industry, 'intermediate', 2020 FROM jxjy.units u WHERE u.id = $2"
-		                           " ON CONFLICT (national_id) DO NOTHING RETURNING id", 2, p);
-		if (id) {
-			copy_id(out, id);
-			return;
-		}
-	}
-	cr_assert_fail("no free national id");
-}
-
-static void make_base(PGconn *db, id_t36 out, const char *status, const char *district)
-{
-	const char *p[] = { status, district };
-	copy_id(out, t_sql_value(db, "INSERT INTO jxjy.bases (name, level, district, status)"
-	                             " VALUES ('培训测试基地', 'district', $2, $1::jxjy.base_status)"
-	                             " RETURNING id", 2, p));
-}
-
 /* an approved public project of this year with its own public subject */
 static void make_project(PGconn *db, id_t36 out, const char *base, const char *status,
                          const char *capacity, const char *hours, const char *class_type)
@@ -108,15 +58,15 @@ static void make_project(PGconn *db, id_t36 out, const char *base, const char *s
 	snprintf(code, sizeof code, "ENR-%08x", randombytes_random());
 	const char *ps[] = { code };
 	id_t36 subject;
-	copy_id(subject, t_sql_value(db, "INSERT INTO jxjy.public_subjects (year, code, title, hours)"
-	                                 " VALUES (extract(year FROM jxjy.today())::int, $1, '公需测试科目', 12)"
-	                                 " RETURNING id", 1, ps));
+	t_take_id(subject, t_sql_value(db, "INSERT INTO jxjy.public_subjects (year, code, title, hours)"
+	                                   " VALUES (extract(year FROM jxjy.today())::int, $1, '公需测试科目', 12)"
+	                                   " RETURNING id", 1, ps));
 	const char *p[] = { base, subject, hours, class_type, capacity, status };
-	copy_id(out, t_sql_value(db, "INSERT INTO jxjy.projects (base, year, title, category, subject_public,"
-	                             " hours, class_type, capacity, fee, funding_government, funding_unit,"
-	                             " funding_individual, status) VALUES ($1, extract(year FROM jxjy.today())::int,"
-	                             " '测试培训班', 'public', $2, $3::numeric, $4::jxjy.class_type, $5::int, 300,"
-	                             " 50, 30, 20, $6::jxjy.project_status) RETURNING id", 6, p));
+	t_take_id(out, t_sql_value(db, "INSERT INTO jxjy.projects (base, year, title, category, subject_public,"
+	                               " hours, class_type, capacity, fee, funding_government, funding_unit,"
+	                               " funding_individual, status) VALUES ($1, extract(year FROM jxjy.today())::int,"
+	                               " '测试培训班', 'public', $2, $3::numeric, $4::jxjy.class_type, $5::int, 300,"
+	                               " 50, 30, 20, $6::jxjy.project_status) RETURNING id", 6, p));
 }
 
 typedef struct world {
@@ -130,11 +80,11 @@ static void setup_world(world *w, const char *industry)
 {
 	PGconn *db = t_db();
 	ensure_rule_sets(db);
-	make_unit(db, w->unit, GUSU, industry);
-	make_base(db, w->base, "accredited", WUZHONG);
+	t_take_id(w->unit, t_new_unit(db, GUSU, industry));
+	t_take_id(w->base, t_new_base(db, "district", WUZHONG, "accredited"));
 	make_project(db, w->project, w->base, "approved", "2", "12.0", "part_time");
 	for (int i = 0; i < 4; i++)
-		make_person(db, w->person[i], w->unit);
+		t_take_id(w->person[i], t_new_person(db, w->unit, "intermediate"));
 	PQfinish(db);
 	w->base_tok = t_token("base", w->base);
 }
@@ -179,17 +129,12 @@ static t_resp complete(const char *tok, const char *enrolment, const char *idem)
 	return call("POST", path, tok, NULL, idem ? hdr : NULL);
 }
 
-static const char *str(const t_resp *r, const char *field)
-{
-	return json_string_value(json_object_get(r->json, field));
-}
-
 /* enrols, returns the enrolment id */
 static void enrolled(id_t36 out, const char *tok, const char *project, const char *person)
 {
 	t_resp r = enrol(tok, project, person);
 	cr_assert_eq(r.status, 201, "enrol: %d %s", r.status, r.body);
-	snprintf(out, sizeof(id_t36), "%s", str(&r, "id"));
+	snprintf(out, sizeof(id_t36), "%s", t_str(&r, "id"));
 	t_resp_free(&r);
 }
 
@@ -214,18 +159,6 @@ static char *db_value(const char *sql, const char *a, const char *b)
 	return v;
 }
 
-static bool has_error_field(const t_resp *r, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && !strcmp(f, field))
-			return true;
-	}
-	return false;
-}
-
 /* ---- the full path ------------------------------------------------------ */
 
 Test(enrolments, R20_enrol_attend_pass_complete_creates_a_verified_record_and_the_summary)
@@ -238,14 +171,14 @@ Test(enrolments, R20_enrol_attend_pass_complete_creates_a_verified_record_and_th
 	snprintf(loc, sizeof loc, "%s", t_header(&r, "Location") ? t_header(&r, "Location") : "");
 	cr_expect(strncmp(loc, "/v1/enrolments/", 15) == 0, "Location: %s", loc);
 	cr_expect(t_header(&r, "ETag") != NULL, "ETag on creation");
-	cr_expect_str_eq(str(&r, "status"), "enrolled");
-	cr_expect_str_eq(str(&r, "exam_result"), "pending");
-	cr_expect_str_eq(str(&r, "project"), w.project);
-	cr_expect_str_eq(str(&r, "person"), w.person[0]);
+	cr_expect_str_eq(t_str(&r, "status"), "enrolled");
+	cr_expect_str_eq(t_str(&r, "exam_result"), "pending");
+	cr_expect_str_eq(t_str(&r, "project"), w.project);
+	cr_expect_str_eq(t_str(&r, "person"), w.person[0]);
 	cr_expect(json_is_null(json_object_get(r.json, "record")));
 	cr_expect_eq(json_number_value(json_object_get(r.json, "attended_hours")), 0.0);
 	id_t36 e;
-	snprintf(e, sizeof e, "%s", str(&r, "id"));
+	snprintf(e, sizeof e, "%s", t_str(&r, "id"));
 	t_resp_free(&r);
 
 	r = patch(w.base_tok, e, "{\"attended_hours\":12.0}", NULL);
@@ -254,17 +187,17 @@ Test(enrolments, R20_enrol_attend_pass_complete_creates_a_verified_record_and_th
 	t_resp_free(&r);
 	r = patch(w.base_tok, e, "{\"exam_result\":\"passed\",\"evaluation\":{\"satisfaction\":\"good\"}}", NULL);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(str(&r, "exam_result"), "passed");
+	cr_expect_str_eq(t_str(&r, "exam_result"), "passed");
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(r.json, "evaluation"), "satisfaction")), "good");
 	t_resp_free(&r);
 
 	r = complete(w.base_tok, e, NULL);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(str(&r, "status"), "completed");
+	cr_expect_str_eq(t_str(&r, "status"), "completed");
 	cr_expect(json_is_string(json_object_get(r.json, "record")), "the record id: %s", r.body);
 	cr_expect(json_is_string(json_object_get(r.json, "completed_at")));
 	id_t36 rec;
-	snprintf(rec, sizeof rec, "%s", str(&r, "record") ? str(&r, "record") : "");
+	snprintf(rec, sizeof rec, "%s", t_str(&r, "record") ? t_str(&r, "record") : "");
 	t_resp_free(&r);
 
 	/* the record: R-12 fields from the project, R-14 verified at once */
@@ -302,7 +235,7 @@ Test(enrolments, R20_enrol_attend_pass_complete_creates_a_verified_record_and_th
 	snprintf(path, sizeof path, "/v1/enrolments/%s", e);
 	r = t_get(path, w.base_tok);
 	cr_expect_eq(r.status, 200);
-	cr_expect_str_eq(str(&r, "status"), "completed");
+	cr_expect_str_eq(t_str(&r, "status"), "completed");
 	t_resp_free(&r);
 	free(w.base_tok);
 }
@@ -377,7 +310,7 @@ Test(enrolments, R20_concurrent_enrolments_never_overfill, .timeout = 60)
 	id_t36 extra[N];
 	PGconn *db = t_db();
 	for (int i = 0; i < N; i++)
-		make_person(db, extra[i], w.unit);
+		t_take_id(extra[i], t_new_person(db, w.unit, "intermediate"));
 	PQfinish(db);
 	int go[2];
 	cr_assert(pipe(go) == 0);
@@ -438,7 +371,7 @@ Test(enrolments, R20_completion_without_a_passed_exam_is_422_and_creates_nothing
 		prepared(e, w.base_tok, w.project, w.person[i], "12", exams[i]);
 		t_resp r = complete(w.base_tok, e, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d %s", exams[i], r.status, r.body);
-		cr_expect(has_error_field(&r, "exam_result"), "%s: field exam_result", exams[i]);
+		cr_expect(t_has_error(&r, "exam_result", NULL), "%s: field exam_result", exams[i]);
 		t_resp_free(&r);
 		char *n = db_value("SELECT count(*) || '|' || (SELECT status FROM jxjy.enrolments WHERE id = $1::uuid)"
 		                   " FROM jxjy.records WHERE enrolment = $1::uuid", e, NULL);
@@ -506,7 +439,7 @@ Test(enrolments, R12_no_hours_attended_is_422_and_creates_nothing)
 	prepared(e, w.base_tok, w.project, w.person[0], "0", "passed");
 	t_resp r = complete(w.base_tok, e, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error_field(&r, "attended_hours"));
+	cr_expect(t_has_error(&r, "attended_hours", NULL));
 	t_resp_free(&r);
 	char *n = db_value("SELECT count(*) FROM jxjy.records WHERE person = $1::uuid", w.person[0], NULL);
 	cr_expect_str_eq(n, "0");
@@ -632,10 +565,10 @@ Test(enrolments, validation_names_the_fields)
 	snprintf(path, sizeof path, "/v1/projects/%s/enrolments", w.project);
 	t_resp r = call("POST", path, w.base_tok, "{\"person\":\"nobody\",\"seat\":3}", NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error_field(&r, "person") && has_error_field(&r, "seat"), "%s", r.body);
+	cr_expect(t_has_error(&r, "person", NULL) && t_has_error(&r, "seat", NULL), "%s", r.body);
 	t_resp_free(&r);
 	r = enrol(w.base_tok, w.project, "11111111-2222-4333-8444-555555555555");
-	cr_expect(t_is_problem(&r, 422) && has_error_field(&r, "person"), "unknown person: %d %s", r.status, r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "person", NULL), "unknown person: %d %s", r.status, r.body);
 	t_resp_free(&r);
 
 	id_t36 e;
@@ -652,7 +585,7 @@ Test(enrolments, validation_names_the_fields)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		r = patch(w.base_tok, e, bad[i].body, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d", bad[i].body, r.status);
-		cr_expect(has_error_field(&r, bad[i].field), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
+		cr_expect(t_has_error(&r, bad[i].field, NULL), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
 		t_resp_free(&r);
 	}
 	char *v = db_value("SELECT attended_hours || exam_result::text || version FROM jxjy.enrolments"
@@ -704,7 +637,7 @@ Test(enrolments, D3_enrol_and_complete_replay_with_the_same_idempotency_key)
 	cr_expect_str_eq(b.body, a.body);
 	cr_expect(t_header(&b, "Idempotent-Replayed") != NULL);
 	id_t36 e;
-	snprintf(e, sizeof e, "%s", str(&a, "id"));
+	snprintf(e, sizeof e, "%s", t_str(&a, "id"));
 	t_resp_free(&a);
 	t_resp_free(&b);
 	/* another key (a refused or replayed request's lock lingers until its
@@ -826,7 +759,7 @@ Test(enrolments, A1_permission_matrix)
 				break;
 			case A_CREATE: {
 				id_t36 p;
-				make_person(pdb, p, w.unit);
+				t_take_id(p, t_new_person(pdb, w.unit, "intermediate"));
 				r = enrol(rows[i].tok, w.project, p);
 				break;
 			}

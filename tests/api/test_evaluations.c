@@ -10,15 +10,6 @@
 
 #include "testlib.h"
 
-static char *new_unit(PGconn *db, const char *district)
-{
-	char code[19];
-	t_make_credit_code(code, randombytes_random());
-	const char *p[] = { code, district };
-	return t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                       " VALUES ($1, '评估测试单位', 'institution', $2, 'health') RETURNING id", 2, p);
-}
-
 static char *new_person(PGconn *db, const char *unit, const char *status)
 {
 	char nid[19];
@@ -47,7 +38,7 @@ static void summary(PGconn *db, const char *person, int year, bool compliant)
 Test(evaluations, R26_compliance_rate_is_attached_from_in_service_staff)
 {
 	PGconn *db = t_db();
-	char *unit = new_unit(db, "320507");
+	char *unit = t_new_unit(db, "320507", "health");
 	for (int i = 0; i < 4; i++) {
 		char *p = new_person(db, unit, "in_service");
 		summary(db, p, 2025, i < 3);
@@ -85,7 +76,7 @@ Test(evaluations, R26_compliance_rate_is_attached_from_in_service_staff)
 Test(evaluations, a_unit_with_no_staff_has_rate_zero)
 {
 	PGconn *db = t_db();
-	char *unit = new_unit(db, "320507");
+	char *unit = t_new_unit(db, "320507", "health");
 	PQfinish(db);
 	char *tok = t_token("city_bureau", NULL);
 	char path[128];
@@ -101,8 +92,8 @@ Test(evaluations, a_unit_with_no_staff_has_rate_zero)
 Test(evaluations, permission_matrix)
 {
 	PGconn *db = t_db();
-	char *unit = new_unit(db, "320507");
-	char *other = new_unit(db, "320582");
+	char *unit = t_new_unit(db, "320507", "health");
+	char *other = t_new_unit(db, "320582", "health");
 	PQfinish(db);
 	struct { const char *role, *jur; const char *target; int get, post; } cells[] = {
 		{ "city_bureau", NULL, "own", 200, 201 },
@@ -148,9 +139,9 @@ Test(evaluations, validation)
 Test(commendations, R27_commend_within_the_jurisdiction)
 {
 	PGconn *db = t_db();
-	char *unit = new_unit(db, "320509");
+	char *unit = t_new_unit(db, "320509", "health");
 	char *person = new_person(db, unit, "in_service");
-	char *far_unit = new_unit(db, "320585");
+	char *far_unit = t_new_unit(db, "320585", "health");
 	PQfinish(db);
 	char *wujiang = t_token("district_bureau", "320509");
 	char body[256];

@@ -24,20 +24,11 @@ static void ensure_industries(void)
 	PQfinish(db);
 }
 
-static t_resp post(const char *path, const char *tok, const char *body, const char *idem)
-{
-	char h[300];
-	const char *hdr[] = { "Content-Type: application/json", idem ? h : NULL, NULL };
-	if (idem)
-		snprintf(h, sizeof h, "Idempotency-Key: %s", idem);
-	return t_http("POST", path, tok, body ? hdr : hdr + 1, body ? body : "", body ? strlen(body) : 0);
-}
-
 static t_resp publish(const char *tok, const char *id, const char *idem)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/v1/guides/%s/publish", id);
-	return post(path, tok, NULL, idem);
+	return t_post_idem(path, tok, NULL, idem);
 }
 
 static t_resp get_guide(const char *tok, const char *id)
@@ -45,18 +36,6 @@ static t_resp get_guide(const char *tok, const char *id)
 	char path[128];
 	snprintf(path, sizeof path, "/v1/guides/%s", id);
 	return t_get(path, tok);
-}
-
-static bool has_error_field(const t_resp *r, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && !strcmp(f, field))
-			return true;
-	}
-	return false;
 }
 
 static int fresh_year(void)
@@ -71,7 +50,7 @@ static void draft(char out[40], const char *tok, int year)
 	snprintf(body, sizeof body, "{\"year\":%d,\"title\":\"专业科目指南\",\"subjects\":["
 	                            "{\"code\":\"S-02\",\"title\":\"医疗质量与安全\",\"hours\":12},"
 	                            "{\"code\":\"S-01\",\"title\":\"临床诊疗新进展\",\"hours\":24.5}]}", year);
-	t_resp r = post("/v1/guides", tok, body, NULL);
+	t_resp r = t_post_idem("/v1/guides", tok, body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	snprintf(out, 40, "%s", json_string_value(json_object_get(r.json, "id")));
 	t_resp_free(&r);
@@ -100,7 +79,7 @@ Test(guides, R22_an_industry_authority_creates_a_draft_with_its_subjects)
 	snprintf(body, sizeof body, "{\"industry\":\"" IND_A "\",\"year\":%d,\"title\":\"指南\",\"subjects\":["
 	                            "{\"code\":\"S-02\",\"title\":\"乙\",\"hours\":12},"
 	                            "{\"code\":\"S-01\",\"title\":\"甲\",\"hours\":24.5}]}", fresh_year());
-	t_resp r = post("/v1/guides", ind, body, NULL);
+	t_resp r = t_post_idem("/v1/guides", ind, body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	cr_expect(t_header(&r, "Location") && !strncmp(t_header(&r, "Location"), "/v1/guides/", 11));
 	cr_expect(t_header(&r, "ETag") != NULL);
@@ -242,8 +221,8 @@ Test(guides, A1_permission_matrix_from_one_table)
 				break;
 			case GET_PUB: r = get_guide(rows[i].tok, published); break;
 			case GET_DRAFT: r = get_guide(rows[i].tok, drafted); break;
-			case CREATE_OWN: r = post("/v1/guides", rows[i].tok, own_body, NULL); break;
-			case CREATE_OTHER: r = post("/v1/guides", rows[i].tok, other_body, NULL); break;
+			case CREATE_OWN: r = t_post_idem("/v1/guides", rows[i].tok, own_body, NULL); break;
+			case CREATE_OTHER: r = t_post_idem("/v1/guides", rows[i].tok, other_body, NULL); break;
 			default: r = publish(rows[i].tok, drafted, NULL); break;
 			}
 			int want = rows[i].expect[a];
@@ -278,9 +257,9 @@ Test(guides, validation_names_the_fields)
 		{ "{\"year\":2031,\"title\":\"t\",\"status\":\"published\",\"subjects\":[{\"code\":\"A\",\"title\":\"a\",\"hours\":1}]}", "status" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		t_resp r = post("/v1/guides", ind, bad[i].body, NULL);
+		t_resp r = t_post_idem("/v1/guides", ind, bad[i].body, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d", bad[i].body, r.status);
-		cr_expect(has_error_field(&r, bad[i].field), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
+		cr_expect(t_has_error(&r, bad[i].field, NULL), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
 		t_resp_free(&r);
 	}
 	const char *bad_queries[] = { "/v1/guides?status=final", "/v1/guides?industry=A-B", "/v1/guides?year=x",
@@ -308,8 +287,8 @@ Test(guides, D3_create_and_publish_replay_with_the_same_idempotency_key)
 	snprintf(body, sizeof body, "{\"year\":%d,\"title\":\"replay\",\"subjects\":[{\"code\":\"R\","
 	                            "\"title\":\"r\",\"hours\":3}]}", year);
 	snprintf(key, sizeof key, "guide-%08x", randombytes_random());
-	t_resp a = post("/v1/guides", ind, body, key);
-	t_resp b = post("/v1/guides", ind, body, key);
+	t_resp a = t_post_idem("/v1/guides", ind, body, key);
+	t_resp b = t_post_idem("/v1/guides", ind, body, key);
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	cr_expect_eq(b.status, 201);
 	cr_expect_str_eq(b.body, a.body);

@@ -17,24 +17,17 @@
 
 #include "testlib.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Seconds until the server closes fd (reads and discards), or -1 after limit. */
 static double wait_closed(int fd, double limit)
 {
-	double t0 = now_s();
+	double t0 = t_now_s();
 	char buf[4096];
-	while (now_s() - t0 < limit) {
+	while (t_now_s() - t0 < limit) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, 200) > 0) {
 			ssize_t r = recv(fd, buf, sizeof buf, 0);
 			if (r <= 0)
-				return now_s() - t0;
+				return t_now_s() - t0;
 		}
 	}
 	return -1;
@@ -134,21 +127,21 @@ Test(hardening, H4_slowloris_head_is_closed_by_the_deadline, .timeout = 40)
 	cr_assert(fd >= 0);
 	const char *start = "GET /livez HTTP/1.1\r\nHost: t\r\n";
 	cr_assert(send(fd, start, strlen(start), MSG_NOSIGNAL) > 0);
-	double t0 = now_s(), closed_at = -1;
+	double t0 = t_now_s(), closed_at = -1;
 	/* one header line every 2 s: never idle for the 3 s inactivity timeout */
 	for (int i = 0; i < 15 && closed_at < 0; i++) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		if (poll(&p, 1, 2000) > 0) {
 			char buf[512];
 			if (recv(fd, buf, sizeof buf, 0) <= 0) {
-				closed_at = now_s() - t0;
+				closed_at = t_now_s() - t0;
 				break;
 			}
 		}
 		char line[64];
 		int k = snprintf(line, sizeof line, "X-Slow-%d: y\r\n", i);
 		if (send(fd, line, (size_t)k, MSG_NOSIGNAL) < 0) {
-			closed_at = now_s() - t0;
+			closed_at = t_now_s() - t0;
 			break;
 		}
 	}
@@ -204,8 +197,8 @@ Test(hardening, connection_cap_refuses_the_excess, .timeout = 60)
 		fds[i] = t_connect();
 	/* 2 workers × 64: the rest are closed at once */
 	int closed = 0;
-	double t0 = now_s();
-	while (now_s() - t0 < 2.0) {
+	double t0 = t_now_s();
+	while (t_now_s() - t0 < 2.0) {
 		for (int i = 0; i < N; i++) {
 			if (fds[i] < 0)
 				continue;

@@ -14,13 +14,6 @@
 
 #include "testlib.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int pg_ctl(const char *action)
 {
 	char cmd[1024];
@@ -57,9 +50,9 @@ Test(outage, database_down_then_back, .timeout = 180)
 	/* every answer while it is down: 503 + Retry-After, quickly */
 	int n503 = 0;
 	for (int i = 0; i < 20; i++) {
-		double t0 = now_s();
+		double t0 = t_now_s();
 		r = t_get(i % 2 ? "/v1/districts" : "/readyz", i % 2 ? tok : NULL);
-		double took = now_s() - t0;
+		double took = t_now_s() - t0;
 		cr_expect(t_is_problem(&r, 503), "while down: %d %s", r.status, r.body);
 		cr_expect(t_header(&r, "Retry-After") != NULL);
 		cr_expect(took < 3.0, "answered in %.2f s", took);
@@ -71,9 +64,9 @@ Test(outage, database_down_then_back, .timeout = 180)
 	cr_expect_eq(n503, 20);
 	/* J7: an invalid token never waits for the database: 401, fast */
 	for (int i = 0; i < 10; i++) {
-		double t0 = now_s();
+		double t0 = t_now_s();
 		r = t_get("/v1/districts", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
-		double took = now_s() - t0;
+		double took = t_now_s() - t0;
 		cr_expect(t_is_problem(&r, 401), "invalid token while down: %d", r.status);
 		cr_expect(took < 0.1, "answered in %.3f s", took);
 		t_resp_free(&r);
@@ -84,13 +77,13 @@ Test(outage, database_down_then_back, .timeout = 180)
 	t_resp_free(&r);
 
 	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
-	double t0 = now_s(), ready_after = -1;
-	while (now_s() - t0 < 30) {
+	double t0 = t_now_s(), ready_after = -1;
+	while (t_now_s() - t0 < 30) {
 		r = t_get("/readyz", NULL);
 		int st = r.status;
 		t_resp_free(&r);
 		if (st == 200) {
-			ready_after = now_s() - t0;
+			ready_after = t_now_s() - t0;
 			break;
 		}
 		usleep(100000);

@@ -51,38 +51,20 @@ typedef struct world {
 	char base[40], project[40];
 } world;
 
-static void copy_free(char *dst, char *src)
-{
-	cr_assert(src);
-	snprintf(dst, 40, "%s", src);
-	free(src);
-}
-
-static char *insert_unit(PGconn *db, const char *district, const char *industry)
-{
-	char code[19];
-	t_make_credit_code(code, rnd());
-	const char *p[] = { code, district, industry };
-	return t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                       " VALUES ($1, '人员测试单位', 'enterprise', $2, $3) RETURNING id", 3, p);
-}
-
 static void world_make(world *w)
 {
 	w->db = t_db();
-	copy_free(w->a1, insert_unit(w->db, DISTRICT_A, "education"));
-	copy_free(w->a2, insert_unit(w->db, DISTRICT_A, "health"));
-	copy_free(w->b1, insert_unit(w->db, DISTRICT_B, "education"));
-	copy_free(w->base, t_sql_value(w->db, "INSERT INTO jxjy.bases (name, level, district, status)"
-	                                      " VALUES ('人员测试基地', 'city', '" DISTRICT_A "', 'accredited')"
-	                                      " RETURNING id", 0, NULL));
+	t_take_id(w->a1, t_new_unit(w->db, DISTRICT_A, "education"));
+	t_take_id(w->a2, t_new_unit(w->db, DISTRICT_A, "health"));
+	t_take_id(w->b1, t_new_unit(w->db, DISTRICT_B, "education"));
+	t_take_id(w->base, t_new_base(w->db, "city", DISTRICT_A, "accredited"));
 	char code[32];
 	snprintf(code, sizeof code, "P-%08x", rnd());
 	const char *p[] = { code };
 	char *subject = t_sql_value(w->db, "INSERT INTO jxjy.public_subjects (year, code, title, hours)"
 	                                   " VALUES (2024, $1, '公需科目', 12) RETURNING id", 1, p);
 	const char *q[] = { w->base, subject };
-	copy_free(w->project, t_sql_value(w->db,
+	t_take_id(w->project, t_sql_value(w->db,
 		"INSERT INTO jxjy.projects (base, year, title, category, subject_public, hours, class_type,"
 		" capacity, fee, funding_government, funding_unit, funding_individual, status)"
 		" VALUES ($1, 2024, '公需科目培训班', 'public', $2, 12, 'full_time', 50, 0, 100, 0, 0,"
@@ -126,37 +108,11 @@ static char *insert_transfer(world *w, const char *person, const char *to_unit)
 	                   2, p);
 }
 
-static long count_of(PGconn *db, const char *sql, int n, const char *const *params)
-{
-	char *v = t_sql_value(db, sql, n, params);
-	long c = v ? atol(v) : -1;
-	free(v);
-	return c;
-}
-
 static t_resp send_json(const char *method, const char *path, const char *token, const char *json,
                         const char *extra)
 {
 	const char *h[] = { "Content-Type: application/json", extra, NULL };
 	return t_http(method, path, token, h, json, strlen(json));
-}
-
-static const char *jstr(const t_resp *r, const char *key)
-{
-	return json_string_value(json_object_get(r->json, key));
-}
-
-/* True when errors[] names field. */
-static bool has_error(const t_resp *r, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && strcmp(f, field) == 0)
-			return true;
-	}
-	return false;
 }
 
 static char *person_body(const char *nid, const char *unit, const char *name)
@@ -380,7 +336,7 @@ static void create_vector(const char *input, const char *stored)
 	world w;
 	world_make(&w);
 	const char *p[] = { stored };
-	long before = count_of(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p);
+	long before = t_sql_count(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p);
 	char *tok = t_token("city_bureau", NULL);
 	char *b = person_body(input, w.a1, "向量");
 	t_resp r = send_json("POST", "/v1/persons", tok, b, NULL);
@@ -391,7 +347,7 @@ static void create_vector(const char *input, const char *stored)
 		free(v);
 		char m[19];
 		mask_of(m, stored);
-		cr_expect_str_eq(jstr(&r, "national_id"), m, "the answer masks it");
+		cr_expect_str_eq(t_str(&r, "national_id"), m, "the answer masks it");
 	} else {
 		cr_expect(t_is_problem(&r, 409), "%s: already registered: %d", input, r.status);
 	}
@@ -433,7 +389,7 @@ Test(persons_ident, bad_check_character_month_13_and_future_birth_are_422)
 		char *b = person_body(cases[i].nid, w.a1, "坏号码");
 		t_resp r = send_json("POST", "/v1/persons", tok, b, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d", cases[i].nid, r.status);
-		cr_expect(has_error(&r, "national_id"), "%s: errors name national_id: %s", cases[i].nid, r.body);
+		cr_expect(t_has_error(&r, "national_id", NULL), "%s: errors name national_id: %s", cases[i].nid, r.body);
 		json_t *e = json_array_get(json_object_get(r.json, "errors"), 0);
 		cr_expect_str_eq(json_string_value(json_object_get(e, "code")), cases[i].code, "%s", cases[i].nid);
 		cr_expect(!strstr(r.body, cases[i].nid), "the problem does not echo the id");
@@ -441,7 +397,7 @@ Test(persons_ident, bad_check_character_month_13_and_future_birth_are_422)
 		free(b);
 	}
 	const char *p[] = { w.a1 };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.persons WHERE unit = $1", 1, p), 0,
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.persons WHERE unit = $1", 1, p), 0,
 	             "nothing stored");
 	free(tok);
 	world_free(&w);
@@ -458,7 +414,7 @@ Test(persons_ident, a_national_id_is_unique_across_the_city_409)
 	char *b = person_body(nid, w.a1, "钱进");
 	t_resp r = send_json("POST", "/v1/persons", tok, b, NULL);
 	cr_expect(t_is_problem(&r, 409), "%d %s", r.status, r.body);
-	const char *d = jstr(&r, "detail");
+	const char *d = t_str(&r, "detail");
 	cr_expect(d && strstr(d, "transfers"), "the problem points to transfers: %s", d);
 	cr_expect(!strstr(r.body, id), "nor reveals the person");
 	t_resp_free(&r);
@@ -485,13 +441,13 @@ Test(persons, create_defaults_R8_cycle_start_this_year_industry_of_the_unit_in_s
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "cycle_start_year")), tm.tm_year + 1900);
-	cr_expect_str_eq(jstr(&r, "industry"), "health", "the unit's industry");
-	cr_expect_str_eq(jstr(&r, "unit"), w.a2);
-	cr_expect_str_eq(jstr(&r, "district"), DISTRICT_A, "district from the unit");
-	cr_expect_str_eq(jstr(&r, "status"), "in_service");
+	cr_expect_str_eq(t_str(&r, "industry"), "health", "the unit's industry");
+	cr_expect_str_eq(t_str(&r, "unit"), w.a2);
+	cr_expect_str_eq(t_str(&r, "district"), DISTRICT_A, "district from the unit");
+	cr_expect_str_eq(t_str(&r, "status"), "in_service");
 	cr_expect(json_is_null(json_object_get(r.json, "speciality")));
 	char loc[128];
-	snprintf(loc, sizeof loc, "/v1/persons/%s", jstr(&r, "id"));
+	snprintf(loc, sizeof loc, "/v1/persons/%s", t_str(&r, "id"));
 	cr_expect_str_eq(t_header(&r, "Location"), loc);
 	cr_expect_str_eq(t_header(&r, "ETag"), "\"v1\"");
 	/* an explicit industry (the person's own series) wins */
@@ -503,9 +459,9 @@ Test(persons, create_defaults_R8_cycle_start_this_year_industry_of_the_unit_in_s
 	                            "\"speciality\":\"桥梁\",\"status\":\"left\"}", nid2);
 	t_resp r2 = send_json("POST", "/v1/persons", tok, body, NULL);
 	cr_expect_eq(r2.status, 201, "%s", r2.body);
-	cr_expect_str_eq(jstr(&r2, "industry"), "engineering");
+	cr_expect_str_eq(t_str(&r2, "industry"), "engineering");
 	cr_expect_eq(json_integer_value(json_object_get(r2.json, "cycle_start_year")), 2021);
-	cr_expect_str_eq(jstr(&r2, "status"), "left");
+	cr_expect_str_eq(t_str(&r2, "status"), "left");
 	t_resp_free(&r2);
 	t_resp_free(&r);
 	free(b);
@@ -527,7 +483,7 @@ Test(persons, create_validation_names_every_bad_field)
 	const char *fields[] = { "national_id", "name", "unit", "title_level", "cycle_start_year", "status",
 	                         "industry", "district", "speciality" };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		cr_expect(has_error(&r, fields[i]), "errors name %s: %s", fields[i], r.body);
+		cr_expect(t_has_error(&r, fields[i], NULL), "errors name %s: %s", fields[i], r.body);
 	t_resp_free(&r);
 	/* an unknown industry code and a body that is not an object */
 	char nid[19];
@@ -535,13 +491,13 @@ Test(persons, create_validation_names_every_bad_field)
 	snprintf(body, sizeof body, "{\"national_id\":\"%s\",\"name\":\"吴\",\"unit\":\"%s\","
 	                            "\"title_level\":\"intermediate\",\"industry\":\"astrology\"}", nid, w.a1);
 	r = send_json("POST", "/v1/persons", tok, body, NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "industry"), "%d %s", r.status, r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "industry", NULL), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	r = send_json("POST", "/v1/persons", tok, "[1,2]", NULL);
 	cr_expect(t_is_problem(&r, 422), "%d", r.status);
 	t_resp_free(&r);
 	const char *p[] = { nid };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p), 0);
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p), 0);
 	free(tok);
 	world_free(&w);
 }
@@ -560,14 +516,14 @@ Test(persons, national_id_masked_everywhere_and_never_in_the_audit_log)
 	char *b = person_body(nid, w.a1, "郑爽");
 	t_resp r = send_json("POST", "/v1/persons", tok, b, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "national_id"), m);
+	cr_expect_str_eq(t_str(&r, "national_id"), m);
 	cr_expect(!strstr(r.body, nid), "create answer masked");
 	char path[128];
-	snprintf(path, sizeof path, "/v1/persons/%s", jstr(&r, "id"));
-	char *id = strdup(jstr(&r, "id"));
+	snprintf(path, sizeof path, "/v1/persons/%s", t_str(&r, "id"));
+	char *id = strdup(t_str(&r, "id"));
 	t_resp g = t_get(path, tok);
 	cr_expect_eq(g.status, 200);
-	cr_expect_str_eq(jstr(&g, "national_id"), m, "read masked");
+	cr_expect_str_eq(t_str(&g, "national_id"), m, "read masked");
 	t_resp_free(&g);
 	snprintf(path, sizeof path, "/v1/persons?unit=%s", w.a1);
 	g = t_get(path, tok);
@@ -579,17 +535,17 @@ Test(persons, national_id_masked_everywhere_and_never_in_the_audit_log)
 	snprintf(path, sizeof path, "/v1/persons/%s", id);
 	g = t_get(path, btok);
 	cr_expect_eq(g.status, 200);
-	cr_expect_str_eq(jstr(&g, "national_id"), m);
-	cr_expect_str_eq(jstr(&g, "name"), "郑爽");
+	cr_expect_str_eq(t_str(&g, "national_id"), m);
+	cr_expect_str_eq(t_str(&g, "name"), "郑爽");
 	cr_expect(!json_object_get(g.json, "speciality") && !json_object_get(g.json, "district") &&
 	          !json_object_get(g.json, "cycle_start_year"), "basic fields only: %s", g.body);
 	t_resp_free(&g);
 	const char *p[] = { id, nid };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE entity = 'person'"
-	                            " AND entity_id = $1 AND action = 'create'", 1, p), 1, "a create audit row");
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE entity_id = $1"
-	                            " AND (coalesce(after::text, '') || coalesce(before::text, '')) LIKE '%' || $2 || '%'",
-	                      2, p), 0, "the audit log never holds the full national id");
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE entity = 'person'"
+	                               " AND entity_id = $1 AND action = 'create'", 1, p), 1, "a create audit row");
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE entity_id = $1"
+	                               " AND (coalesce(after::text, '') || coalesce(before::text, '')) LIKE '%' || $2 || '%'",
+	                         2, p), 0, "the audit log never holds the full national id");
 	t_resp_free(&r);
 	free(btok);
 	free(id);
@@ -612,16 +568,16 @@ Test(persons, reveal_shows_the_full_id_and_writes_a_reveal_audit_row)
 	snprintf(path, sizeof path, "/v1/persons/%s", id);
 	t_resp r = t_get(path, tok);
 	cr_expect_eq(r.status, 200);
-	cr_expect_neq(strcmp(jstr(&r, "national_id"), nid), 0, "masked without reveal");
+	cr_expect_neq(strcmp(t_str(&r, "national_id"), nid), 0, "masked without reveal");
 	t_resp_free(&r);
-	cr_expect_eq(count_of(w.db, count_sql, 1, p), 0, "a plain read is not audited as a reveal");
+	cr_expect_eq(t_sql_count(w.db, count_sql, 1, p), 0, "a plain read is not audited as a reveal");
 
 	snprintf(path, sizeof path, "/v1/persons/%s?reveal=national_id", id);
 	r = t_get(path, tok);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "national_id"), nid, "revealed");
+	cr_expect_str_eq(t_str(&r, "national_id"), nid, "revealed");
 	t_resp_free(&r);
-	cr_expect_eq(count_of(w.db, count_sql, 1, p), 1, "one reveal audit row");
+	cr_expect_eq(t_sql_count(w.db, count_sql, 1, p), 1, "one reveal audit row");
 	char *district = t_sql_value(w.db, "SELECT district FROM jxjy.audit_log WHERE action = 'reveal'"
 	                                   " AND entity_id = $1", 1, p);
 	cr_expect_str_eq(district, DISTRICT_A, "readable by the person's district bureau");
@@ -632,13 +588,13 @@ Test(persons, reveal_shows_the_full_id_and_writes_a_reveal_audit_row)
 	r = t_get(path, tok);
 	cr_expect(r.status == 200 && strstr(r.body, nid), "%d", r.status);
 	t_resp_free(&r);
-	cr_expect_eq(count_of(w.db, count_sql, 1, p), 2, "the list reveal is audited too");
+	cr_expect_eq(t_sql_count(w.db, count_sql, 1, p), 2, "the list reveal is audited too");
 
 	snprintf(path, sizeof path, "/v1/persons/%s?reveal=everything", id);
 	r = t_get(path, tok);
 	cr_expect(t_is_problem(&r, 400), "reveal takes national_id only: %d", r.status);
 	t_resp_free(&r);
-	cr_expect_eq(count_of(w.db, count_sql, 1, p), 2);
+	cr_expect_eq(t_sql_count(w.db, count_sql, 1, p), 2);
 	free(tok);
 	free(id);
 	world_free(&w);
@@ -661,8 +617,8 @@ Test(persons, patch_honours_if_match_412_and_answers_the_new_etag)
 	t_resp r = send_json("PATCH", path, tok, "{\"name\":\"新名字\",\"speciality\":\"化学\"}", "If-Match: \"v1\"");
 	cr_expect_eq(r.status, 200, "%s", r.body);
 	cr_expect_str_eq(t_header(&r, "ETag"), "\"v2\"");
-	cr_expect_str_eq(jstr(&r, "name"), "新名字");
-	cr_expect_str_eq(jstr(&r, "speciality"), "化学");
+	cr_expect_str_eq(t_str(&r, "name"), "新名字");
+	cr_expect_str_eq(t_str(&r, "speciality"), "化学");
 	t_resp_free(&r);
 	r = send_json("PATCH", path, tok, "{\"name\":\"过期\"}", "If-Match: \"v1\"");
 	cr_expect(t_is_problem(&r, 412), "stale If-Match: %d", r.status);
@@ -680,13 +636,13 @@ Test(persons, patch_honours_if_match_412_and_answers_the_new_etag)
 	cr_expect(json_is_null(json_object_get(r.json, "speciality")));
 	t_resp_free(&r);
 	r = send_json("PATCH", path, tok, "{\"name\":null,\"version\":9}", NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "name") && has_error(&r, "version"), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "name", NULL) && t_has_error(&r, "version", NULL), "%s", r.body);
 	t_resp_free(&r);
 	r = send_json("PATCH", path, tok, "{}", NULL);
 	cr_expect(t_is_problem(&r, 422), "an empty PATCH: %d", r.status);
 	t_resp_free(&r);
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'update'"
-	                            " AND entity = 'person' AND entity_id = $1", 1, p), 2, "two updates audited");
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'update'"
+	                               " AND entity = 'person' AND entity_id = $1", 1, p), 2, "two updates audited");
 	free(tok);
 	free(id);
 	world_free(&w);
@@ -704,7 +660,7 @@ Test(persons, patch_refuses_a_unit_change_R1_and_a_taken_national_id)
 	snprintf(path, sizeof path, "/v1/persons/%s", id);
 	snprintf(body, sizeof body, "{\"unit\":\"%s\"}", w.b1);
 	t_resp r = send_json("PATCH", path, tok, body, NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "unit"), "R-1: units change by transfer: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "unit", NULL), "R-1: units change by transfer: %s", r.body);
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"national_id\":\"%s\"}", nid_other);
 	r = send_json("PATCH", path, tok, body, NULL);
@@ -778,7 +734,7 @@ Test(persons, list_filters_and_keyset_pages_with_link)
 	t_resp r = t_get(path, tok);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	cr_expect_eq(json_array_size(json_object_get(r.json, "items")), 2);
-	const char *next = jstr(&r, "next_cursor");
+	const char *next = t_str(&r, "next_cursor");
 	cr_assert(next, "a next page");
 	const char *link = t_header(&r, "Link");
 	cr_expect(link && strstr(link, "rel=\"next\"") && strstr(link, w.a2), "Link: %s", link);
@@ -860,7 +816,7 @@ Test(persons, csv_list_has_bom_crlf_masked_ids_and_neutralised_formulas)
 static long persons_in_unit(world *w, const char *unit)
 {
 	const char *p[] = { unit };
-	return count_of(w->db, "SELECT count(*) FROM jxjy.persons WHERE unit = $1", 1, p);
+	return t_sql_count(w->db, "SELECT count(*) FROM jxjy.persons WHERE unit = $1", 1, p);
 }
 
 Test(persons_import, a_good_json_import_is_one_statement_with_one_audit_row)
@@ -880,7 +836,7 @@ Test(persons_import, a_good_json_import_is_one_statement_with_one_audit_row)
 	         nid[0], w.a1, nid[1], w.a2, nid[2], w.a1);
 	char *tok = t_token("district_bureau", DISTRICT_A);
 	const char *count_sql = "SELECT count(*) FROM jxjy.audit_log WHERE action = 'import'";
-	long audits = count_of(w.db, count_sql, 0, NULL);
+	long audits = t_sql_count(w.db, count_sql, 0, NULL);
 	t_resp r = send_json("POST", "/v1/persons:import", tok, body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "imported")), 3);
@@ -897,7 +853,7 @@ Test(persons_import, a_good_json_import_is_one_statement_with_one_audit_row)
 	                              " || speciality FROM jxjy.persons WHERE id = $1", 1, p1);
 	cr_expect_str_eq(row, DISTRICT_A " law 2019 公证", "district by the trigger, fields stored");
 	free(row);
-	cr_expect_eq(count_of(w.db, count_sql, 0, NULL), audits + 1, "ONE import audit row");
+	cr_expect_eq(t_sql_count(w.db, count_sql, 0, NULL), audits + 1, "ONE import audit row");
 	char *after = t_sql_value(w.db, "SELECT (after->>'count') || ' ' || jsonb_array_length(after->'ids') || ' '"
 	                                " || district FROM jxjy.audit_log WHERE action = 'import'"
 	                                " ORDER BY id DESC LIMIT 1", 0, NULL);
@@ -959,10 +915,10 @@ Test(persons_import, a_bad_row_in_the_middle_is_422_listing_it_and_nothing_is_st
 	char *tok = t_token("city_bureau", NULL);
 	t_resp r = send_json("POST", "/v1/persons:import", tok, body, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error(&r, "rows[2].national_id"), "the bad id: %s", r.body);
-	cr_expect(has_error(&r, "rows[2].title_level"), "the bad level");
-	cr_expect(has_error(&r, "rows[4].national_id"), "a duplicate within the file");
-	cr_expect(!has_error(&r, "rows[0].national_id") && !has_error(&r, "rows[3].national_id"), "good rows not named");
+	cr_expect(t_has_error(&r, "rows[2].national_id", NULL), "the bad id: %s", r.body);
+	cr_expect(t_has_error(&r, "rows[2].title_level", NULL), "the bad level");
+	cr_expect(t_has_error(&r, "rows[4].national_id", NULL), "a duplicate within the file");
+	cr_expect(!t_has_error(&r, "rows[0].national_id", NULL) && !t_has_error(&r, "rows[3].national_id", NULL), "good rows not named");
 	t_resp_free(&r);
 	cr_expect_eq(persons_in_unit(&w, w.a1), 0, "NOTHING stored");
 
@@ -977,9 +933,9 @@ Test(persons_import, a_bad_row_in_the_middle_is_422_listing_it_and_nothing_is_st
 	         good[0], w.a1, taken, w.a1, good[1], w.b1);
 	r = send_json("POST", "/v1/persons:import", dtok, body, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(has_error(&r, "rows[1].national_id"), "taken in the city: %s", r.body);
-	cr_expect(has_error(&r, "rows[2].unit"), "another district's unit");
-	cr_expect(!has_error(&r, "rows[0].national_id"));
+	cr_expect(t_has_error(&r, "rows[1].national_id", NULL), "taken in the city: %s", r.body);
+	cr_expect(t_has_error(&r, "rows[2].unit", NULL), "another district's unit");
+	cr_expect(!t_has_error(&r, "rows[0].national_id", NULL));
 	t_resp_free(&r);
 	cr_expect_eq(persons_in_unit(&w, w.a1), 0, "still nothing stored");
 	free(other);
@@ -1004,17 +960,17 @@ Test(persons_import, malformed_bodies_are_refused)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		t_resp r = t_http("POST", "/v1/persons:import", tok, h, bad[i].csv, strlen(bad[i].csv));
 		cr_expect(t_is_problem(&r, 422), "case %zu: %d %s", i, r.status, r.body);
-		cr_expect(has_error(&r, bad[i].field), "case %zu names %s: %s", i, bad[i].field, r.body);
+		cr_expect(t_has_error(&r, bad[i].field, NULL), "case %zu names %s: %s", i, bad[i].field, r.body);
 		t_resp_free(&r);
 	}
 	t_resp r = send_json("POST", "/v1/persons:import", tok, "[]", NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "rows"), "empty: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "rows", NULL), "empty: %s", r.body);
 	t_resp_free(&r);
 	r = send_json("POST", "/v1/persons:import", tok, "{\"rows\":[]}", NULL);
 	cr_expect(t_is_problem(&r, 422), "not an array: %d", r.status);
 	t_resp_free(&r);
 	r = send_json("POST", "/v1/persons:import", tok, "[1,\"x\"]", NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "rows[0]") && has_error(&r, "rows[1]"), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "rows[0]", NULL) && t_has_error(&r, "rows[1]", NULL), "%s", r.body);
 	t_resp_free(&r);
 	const char *xml[] = { "Content-Type: application/xml", NULL };
 	r = t_http("POST", "/v1/persons:import", tok, xml, "<a/>", 4);
@@ -1058,8 +1014,8 @@ Test(persons_import, ten_thousand_rows_in_seconds, .timeout = 120)
 	cr_expect_eq(json_array_size(json_object_get(r.json, "ids")), N);
 	cr_expect_eq(persons_in_unit(&w, w.b1), N);
 	const char *p[] = { w.b1 };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.person_employments e JOIN jxjy.persons p"
-	                            " ON p.id = e.person WHERE p.unit = $1 AND e.to_date IS NULL", 1, p), N,
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.person_employments e JOIN jxjy.persons p"
+	                               " ON p.id = e.person WHERE p.unit = $1 AND e.to_date IS NULL", 1, p), N,
 	             "every person starts an employment");
 	/* far below a round trip per row; generous for the sanitized gateway */
 	cr_expect(secs < 30.0, "%.2f s", secs);
@@ -1079,7 +1035,7 @@ static long app_count(world *w, const char *claims, const char *sql, const char 
 	const char *c[] = { claims };
 	PQclear(t_sql(w->db, "SELECT jxjy.set_claims($1::jsonb)", 1, c));
 	const char *p[] = { person };
-	long n = count_of(w->db, sql, 1, p);
+	long n = t_sql_count(w->db, sql, 1, p);
 	PQclear(t_sql(w->db, "ROLLBACK", 0, NULL));
 	return n;
 }
@@ -1102,13 +1058,13 @@ Test(transfers, R1_across_districts_end_to_end_history_follows_the_person)
 	snprintf(body, sizeof body, "{\"to_unit\":\"%s\",\"reason\":\"调动\"}", w.b1);
 	t_resp r = send_json("POST", path, a1, body, NULL);
 	cr_assert_eq(r.status, 201, "requested by the releasing unit: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "requested");
-	cr_expect_str_eq(jstr(&r, "person"), id);
-	cr_expect_str_eq(jstr(&r, "from_unit"), w.a1);
-	cr_expect_str_eq(jstr(&r, "to_unit"), w.b1);
-	cr_expect_str_eq(jstr(&r, "from_district"), DISTRICT_A);
-	cr_expect_str_eq(jstr(&r, "to_district"), DISTRICT_B);
-	char *tid = strdup(jstr(&r, "id"));
+	cr_expect_str_eq(t_str(&r, "status"), "requested");
+	cr_expect_str_eq(t_str(&r, "person"), id);
+	cr_expect_str_eq(t_str(&r, "from_unit"), w.a1);
+	cr_expect_str_eq(t_str(&r, "to_unit"), w.b1);
+	cr_expect_str_eq(t_str(&r, "from_district"), DISTRICT_A);
+	cr_expect_str_eq(t_str(&r, "to_district"), DISTRICT_B);
+	char *tid = strdup(t_str(&r, "id"));
 	char loc[128];
 	snprintf(loc, sizeof loc, "/v1/transfers/%s", tid);
 	cr_expect_str_eq(t_header(&r, "Location"), loc);
@@ -1137,8 +1093,8 @@ Test(transfers, R1_across_districts_end_to_end_history_follows_the_person)
 	t_resp_free(&r);
 	r = t_http("POST", path, dist_b, NULL, NULL, 0);
 	cr_assert_eq(r.status, 200, "the receiving district accepts: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "accepted");
-	cr_expect(jstr(&r, "accepted_at") != NULL);
+	cr_expect_str_eq(t_str(&r, "status"), "accepted");
+	cr_expect(t_str(&r, "accepted_at") != NULL);
 	t_resp_free(&r);
 	r = t_http("POST", path, dist_b, NULL, NULL, 0);
 	cr_expect(t_is_problem(&r, 409), "accepted once: %d", r.status);
@@ -1150,8 +1106,8 @@ Test(transfers, R1_across_districts_end_to_end_history_follows_the_person)
 	t_resp_free(&r);
 	r = t_get(path, b1);
 	cr_expect_eq(r.status, 200, "the new unit does: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "unit"), w.b1);
-	cr_expect_str_eq(jstr(&r, "district"), DISTRICT_B);
+	cr_expect_str_eq(t_str(&r, "unit"), w.b1);
+	cr_expect_str_eq(t_str(&r, "district"), DISTRICT_B);
 	t_resp_free(&r);
 
 	/* the whole history moved with the person, attribution did not */
@@ -1167,13 +1123,13 @@ Test(transfers, R1_across_districts_end_to_end_history_follows_the_person)
 	const char *rec_sql = "SELECT count(*) FROM jxjy.records WHERE person = $1";
 	cr_expect_eq(app_count(&w, claims_old, rec_sql, id), 0, "the old unit sees none of the records");
 	cr_expect_eq(app_count(&w, claims_new, rec_sql, id), 1, "the new unit sees the whole history");
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.person_employments WHERE person = $1", 1, p), 2,
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.person_employments WHERE person = $1", 1, p), 2,
 	             "employment history extended");
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.person_employments WHERE person = $1"
-	                            " AND to_date IS NULL AND transfer IS NOT NULL", 1, p), 1);
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.person_employments WHERE person = $1"
+	                               " AND to_date IS NULL AND transfer IS NOT NULL", 1, p), 1);
 	const char *t[] = { tid };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'transfer'"
-	                            " AND entity = 'transfer' AND entity_id = $1", 1, t), 2,
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'transfer'"
+	                               " AND entity = 'transfer' AND entity_id = $1", 1, t), 2,
 	             "request and acceptance audited");
 	free(tid);
 	free(a1);
@@ -1192,18 +1148,18 @@ Test(transfers, request_validation_and_one_open_request_per_person)
 	char path[160], body[160];
 	snprintf(path, sizeof path, "/v1/persons/%s/transfers", id);
 	t_resp r = send_json("POST", path, tok, "{}", NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "to_unit"), "to_unit required: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "to_unit", NULL), "to_unit required: %s", r.body);
 	t_resp_free(&r);
 	r = send_json("POST", path, tok, "{\"to_unit\":\"11111111-2222-4333-8444-555555555555\"}", NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "to_unit"), "no such unit: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "to_unit", NULL), "no such unit: %s", r.body);
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"to_unit\":\"%s\"}", w.a1);
 	r = send_json("POST", path, tok, body, NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "to_unit"), "already there: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "to_unit", NULL), "already there: %s", r.body);
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"to_unit\":\"%s\",\"when\":\"now\"}", w.a2);
 	r = send_json("POST", path, tok, body, NULL);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "when"), "unknown field: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "when", NULL), "unknown field: %s", r.body);
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"to_unit\":\"%s\"}", w.a2);
 	r = send_json("POST", path, tok, body, NULL);
@@ -1220,7 +1176,7 @@ Test(transfers, request_validation_and_one_open_request_per_person)
 	cr_expect(t_is_problem(&r, 404), "%d", r.status);
 	t_resp_free(&r);
 	const char *p[] = { id };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.transfers WHERE person = $1", 1, p), 1);
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.transfers WHERE person = $1", 1, p), 1);
 	free(tok);
 	free(id);
 	world_free(&w);
@@ -1246,7 +1202,7 @@ Test(persons, idempotent_replay_of_a_create_and_of_an_import)
 	cr_expect_str_eq(t_header(&r2, "Idempotent-Replayed"), "true");
 	t_resp_free(&r2);
 	const char *p[] = { nid };
-	cr_expect_eq(count_of(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p), 1);
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.persons WHERE national_id = $1", 1, p), 1);
 	/* the same key with another body */
 	char nid2[19];
 	make_nid(nid2);

@@ -21,14 +21,6 @@
 #define HUQIU "320505"
 #define NO_SUCH_ID "11111111-2222-4333-8444-555555555555"
 
-static int this_year(void)
-{
-	time_t t = time(NULL) + 8 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return tm.tm_year + 1900;
-}
-
 static void today_plus(char out[11], int days)
 {
 	time_t t = time(NULL) + 8 * 3600 + (time_t)days * 86400;
@@ -37,35 +29,10 @@ static void today_plus(char out[11], int days)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static char *sqlv(const char *sql, int n, const char *const *p)
-{
-	PGconn *db = t_db();
-	char *v = t_sql_value(db, sql, n, p);
-	PQfinish(db);
-	return v;
-}
-
-static long sql_count(const char *sql, int n, const char *const *p)
-{
-	char *v = sqlv(sql, n, p);
-	long c = v ? atol(v) : -1;
-	free(v);
-	return c;
-}
-
-static char *insert_base(const char *level, const char *district, const char *status)
-{
-	char name[64];
-	snprintf(name, sizeof name, "项目测试基地-%08x", randombytes_random());
-	const char *p[] = { name, level, district, status };
-	return sqlv("INSERT INTO jxjy.bases (name, level, district, status)"
-	            " VALUES ($1, $2::jxjy.base_level, $3, $4::jxjy.base_status) RETURNING id", 4, p);
-}
-
 static void set_base_status(const char *base, const char *status)
 {
 	const char *p[] = { base, status };
-	char *v = sqlv("UPDATE jxjy.bases SET status = $2::jxjy.base_status WHERE id = $1 RETURNING id", 2, p);
+	char *v = t_sql1("UPDATE jxjy.bases SET status = $2::jxjy.base_status WHERE id = $1 RETURNING id", 2, p);
 	free(v);
 }
 
@@ -74,8 +41,8 @@ static char *public_subject(void)
 	char code[32];
 	snprintf(code, sizeof code, "PUB-%08x", randombytes_random());
 	const char *p[] = { code };
-	return sqlv("INSERT INTO jxjy.public_subjects (year, code, title, hours)"
-	            " VALUES (2024, $1, '专业技术人员职业道德', 12) RETURNING id", 1, p);
+	return t_sql1("INSERT INTO jxjy.public_subjects (year, code, title, hours)"
+	              " VALUES (2024, $1, '专业技术人员职业道德', 12) RETURNING id", 1, p);
 }
 
 /* a subject of a guide that is published or a draft */
@@ -84,38 +51,11 @@ static char *guide_subject(bool published)
 	char code[32];
 	snprintf(code, sizeof code, "G-%08x", randombytes_random());
 	const char *p[] = { published ? "published" : "draft", code };
-	return sqlv("WITH g AS (INSERT INTO jxjy.guides (industry, year, title, status, published_at)"
-	            " SELECT (SELECT code FROM jxjy.industries ORDER BY code LIMIT 1), 2025, '科目指南',"
-	            " $1::jxjy.guide_status, CASE WHEN $1 = 'published' THEN now() END RETURNING id)"
-	            " INSERT INTO jxjy.guide_subjects (guide, code, title, hours)"
-	            " SELECT g.id, $2, '新技术应用', 24 FROM g RETURNING id", 2, p);
-}
-
-static const char *jstr(const t_resp *r, const char *key)
-{
-	return json_string_value(json_object_get(r->json, key));
-}
-
-static bool has_error(const t_resp *r, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		if (!strcmp(json_string_value(json_object_get(e, "field")), field) &&
-		    (!code || !strcmp(json_string_value(json_object_get(e, "code")), code)))
-			return true;
-	}
-	return false;
-}
-
-static t_resp post(const char *tok, const char *body, const char *fmt, const char *id)
-{
-	/* fmt holds one "%s" for the id (spliced, not a printf format) */
-	char path[256];
-	const char *mark = strstr(fmt, "%s");
-	cr_assert(mark != NULL);
-	snprintf(path, sizeof path, "%.*s%s%s", (int)(mark - fmt), fmt, id, mark + 2);
-	return t_post_json(path, tok, body);
+	return t_sql1("WITH g AS (INSERT INTO jxjy.guides (industry, year, title, status, published_at)"
+	              " SELECT (SELECT code FROM jxjy.industries ORDER BY code LIMIT 1), 2025, '科目指南',"
+	              " $1::jxjy.guide_status, CASE WHEN $1 = 'published' THEN now() END RETURNING id)"
+	              " INSERT INTO jxjy.guide_subjects (guide, code, title, hours)"
+	              " SELECT g.id, $2, '新技术应用', 24 FROM g RETURNING id", 2, p);
 }
 
 static char *project_body(int year, const char *category, const char *subject, const char *class_type,
@@ -132,7 +72,7 @@ static char *project_body(int year, const char *category, const char *subject, c
 
 static t_resp create(const char *tok, const char *base, const char *body)
 {
-	return post(tok, body, "/v1/bases/%s/projects", base);
+	return t_post_path(tok, body, "/v1/bases/%s/projects", base);
 }
 
 /* Drafts a public project for year as the base; returns its id. */
@@ -143,7 +83,7 @@ static char *draft(const char *base, int year)
 	char *body = project_body(year, "public", subject, "full_time", SPLIT_OK);
 	t_resp r = create(tok, base, body);
 	cr_assert_eq(r.status, 201, "draft: %s", r.body);
-	char *id = strdup(jstr(&r, "id"));
+	char *id = strdup(t_str(&r, "id"));
 	t_resp_free(&r);
 	free(body);
 	free(tok);
@@ -154,9 +94,9 @@ static char *draft(const char *base, int year)
 /* Drafts and submits a project for next year; returns its id. */
 static char *submitted(const char *base)
 {
-	char *id = draft(base, this_year() + 1);
+	char *id = draft(base, t_this_year() + 1);
 	char *tok = t_token("base", base);
-	t_resp r = post(tok, "{}", "/v1/projects/%s/submit", id);
+	t_resp r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
 	cr_assert_eq(r.status, 200, "submit: %s", r.body);
 	t_resp_free(&r);
 	free(tok);
@@ -166,29 +106,29 @@ static char *submitted(const char *base)
 static char *project_status(const char *id)
 {
 	const char *p[] = { id };
-	return sqlv("SELECT status FROM jxjy.projects WHERE id = $1", 1, p);
+	return t_sql1("SELECT status FROM jxjy.projects WHERE id = $1", 1, p);
 }
 
 static long projects_of(const char *base)
 {
 	const char *p[] = { base };
-	return sql_count("SELECT count(*) FROM jxjy.projects WHERE base = $1", 1, p);
+	return t_sql_count(NULL, "SELECT count(*) FROM jxjy.projects WHERE base = $1", 1, p);
 }
 
 /* ---- drafting (R-18, R-19) ---------------------------------------------- */
 
 Test(projects, accredited_base_drafts_a_project_with_location_and_etag)
 {
-	char *b = insert_base("city", GUSU, "accredited");
+	char *b = t_new_base(NULL, "city", GUSU, "accredited");
 	char *subject = public_subject();
 	char *tok = t_token("base", b);
-	char *body = project_body(this_year() + 1, "public", subject, "part_time", SPLIT_OK);
+	char *body = project_body(t_this_year() + 1, "public", subject, "part_time", SPLIT_OK);
 	t_resp r = create(tok, b, body);
 	cr_assert_eq(r.status, 201, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "draft");
-	cr_expect_str_eq(jstr(&r, "base"), b);
-	cr_expect_str_eq(jstr(&r, "subject"), subject);
-	cr_expect_str_eq(jstr(&r, "class_type"), "part_time");
+	cr_expect_str_eq(t_str(&r, "status"), "draft");
+	cr_expect_str_eq(t_str(&r, "base"), b);
+	cr_expect_str_eq(t_str(&r, "subject"), subject);
+	cr_expect_str_eq(t_str(&r, "class_type"), "part_time");
 	cr_expect(json_number_value(json_object_get(r.json, "hours")) == 24.5);
 	cr_expect(json_number_value(json_object_get(r.json, "fee")) == 1200.5);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r.json, "funding"), "unit")), 30);
@@ -196,15 +136,15 @@ Test(projects, accredited_base_drafts_a_project_with_location_and_etag)
 	if (t_header(&r, "Location"))
 		snprintf(loc, sizeof loc, "%s", t_header(&r, "Location"));
 	cr_expect(!strncmp(loc, "/v1/projects/", 13), "Location %s", loc);
-	char *id = strdup(jstr(&r, "id"));
+	char *id = strdup(t_str(&r, "id"));
 	t_resp_free(&r);
 	r = t_get(loc, tok);
 	cr_expect_eq(r.status, 200);
 	cr_expect_str_eq(t_header(&r, "ETag"), "\"v1\"");
 	t_resp_free(&r);
 	const char *p[] = { id };
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.audit_log WHERE action = 'create'"
-	                       " AND entity = 'project' AND entity_id = $1 AND district = '" GUSU "'", 1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'create'"
+	                               " AND entity = 'project' AND entity_id = $1 AND district = '" GUSU "'", 1, p), 1);
 	free(id);
 	free(body);
 	free(tok);
@@ -214,10 +154,10 @@ Test(projects, accredited_base_drafts_a_project_with_location_and_etag)
 
 Test(projects, R18_funding_50_30_20_is_accepted_and_50_30_10_refused)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *subject = public_subject();
 	char *tok = t_token("base", b);
-	int y = this_year() + 1;
+	int y = t_this_year() + 1;
 	char *body = project_body(y, "public", subject, "full_time", SPLIT_OK);
 	t_resp r = create(tok, b, body);
 	cr_expect_eq(r.status, 201, "50/30/20: %s", r.body);
@@ -225,19 +165,19 @@ Test(projects, R18_funding_50_30_20_is_accepted_and_50_30_10_refused)
 	free(body);
 	body = project_body(y, "public", subject, "full_time", "{\"government\":50,\"unit\":30,\"individual\":10}");
 	r = create(tok, b, body);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "funding", "sum_not_100"), "50/30/10: %s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "funding", "sum_not_100"), "50/30/10: %s", r.body);
 	t_resp_free(&r);
 	free(body);
 	body = project_body(y, "public", subject, "full_time", "{\"government\":120,\"unit\":-10,\"individual\":-10}");
 	r = create(tok, b, body);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "funding.government", "out_of_range") &&
-	          has_error(&r, "funding.unit", NULL) && has_error(&r, "funding.individual", NULL), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "funding.government", "out_of_range") &&
+	          t_has_error(&r, "funding.unit", NULL) && t_has_error(&r, "funding.individual", NULL), "%s", r.body);
 	t_resp_free(&r);
 	free(body);
 	body = project_body(y, "public", subject, "full_time", "{\"government\":50.5,\"unit\":49.5,\"taxpayer\":0}");
 	r = create(tok, b, body);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "funding.government", "invalid") &&
-	          has_error(&r, "funding.individual", "required") && has_error(&r, "funding.taxpayer", NULL),
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "funding.government", "invalid") &&
+	          t_has_error(&r, "funding.individual", "required") && t_has_error(&r, "funding.taxpayer", NULL),
 	          "%s", r.body);
 	t_resp_free(&r);
 	free(body);
@@ -249,17 +189,17 @@ Test(projects, R18_funding_50_30_20_is_accepted_and_50_30_10_refused)
 
 Test(projects, R19_only_full_time_and_part_time_projects_are_drafted)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *subject = public_subject();
 	char *tok = t_token("base", b);
 	static const char *const types[] = { "full_time", "part_time", "spare_time", "online", "evening" };
 	static const int expect[] = { 201, 201, 422, 422, 422 };
 	for (int i = 0; i < 5; i++) {
-		char *body = project_body(this_year() + 1, "public", subject, types[i], SPLIT_OK);
+		char *body = project_body(t_this_year() + 1, "public", subject, types[i], SPLIT_OK);
 		t_resp r = create(tok, b, body);
 		cr_expect_eq(r.status, expect[i], "%s: %d %s", types[i], r.status, r.body);
 		if (expect[i] == 422)
-			cr_expect(has_error(&r, "class_type", NULL), "%s", r.body);
+			cr_expect(t_has_error(&r, "class_type", NULL), "%s", r.body);
 		t_resp_free(&r);
 		free(body);
 	}
@@ -270,12 +210,12 @@ Test(projects, R19_only_full_time_and_part_time_projects_are_drafted)
 
 Test(projects, R19_subject_is_a_public_subject_or_one_of_a_published_guide)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *pub = public_subject();
 	char *published = guide_subject(true);
 	char *unpublished = guide_subject(false);
 	char *tok = t_token("base", b);
-	int y = this_year() + 1;
+	int y = t_this_year() + 1;
 	struct { const char *category, *subject; int status; const char *what; } cases[] = {
 		{ "professional", published, 201, "a subject of a published guide" },
 		{ "professional", unpublished, 422, "a subject of an unpublished guide" },
@@ -289,7 +229,7 @@ Test(projects, R19_subject_is_a_public_subject_or_one_of_a_published_guide)
 		t_resp r = create(tok, b, body);
 		cr_expect_eq(r.status, cases[i].status, "%s: %d %s", cases[i].what, r.status, r.body);
 		if (cases[i].status == 422)
-			cr_expect(has_error(&r, "subject", "unknown"), "%s: %s", cases[i].what, r.body);
+			cr_expect(t_has_error(&r, "subject", "unknown"), "%s: %s", cases[i].what, r.body);
 		t_resp_free(&r);
 		free(body);
 	}
@@ -303,7 +243,7 @@ Test(projects, R19_subject_is_a_public_subject_or_one_of_a_published_guide)
 
 Test(projects, validation_names_every_bad_field)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *tok = t_token("base", b);
 	t_resp r = create(tok, b, "{\"year\":1800,\"title\":\"\",\"category\":\"secret\",\"subject\":\"x\","
 	                          "\"hours\":1.25,\"class_type\":\"full_time\",\"capacity\":0,\"fee\":10.005,"
@@ -311,14 +251,14 @@ Test(projects, validation_names_every_bad_field)
 	cr_assert(t_is_problem(&r, 422), "%d", r.status);
 	static const char *const fields[] = { "year", "title", "category", "subject", "hours", "capacity", "fee" };
 	for (int i = 0; i < 7; i++)
-		cr_expect(has_error(&r, fields[i], NULL), "%s in %s", fields[i], r.body);
+		cr_expect(t_has_error(&r, fields[i], NULL), "%s in %s", fields[i], r.body);
 	t_resp_free(&r);
 	r = create(tok, b, "{}");
 	cr_expect(t_is_problem(&r, 422) && json_array_size(json_object_get(r.json, "errors")) == 9,
 	          "nine required fields: %s", r.body);
 	t_resp_free(&r);
 	r = create(tok, b, "{\"status\":\"approved\"}");
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "status", "unknown_field"), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "status", "unknown_field"), "%s", r.body);
 	t_resp_free(&r);
 	cr_expect_eq(projects_of(b), 0);
 	free(tok);
@@ -332,9 +272,9 @@ Test(projects, R16_an_applied_suspended_or_revoked_base_cannot_draft_or_submit)
 	static const char *const states[] = { "applied", "suspended", "revoked" };
 	char *subject = public_subject();
 	for (int i = 0; i < 3; i++) {
-		char *b = insert_base("district", GUSU, states[i]);
+		char *b = t_new_base(NULL, "district", GUSU, states[i]);
 		char *tok = t_token("base", b);
-		char *body = project_body(this_year() + 1, "public", subject, "full_time", SPLIT_OK);
+		char *body = project_body(t_this_year() + 1, "public", subject, "full_time", SPLIT_OK);
 		t_resp r = create(tok, b, body);
 		cr_expect(t_is_problem(&r, 409), "%s base drafts: %d", states[i], r.status);
 		cr_expect(r.body && strstr(r.body, states[i]), "the detail says why: %s", r.body);
@@ -345,17 +285,17 @@ Test(projects, R16_an_applied_suspended_or_revoked_base_cannot_draft_or_submit)
 		free(b);
 	}
 	/* a draft made while accredited cannot be submitted once revoked (via the API) */
-	char *b = insert_base("district", GUSU, "accredited");
-	char *id = draft(b, this_year() + 1);
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
+	char *id = draft(b, t_this_year() + 1);
 	char *city = t_token("city_bureau", NULL);
-	t_resp r = post(city, "{\"reason\":\"质量不达标\"}", "/v1/bases/%s/revoke", b);
+	t_resp r = t_post_path(city, "{\"reason\":\"质量不达标\"}", "/v1/bases/%s/revoke", b);
 	cr_expect_eq(r.status, 200, "%s", r.body);
 	t_resp_free(&r);
 	char *tok = t_token("base", b);
-	r = post(tok, "{}", "/v1/projects/%s/submit", id);
+	r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
 	cr_expect(t_is_problem(&r, 409), "a revoked base submits: %d", r.status);
 	t_resp_free(&r);
-	char *body = project_body(this_year() + 1, "public", subject, "full_time", SPLIT_OK);
+	char *body = project_body(t_this_year() + 1, "public", subject, "full_time", SPLIT_OK);
 	r = create(tok, b, body);
 	cr_expect(t_is_problem(&r, 409), "a revoked base drafts: %d", r.status);
 	t_resp_free(&r);
@@ -374,21 +314,21 @@ Test(projects, R16_an_applied_suspended_or_revoked_base_cannot_draft_or_submit)
 
 Test(projects, R19_submission_during_the_previous_year_is_allowed)
 {
-	char *b = insert_base("city", GUSU, "accredited");
-	char *id = draft(b, this_year() + 1);
+	char *b = t_new_base(NULL, "city", GUSU, "accredited");
+	char *id = draft(b, t_this_year() + 1);
 	char *tok = t_token("base", b);
-	t_resp r = post(tok, "{}", "/v1/projects/%s/submit", id);
+	t_resp r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "submitted");
-	cr_expect(jstr(&r, "submitted_at") != NULL);
+	cr_expect_str_eq(t_str(&r, "status"), "submitted");
+	cr_expect(t_str(&r, "submitted_at") != NULL);
 	cr_expect_str_eq(t_header(&r, "ETag"), "\"v2\"");
 	t_resp_free(&r);
-	r = post(tok, "{}", "/v1/projects/%s/submit", id);
+	r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
 	cr_expect(t_is_problem(&r, 409), "submitting twice: %d", r.status);
 	t_resp_free(&r);
 	const char *p[] = { id };
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.audit_log WHERE action = 'submit' AND entity_id = $1",
-	                       1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'submit' AND entity_id = $1",
+	                               1, p), 1);
 	free(tok);
 	free(id);
 	free(b);
@@ -396,15 +336,15 @@ Test(projects, R19_submission_during_the_previous_year_is_allowed)
 
 Test(projects, R19_submission_for_a_begun_year_or_too_early_is_refused)
 {
-	char *b = insert_base("city", GUSU, "accredited");
+	char *b = t_new_base(NULL, "city", GUSU, "accredited");
 	char *tok = t_token("base", b);
-	char *begun = draft(b, this_year());
-	t_resp r = post(tok, "{}", "/v1/projects/%s/submit", begun);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "year", "year_begun"), "%d %s", r.status, r.body);
+	char *begun = draft(b, t_this_year());
+	t_resp r = t_post_path(tok, "{}", "/v1/projects/%s/submit", begun);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "year", "year_begun"), "%d %s", r.status, r.body);
 	t_resp_free(&r);
-	char *early = draft(b, this_year() + 2);
-	r = post(tok, "{}", "/v1/projects/%s/submit", early);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "year", "too_early"), "%d %s", r.status, r.body);
+	char *early = draft(b, t_this_year() + 2);
+	r = t_post_path(tok, "{}", "/v1/projects/%s/submit", early);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "year", "too_early"), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	char *s = project_status(begun);
 	cr_expect_str_eq(s, "draft");
@@ -429,11 +369,11 @@ Test(projects, R19_a_late_window_of_the_city_reopens_a_begun_year_until_its_date
 	PQclear(t_sql(db, "DELETE FROM jxjy.late_windows WHERE year = $1::int", 1, p));
 	PQfinish(db);
 
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *id = draft(b, year);
 	char *tok = t_token("base", b);
-	t_resp r = post(tok, "{}", "/v1/projects/%s/submit", id);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "year", "year_begun"), "no window yet: %s", r.body);
+	t_resp r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "year", "year_begun"), "no window yet: %s", r.body);
 	t_resp_free(&r);
 
 	char body[256], yesterday[11], later[11];
@@ -450,15 +390,15 @@ Test(projects, R19_a_late_window_of_the_city_reopens_a_begun_year_until_its_date
 	r = t_post_json("/v1/late-windows", city, body);
 	cr_expect_eq(r.status, 201, "%s", r.body);
 	t_resp_free(&r);
-	r = post(tok, "{}", "/v1/projects/%s/submit", id);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "year", "year_begun"), "a closed window: %s", r.body);
+	r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "year", "year_begun"), "a closed window: %s", r.body);
 	t_resp_free(&r);
 
 	snprintf(body, sizeof body, "{\"year\":%d,\"until\":\"%s\",\"reason\":\"延期申报\"}", year, later);
 	r = t_post_json("/v1/late-windows", city, body);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "year")), year);
-	cr_expect_str_eq(jstr(&r, "until"), later);
+	cr_expect_str_eq(t_str(&r, "until"), later);
 	char loc[128] = "";
 	if (t_header(&r, "Location"))
 		snprintf(loc, sizeof loc, "%s", t_header(&r, "Location"));
@@ -472,22 +412,22 @@ Test(projects, R19_a_late_window_of_the_city_reopens_a_begun_year_until_its_date
 	cr_expect_eq(json_array_size(json_object_get(r.json, "items")), 2, "%s", r.body);
 	t_resp_free(&r);
 
-	r = post(tok, "{}", "/v1/projects/%s/submit", id);
+	r = t_post_path(tok, "{}", "/v1/projects/%s/submit", id);
 	cr_expect_eq(r.status, 200, "inside the late window: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "submitted");
+	cr_expect_str_eq(t_str(&r, "status"), "submitted");
 	t_resp_free(&r);
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.audit_log WHERE action = 'create'"
-	                       " AND entity = 'late_window' AND (after ->> 'year')::int = $1::int", 1, p), 2);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'create'"
+	                               " AND entity = 'late_window' AND (after ->> 'year')::int = $1::int", 1, p), 2);
 
 	/* validation */
 	snprintf(body, sizeof body, "{\"year\":%d,\"until\":\"%d-12-31\",\"reason\":\"\"}", year, year - 1);
 	r = t_post_json("/v1/late-windows", city, body);
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "until", "before_start") && has_error(&r, "reason", NULL),
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "until", "before_start") && t_has_error(&r, "reason", NULL),
 	          "%s", r.body);
 	t_resp_free(&r);
 	r = t_post_json("/v1/late-windows", city, "{\"year\":\"next\",\"until\":\"2025-02-30\"}");
-	cr_expect(t_is_problem(&r, 422) && has_error(&r, "year", NULL) && has_error(&r, "until", NULL) &&
-	          has_error(&r, "reason", "required"), "%s", r.body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "year", NULL) && t_has_error(&r, "until", NULL) &&
+	          t_has_error(&r, "reason", "required"), "%s", r.body);
 	t_resp_free(&r);
 	free(city);
 	free(gusu);
@@ -500,8 +440,8 @@ Test(projects, R19_a_late_window_of_the_city_reopens_a_begun_year_until_its_date
 
 Test(projects, R19_approval_by_the_bureau_of_the_bases_level)
 {
-	char *city_base = insert_base("city", GUSU, "accredited");
-	char *dist_base = insert_base("district", GUSU, "accredited");
+	char *city_base = t_new_base(NULL, "city", GUSU, "accredited");
+	char *dist_base = t_new_base(NULL, "district", GUSU, "accredited");
 	char *p1 = submitted(city_base);
 	char *p2 = submitted(dist_base);
 	char *city = t_token("city_bureau", NULL);
@@ -509,30 +449,30 @@ Test(projects, R19_approval_by_the_bureau_of_the_bases_level)
 	char *huqiu = t_token("district_bureau", HUQIU);
 	t_resp r;
 
-	r = post(gusu, "{}", "/v1/projects/%s/approve", p1);
+	r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", p1);
 	cr_expect(t_is_problem(&r, 403), "district bureau, city-level base: %d", r.status);
 	t_resp_free(&r);
-	r = post(city, "{}", "/v1/projects/%s/approve", p1);
+	r = t_post_path(city, "{}", "/v1/projects/%s/approve", p1);
 	cr_expect_eq(r.status, 200, "city bureau, city-level base: %s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "approved");
-	cr_expect(jstr(&r, "decided_at") != NULL);
+	cr_expect_str_eq(t_str(&r, "status"), "approved");
+	cr_expect(t_str(&r, "decided_at") != NULL);
 	t_resp_free(&r);
 
-	r = post(city, "{}", "/v1/projects/%s/approve", p2);
+	r = t_post_path(city, "{}", "/v1/projects/%s/approve", p2);
 	cr_expect(t_is_problem(&r, 403), "city bureau, district-level base: %d", r.status);
 	t_resp_free(&r);
-	r = post(huqiu, "{}", "/v1/projects/%s/approve", p2);
+	r = t_post_path(huqiu, "{}", "/v1/projects/%s/approve", p2);
 	cr_expect(t_is_problem(&r, 404), "another district's bureau: %d", r.status);
 	t_resp_free(&r);
-	r = post(gusu, "{}", "/v1/projects/%s/approve", p2);
+	r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", p2);
 	cr_expect_eq(r.status, 200, "its district's bureau: %s", r.body);
 	t_resp_free(&r);
-	r = post(gusu, "{}", "/v1/projects/%s/approve", p2);
+	r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", p2);
 	cr_expect(t_is_problem(&r, 409), "approving twice: %d", r.status);
 	t_resp_free(&r);
 	const char *p[] = { p2 };
-	cr_expect_eq(sql_count("SELECT count(*) FROM jxjy.audit_log WHERE action = 'approve' AND entity_id = $1",
-	                       1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE action = 'approve' AND entity_id = $1",
+	                               1, p), 1);
 	free(huqiu);
 	free(gusu);
 	free(city);
@@ -544,25 +484,25 @@ Test(projects, R19_approval_by_the_bureau_of_the_bases_level)
 
 Test(projects, R19_reject_records_the_reason_and_transitions_conflict)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *gusu = t_token("district_bureau", GUSU);
-	char *d = draft(b, this_year() + 1);
-	t_resp r = post(gusu, "{}", "/v1/projects/%s/approve", d);
+	char *d = draft(b, t_this_year() + 1);
+	t_resp r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", d);
 	cr_expect(t_is_problem(&r, 409), "approving a draft: %d", r.status);
 	t_resp_free(&r);
-	r = post(gusu, "{\"reason\":\"x\"}", "/v1/projects/%s/reject", d);
+	r = t_post_path(gusu, "{\"reason\":\"x\"}", "/v1/projects/%s/reject", d);
 	cr_expect(t_is_problem(&r, 409), "rejecting a draft: %d", r.status);
 	t_resp_free(&r);
 	char *s = submitted(b);
-	r = post(gusu, "{\"reason\":\"经费分担不合理\"}", "/v1/projects/%s/reject", s);
+	r = t_post_path(gusu, "{\"reason\":\"经费分担不合理\"}", "/v1/projects/%s/reject", s);
 	cr_expect_eq(r.status, 200, "%s", r.body);
-	cr_expect_str_eq(jstr(&r, "status"), "rejected");
-	cr_expect_str_eq(jstr(&r, "reason"), "经费分担不合理");
+	cr_expect_str_eq(t_str(&r, "status"), "rejected");
+	cr_expect_str_eq(t_str(&r, "reason"), "经费分担不合理");
 	t_resp_free(&r);
-	r = post(gusu, "{}", "/v1/projects/%s/approve", s);
+	r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", s);
 	cr_expect(t_is_problem(&r, 409), "approving a rejected project: %d", r.status);
 	t_resp_free(&r);
-	r = post(gusu, "{\"grade\":1}", "/v1/projects/%s/approve", s);
+	r = t_post_path(gusu, "{\"grade\":1}", "/v1/projects/%s/approve", s);
 	cr_expect(t_is_problem(&r, 422), "unknown field: %d", r.status);
 	t_resp_free(&r);
 	free(s);
@@ -573,15 +513,15 @@ Test(projects, R19_reject_records_the_reason_and_transitions_conflict)
 
 Test(projects, R16_projects_of_a_suspended_base_are_not_approved)
 {
-	char *b = insert_base("city", GUSU, "accredited");
+	char *b = t_new_base(NULL, "city", GUSU, "accredited");
 	char *s1 = submitted(b);
 	char *s2 = submitted(b);
 	set_base_status(b, "suspended");
 	char *city = t_token("city_bureau", NULL);
-	t_resp r = post(city, "{}", "/v1/projects/%s/approve", s1);
+	t_resp r = t_post_path(city, "{}", "/v1/projects/%s/approve", s1);
 	cr_expect(t_is_problem(&r, 409), "approve for a suspended base: %d", r.status);
 	t_resp_free(&r);
-	r = post(city, "{}", "/v1/projects/%s/reject", s2);
+	r = t_post_path(city, "{}", "/v1/projects/%s/reject", s2);
 	cr_expect_eq(r.status, 200, "rejecting stays possible: %s", r.body);
 	t_resp_free(&r);
 	free(city);
@@ -620,12 +560,12 @@ Test(projects, A1_read_matrix_generated_from_one_table)
 		[W_INDUSTRY] = { 200, 200 }, [W_UNIT] = { 200, 200 }, [W_BASE_SELF] = { 200, 200 },
 		[W_BASE_OTHER] = { 404, 404 }, [W_PERSON] = { 404, 200 },
 	};
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *ids[N];
-	ids[DRAFT] = draft(b, this_year() + 1);
+	ids[DRAFT] = draft(b, t_this_year() + 1);
 	ids[APPROVED] = submitted(b);
 	char *gusu = t_token("district_bureau", GUSU);
-	t_resp r = post(gusu, "{}", "/v1/projects/%s/approve", ids[APPROVED]);
+	t_resp r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", ids[APPROVED]);
 	cr_assert_eq(r.status, 200);
 	t_resp_free(&r);
 	for (int w = 0; w < W__COUNT; w++) {
@@ -675,22 +615,22 @@ Test(projects, A1_write_matrix_generated_from_one_table)
 	static const char *const level[] = { "city", "district" };
 	char *subject = public_subject();
 	for (int t = 0; t < T__COUNT; t++) {
-		char *b = insert_base(level[t], GUSU, "accredited");
+		char *b = t_new_base(NULL, level[t], GUSU, "accredited");
 		for (int a = 0; a < A__COUNT; a++) {
 			for (int w = 0; w < W__COUNT; w++) {
 				char *tok = token_for((enum who)w, b);
 				t_resp r;
 				char *id = NULL;
 				if (a == A_CREATE) {
-					char *body = project_body(this_year() + 1, "public", subject, "full_time", SPLIT_OK);
+					char *body = project_body(t_this_year() + 1, "public", subject, "full_time", SPLIT_OK);
 					r = create(tok, b, body);
 					free(body);
 				} else {
-					id = a == A_SUBMIT ? draft(b, this_year() + 1) : submitted(b);
+					id = a == A_SUBMIT ? draft(b, t_this_year() + 1) : submitted(b);
 					const char *fmt = a == A_SUBMIT ? "/v1/projects/%s/submit"
 					                  : a == A_APPROVE ? "/v1/projects/%s/approve"
 					                                   : "/v1/projects/%s/reject";
-					r = post(tok, "{}", fmt, id);
+					r = t_post_path(tok, "{}", fmt, id);
 				}
 				cr_expect_eq(r.status, expect[a][w][t], "%s on a %s-level base's project as %s: %d %s",
 				             act_name[a], level[t], who_name[w], r.status,
@@ -714,11 +654,11 @@ Test(projects, A1_write_matrix_generated_from_one_table)
 
 Test(projects, list_of_a_base_filters_and_shows_persons_approved_ones_only)
 {
-	char *b = insert_base("district", GUSU, "accredited");
-	char *d = draft(b, this_year() + 1);
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
+	char *d = draft(b, t_this_year() + 1);
 	char *a = submitted(b);
 	char *gusu = t_token("district_bureau", GUSU);
-	t_resp r = post(gusu, "{}", "/v1/projects/%s/approve", a);
+	t_resp r = t_post_path(gusu, "{}", "/v1/projects/%s/approve", a);
 	cr_assert_eq(r.status, 200);
 	t_resp_free(&r);
 	char path[160];
@@ -764,8 +704,8 @@ Test(projects, list_of_a_base_filters_and_shows_persons_approved_ones_only)
 
 Test(projects, if_match_guards_the_actions)
 {
-	char *b = insert_base("district", GUSU, "accredited");
-	char *id = draft(b, this_year() + 1);
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
+	char *id = draft(b, t_this_year() + 1);
 	char *tok = t_token("base", b);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/projects/%s/submit", id);
@@ -784,10 +724,10 @@ Test(projects, if_match_guards_the_actions)
 
 Test(projects, D3_idempotent_create_replays_the_first_response)
 {
-	char *b = insert_base("district", GUSU, "accredited");
+	char *b = t_new_base(NULL, "district", GUSU, "accredited");
 	char *subject = public_subject();
 	char *tok = t_token("base", b);
-	char *body = project_body(this_year() + 1, "public", subject, "full_time", SPLIT_OK);
+	char *body = project_body(t_this_year() + 1, "public", subject, "full_time", SPLIT_OK);
 	char hdr[120];
 	snprintf(hdr, sizeof hdr, "Idempotency-Key: proj-%08x%08x", randombytes_random(), randombytes_random());
 	const char *h[] = { "Content-Type: application/json", hdr, NULL };
@@ -800,7 +740,7 @@ Test(projects, D3_idempotent_create_replays_the_first_response)
 		snprintf(loc, sizeof loc, "%s", t_header(&r1, "Location"));
 	t_resp r2 = t_http("POST", path, tok, h, body, strlen(body));
 	cr_expect_eq(r2.status, 201);
-	cr_expect_str_eq(jstr(&r2, "id"), jstr(&r1, "id"));
+	cr_expect_str_eq(t_str(&r2, "id"), t_str(&r1, "id"));
 	cr_expect(t_header(&r2, "Idempotent-Replayed") != NULL);
 	cr_expect_str_eq(t_header(&r2, "Location") ? t_header(&r2, "Location") : "", loc, "Location replayed");
 	cr_expect_eq(projects_of(b), 1, "one row");

@@ -25,46 +25,13 @@ typedef struct world {
 	char unit_a[40], unit_b[40], person_a[40], person_b[40], base[40];
 } world;
 
-static char *unit_new(PGconn *db, const char *district, const char *industry)
-{
-	char code[19];
-	t_make_credit_code(code, randombytes_random());
-	const char *p[] = { code, district, industry };
-	return t_sql_value(db, "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
-	                       " VALUES ($1, '记录测试单位', 'enterprise', $2, $3) RETURNING id", 3, p);
-}
-
-/* a fresh person of unit (resident ids are random: retry a rare clash) */
-static char *person_new(PGconn *db, const char *unit, const char *level)
-{
-	for (int i = 0; i < 20; i++) {
-		char nid[19];
-		t_make_resident_id(nid, randombytes_random());
-		const char *p[] = { nid, unit, level };
-		char *id = t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
-		                           " title_level, cycle_start_year) SELECT $1, '李娜', u.id, u.district,"
-		                           " u.industry, $3::jxjy.title_level, 2020 FROM jxjy.units u WHERE u.id = $2"
-		                           " ON CONFLICT (national_id) DO NOTHING RETURNING id", 3, p);
-		if (id)
-			return id;
-	}
-	cr_assert_fail("could not create a person");
-	return NULL;
-}
-
-static void copy(char *dst, char *src)
-{
-	snprintf(dst, 40, "%s", src);
-	free(src);
-}
-
 static void world_new(world *w)
 {
 	PGconn *db = t_db();
-	copy(w->unit_a, unit_new(db, DISTRICT_A, INDUSTRY_A));
-	copy(w->unit_b, unit_new(db, DISTRICT_B, INDUSTRY_B));
-	copy(w->person_a, person_new(db, w->unit_a, "intermediate"));
-	copy(w->person_b, person_new(db, w->unit_b, "intermediate"));
+	t_take_id(w->unit_a, t_new_unit(db, DISTRICT_A, INDUSTRY_A));
+	t_take_id(w->unit_b, t_new_unit(db, DISTRICT_B, INDUSTRY_B));
+	t_take_id(w->person_a, t_new_person(db, w->unit_a, "intermediate"));
+	t_take_id(w->person_b, t_new_person(db, w->unit_b, "intermediate"));
 	unsigned char r[16];
 	randombytes_buf(r, sizeof r);
 	snprintf(w->base, 40, "%02x%02x%02x%02x-%02x%02x-4%x%02x-8%x%02x-%02x%02x%02x%02x%02x%02x", r[0],
@@ -120,17 +87,6 @@ static t_resp post_action(const char *record, const char *verb, const char *toke
 		return t_http("POST", path, token, NULL, "", 0);
 	snprintf(body, sizeof body, "{\"reason\":\"%s\"}", reason ? reason : "材料不全");
 	return t_post_json(path, token, body);
-}
-
-static bool has_error(const t_resp *r, const char *field, const char *code)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "field")), field) &&
-		    (!code || !strcmp(json_string_value(json_object_get(e, "code")), code)))
-			return true;
-	return false;
 }
 
 static char *summary(const char *person, int year, const char *col)
@@ -304,7 +260,7 @@ Test(records, validation_hours_fit_24_a_day_exactly)
 	body = registration(w.person_a, "public", "2024-02-29", "2024-02-29", 2024, "24.1", NULL);
 	r = t_post_json("/v1/records", tok, body);
 	cr_expect(t_is_problem(&r, 422), "24.1 h on one day: %d", r.status);
-	cr_expect(has_error(&r, "hours", "too_many_hours"), "%s", r.body);
+	cr_expect(t_has_error(&r, "hours", "too_many_hours"), "%s", r.body);
 	t_resp_free(&r);
 	free(body);
 	body = registration(w.person_a, "public", "2023-12-30", "2024-01-01", 2024, "72", NULL);
@@ -314,7 +270,7 @@ Test(records, validation_hours_fit_24_a_day_exactly)
 	free(body);
 	body = registration(w.person_a, "professional", "2023-12-30", "2024-01-01", 2024, "72.1", NULL);
 	r = t_post_json("/v1/records", tok, body);
-	cr_expect(has_error(&r, "hours", "too_many_hours"), "72.1 h over 3 days: %d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "hours", "too_many_hours"), "72.1 h over 3 days: %d %s", r.status, r.body);
 	t_resp_free(&r);
 	free(body);
 	free(tok);
@@ -333,26 +289,26 @@ Test(records, validation_end_date_tomorrow_year_mismatch_and_two_decimals)
 	char *body = registration(w.person_a, "public", "2024-01-02", tomorrow, tm.tm_year + 1900, "6", NULL);
 	t_resp r = t_post_json("/v1/records", tok, body);
 	cr_expect(t_is_problem(&r, 422), "ends tomorrow: %d", r.status);
-	cr_expect(has_error(&r, "end_date", "in_future"), "%s", r.body);
+	cr_expect(t_has_error(&r, "end_date", "in_future"), "%s", r.body);
 	t_resp_free(&r);
 	free(body);
 
 	body = registration(w.person_a, "public", "2024-01-02", "2024-01-03", 2023, "6", NULL);
 	r = t_post_json("/v1/records", tok, body);
-	cr_expect(has_error(&r, "year", "mismatch"), "year 2023 for a 2024 end date: %d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "year", "mismatch"), "year 2023 for a 2024 end date: %d %s", r.status, r.body);
 	t_resp_free(&r);
 	free(body);
 
 	body = registration(w.person_a, "public", "2024-01-02", "2024-01-03", 2024, "12.55", NULL);
 	r = t_post_json("/v1/records", tok, body);
 	cr_expect(t_is_problem(&r, 422), "12.55 h: %d", r.status);
-	cr_expect(has_error(&r, "hours", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "hours", NULL), "%s", r.body);
 	t_resp_free(&r);
 	free(body);
 
 	body = registration(w.person_a, "public", "2024-01-03", "2024-01-02", 2024, "6", NULL);
 	r = t_post_json("/v1/records", tok, body);
-	cr_expect(has_error(&r, "end_date", "before_start"), "end before start: %s", r.body);
+	cr_expect(t_has_error(&r, "end_date", "before_start"), "end before start: %s", r.body);
 	t_resp_free(&r);
 	free(body);
 
@@ -375,7 +331,7 @@ Test(records, validation_reports_every_failing_field_at_once)
 	cr_assert(t_is_problem(&r, 422), "%d %s", r.status, r.body);
 	const char *fields[] = { "person", "start_date", "category", "form", "class_type", "hours", "bogus" };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		cr_expect(has_error(&r, fields[i], NULL), "error for %s in %s", fields[i], r.body);
+		cr_expect(t_has_error(&r, fields[i], NULL), "error for %s in %s", fields[i], r.body);
 	t_resp_free(&r);
 	r = t_post_json("/v1/records", tok, "{}");
 	cr_expect(t_is_problem(&r, 422));
@@ -400,7 +356,7 @@ Test(records, R10_an_achievement_kind_is_not_a_registrable_form)
 	         w.person_a);
 	r = t_post_json("/v1/records", tok, body);
 	cr_expect(t_is_problem(&r, 422), "paper_national as a form: %d", r.status);
-	cr_expect(has_error(&r, "form", "invalid"), "%s", r.body);
+	cr_expect(t_has_error(&r, "form", "invalid"), "%s", r.body);
 	cr_expect(strstr(r.body, "/v1/achievements") != NULL, "points to achievements: %s", r.body);
 	t_resp_free(&r);
 	/* nor source achievement/base, nor a project */
@@ -409,7 +365,7 @@ Test(records, R10_an_achievement_kind_is_not_a_registrable_form)
 	                            "\"form\":\"training_class\",\"class_type\":\"spare_time\",\"hours\":6,"
 	                            "\"source\":\"base\",\"project\":\"%s\"}", w.person_a, w.unit_a);
 	r = t_post_json("/v1/records", tok, body);
-	cr_expect(has_error(&r, "source", NULL) && has_error(&r, "project", NULL), "%d %s", r.status, r.body);
+	cr_expect(t_has_error(&r, "source", NULL) && t_has_error(&r, "project", NULL), "%d %s", r.status, r.body);
 	t_resp_free(&r);
 	free(tok);
 }
@@ -573,13 +529,13 @@ Test(records, R13_reject_and_revoke_need_a_reason)
 	snprintf(path, sizeof path, "/v1/records/%s/reject", rec);
 	t_resp r = t_post_json(path, tok, "{}");
 	cr_expect(t_is_problem(&r, 422), "%d", r.status);
-	cr_expect(has_error(&r, "reason", "required"), "%s", r.body);
+	cr_expect(t_has_error(&r, "reason", "required"), "%s", r.body);
 	t_resp_free(&r);
 	r = t_post_json(path, tok, "{\"reason\":\"\"}");
-	cr_expect(has_error(&r, "reason", NULL), "empty reason: %s", r.body);
+	cr_expect(t_has_error(&r, "reason", NULL), "empty reason: %s", r.body);
 	t_resp_free(&r);
 	r = t_post_json(path, tok, "{\"reason\":\"ok\",\"status\":\"verified\"}");
-	cr_expect(has_error(&r, "status", NULL), "unknown field: %s", r.body);
+	cr_expect(t_has_error(&r, "status", NULL), "unknown field: %s", r.body);
 	t_resp_free(&r);
 	snprintf(path, sizeof path, "/v1/records/%s/verify", rec);
 	r = t_post_json(path, tok, "{}");
@@ -642,18 +598,8 @@ Test(records, R13_two_verifications_at_once_one_wins_the_other_409)
 	int n2 = snprintf(req2, sizeof req2, "POST /v1/records/%s/verify HTTP/1.1\r\nHost: t\r\n"
 	                                     "Connection: close\r\nAuthorization: Bearer %s\r\n"
 	                                     "Content-Length: 0\r\n\r\n", rec, b);
-	int s1 = t_connect(), s2 = t_connect();
-	cr_assert(s1 >= 0 && s2 >= 0);
-	cr_assert_eq(write(s1, req1, (size_t)n1), n1);
-	cr_assert_eq(write(s2, req2, (size_t)n2), n2);
-	char r1[8192] = "", r2[8192] = "";
-	ssize_t k1 = 0, k2 = 0, k;
-	while ((k = read(s1, r1 + k1, sizeof r1 - 1 - (size_t)k1)) > 0)
-		k1 += k;
-	while ((k = read(s2, r2 + k2, sizeof r2 - 1 - (size_t)k2)) > 0)
-		k2 += k;
-	close(s1);
-	close(s2);
+	char r1[8192], r2[8192];
+	t_race(req1, (size_t)n1, req2, (size_t)n2, r1, r2, sizeof r1);
 	int st1 = status_of_raw(r1), st2 = status_of_raw(r2);
 	cr_expect((st1 == 200 && st2 == 409) || (st1 == 409 && st2 == 200), "statuses %d and %d", st1, st2);
 	PGconn *db = t_db();
@@ -728,7 +674,7 @@ Test(records, R5_summary_24_plus_48_is_compliant_and_47_9_is_not)
 	world_new(&w);
 	PGconn *db = t_db();
 	char other[40];
-	copy(other, person_new(db, w.unit_a, "senior_deputy"));
+	t_take_id(other, t_new_person(db, w.unit_a, "senior_deputy"));
 	PQfinish(db);
 	char *unit = t_token("unit", w.unit_a);
 	char *bureau = t_token("district_bureau", DISTRICT_A);

@@ -23,11 +23,6 @@
 
 #define CITY_2013 "00000000-0000-4000-8000-000000002013"
 
-static int this_year(void)
-{
-	return api_today().y;
-}
-
 /* A fresh industry (code and name unique); malloc'd code. */
 static char *fresh_industry(void)
 {
@@ -74,30 +69,6 @@ static char *date_of(int y, int m, int d)
 	return s;
 }
 
-/* true when errors[] of a 422 names this field */
-static bool names_field(const t_resp *r, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "field")), field))
-			return true;
-	return false;
-}
-
-static const char *str(const t_resp *r, const char *key)
-{
-	return json_string_value(json_object_get(r->json, key));
-}
-
-static char *sql1(const char *sql, int n, const char *const *p)
-{
-	PGconn *db = t_db();
-	char *v = t_sql_value(db, sql, n, p);
-	PQfinish(db);
-	return v;
-}
-
 /* ---- A1: the permission matrix, from one table ------------------------- */
 
 enum { ACT_LIST, ACT_GET, ACT_CREATE };
@@ -134,12 +105,12 @@ Test(rule_sets, A1_permission_matrix_every_role_action_and_scope)
 	/* a set of an industry that is not the caller's, to read */
 	char *other_ind = fresh_industry();
 	char *city = t_token("city_bureau", NULL);
-	char *from = date_of(this_year() + 80, 1, 1);
+	char *from = date_of(t_this_year() + 80, 1, 1);
 	json_t *b = rs_new(other_ind, from);
 	t_resp r = post_rs(city, b, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	char other_set[40];
-	snprintf(other_set, sizeof other_set, "%s", str(&r, "id"));
+	snprintf(other_set, sizeof other_set, "%s", t_str(&r, "id"));
 	t_resp_free(&r);
 	json_decref(b);
 
@@ -189,19 +160,19 @@ Test(rule_sets, R6_create_answers_201_location_and_the_stored_set_audited)
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	char *from = date_of(this_year() + 81, 1, 1);
+	char *from = date_of(t_this_year() + 81, 1, 1);
 	json_t *b = rs_new(ind, from);
 	json_object_set_new(b, "cycle_years", json_integer(4));
 	json_object_set_new(b, "auto_verify_base_completions", json_false());
 	t_resp r = post_rs(tok, b, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
-	const char *id = str(&r, "id");
+	const char *id = t_str(&r, "id");
 	char loc[96];
 	snprintf(loc, sizeof loc, "/v1/rule-sets/%s", id);
 	cr_expect_str_eq(t_header(&r, "Location"), loc);
-	cr_expect_str_eq(str(&r, "industry"), ind);
-	cr_expect_str_eq(str(&r, "name"), "测试规则");
-	cr_expect_str_eq(str(&r, "effective_from"), from);
+	cr_expect_str_eq(t_str(&r, "industry"), ind);
+	cr_expect_str_eq(t_str(&r, "name"), "测试规则");
+	cr_expect_str_eq(t_str(&r, "effective_from"), from);
 	cr_expect(json_is_null(json_object_get(r.json, "effective_to")));
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "cycle_years")), 4);
 	cr_expect(json_is_false(json_object_get(r.json, "auto_verify_base_completions")));
@@ -216,7 +187,7 @@ Test(rule_sets, R6_create_answers_201_location_and_the_stored_set_audited)
 	json_t *city_t = json_object_get(json_object_get(r.json, "base_thresholds"), "city");
 	cr_expect_eq(json_number_value(json_object_get(city_t, "senior_faculty_share")), 60.0);
 	cr_expect_eq(json_number_value(json_object_get(city_t, "certified_manager_share")), 80.0);
-	cr_expect(str(&r, "created_at") != NULL);
+	cr_expect(t_str(&r, "created_at") != NULL);
 
 	/* the Location reads the same set back */
 	t_resp g = t_get(loc, tok);
@@ -226,8 +197,8 @@ Test(rule_sets, R6_create_answers_201_location_and_the_stored_set_audited)
 
 	/* one audit row, in the same transaction */
 	const char *p[] = { id };
-	char *n = sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'rule_set' AND action = 'create'"
-	               " AND entity_id = $1 AND after ->> 'id' = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'rule_set' AND action = 'create'"
+	                 " AND entity_id = $1 AND after ->> 'id' = $1", 1, p);
 	cr_expect_str_eq(n, "1");
 	free(n);
 	t_resp_free(&r);
@@ -249,7 +220,7 @@ static char *sets_of(const char *token, const char *scope)
 		t_resp r = t_get(path, token);
 		cr_assert_eq(r.status, 200, "%s", r.body);
 		json_array_extend(all, json_object_get(r.json, "items"));
-		const char *next = str(&r, "next_cursor");
+		const char *next = t_str(&r, "next_cursor");
 		if (!next) {
 			t_resp_free(&r);
 			break;
@@ -276,13 +247,13 @@ Test(rule_sets, R6_a_new_industry_set_from_next_year_is_selected_by_core_for_tha
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	int next = this_year() + 1;
+	int next = t_this_year() + 1;
 	char *from = date_of(next, 1, 1);
 	json_t *b = rs_new(ind, from);
 	t_resp r = post_rs(tok, b, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	char id[40];
-	snprintf(id, sizeof id, "%s", str(&r, "id"));
+	snprintf(id, sizeof id, "%s", t_str(&r, "id"));
 	t_resp_free(&r);
 
 	/* exactly what core needs: the industry's sets and the city defaults */
@@ -299,7 +270,7 @@ Test(rule_sets, R6_a_new_industry_set_from_next_year_is_selected_by_core_for_tha
 	cr_expect_eq(v.shortfall_professional, 1);
 
 	/* this year: the city default in force on 1 January, as before */
-	in.year = this_year();
+	in.year = t_this_year();
 	cr_assert_eq(api_rules_decide(&v, json, ind, &in), 0);
 	cr_expect_str_neq(v.rule_set, id, "this year keeps the rules in force then");
 	cr_expect_eq(v.required_professional, 480);
@@ -320,7 +291,7 @@ Test(rule_sets, R6_a_later_set_closes_the_open_one_and_the_closure_is_audited)
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	char *a_from = date_of(this_year() + 82, 1, 1), *b_from = date_of(this_year() + 84, 7, 1);
+	char *a_from = date_of(t_this_year() + 82, 1, 1), *b_from = date_of(t_this_year() + 84, 7, 1);
 	json_t *a = rs_new(ind, a_from), *b = rs_new(ind, b_from);
 	t_resp ra = post_rs(tok, a, NULL);
 	cr_assert_eq(ra.status, 201, "%s", ra.body);
@@ -328,12 +299,12 @@ Test(rule_sets, R6_a_later_set_closes_the_open_one_and_the_closure_is_audited)
 	cr_assert_eq(rb.status, 201, "%s", rb.body);
 	cr_expect(json_is_null(json_object_get(rb.json, "effective_to")), "the new set is open-ended");
 	char path[96];
-	snprintf(path, sizeof path, "/v1/rule-sets/%s", str(&ra, "id"));
+	snprintf(path, sizeof path, "/v1/rule-sets/%s", t_str(&ra, "id"));
 	t_resp g = t_get(path, tok);
-	cr_expect_str_eq(str(&g, "effective_to"), b_from, "the open set ends where the new one starts");
-	const char *p[] = { str(&ra, "id"), str(&rb, "id") };
-	char *n = sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'rule_set' AND action = 'update'"
-	               " AND entity_id = $1 AND after ->> 'closed_by' = $2", 2, p);
+	cr_expect_str_eq(t_str(&g, "effective_to"), b_from, "the open set ends where the new one starts");
+	const char *p[] = { t_str(&ra, "id"), t_str(&rb, "id") };
+	char *n = t_sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'rule_set' AND action = 'update'"
+	                 " AND entity_id = $1 AND after ->> 'closed_by' = $2", 2, p);
 	cr_expect_str_eq(n, "1", "the closure is in the audit log");
 	free(n);
 	t_resp_free(&g);
@@ -351,7 +322,7 @@ Test(rule_sets, R6_an_overlapping_set_is_409_naming_the_set_and_nothing_is_store
 {
 	char *ind = fresh_industry();
 	char *city = t_token("city_bureau", NULL);
-	int y = this_year() + 85;
+	int y = t_this_year() + 85;
 	char *d1 = date_of(y, 1, 1), *d2 = date_of(y + 2, 1, 1), *inside = date_of(y + 1, 6, 1);
 	json_t *a = rs_new(ind, d1), *b = rs_new(ind, d2);
 	t_resp ra = post_rs(city, a, NULL), rb = post_rs(city, b, NULL);
@@ -362,15 +333,15 @@ Test(rule_sets, R6_an_overlapping_set_is_409_naming_the_set_and_nothing_is_store
 	json_object_set_new(c, "effective_to", json_string(d2));
 	t_resp rc = post_rs(city, c, NULL);
 	cr_expect(t_is_problem(&rc, 409), "%d %s", rc.status, rc.body);
-	cr_expect(strstr(str(&rc, "detail"), str(&ra, "id")) != NULL, "the detail names the set: %s",
-	          str(&rc, "detail"));
+	cr_expect(strstr(t_str(&rc, "detail"), t_str(&ra, "id")) != NULL, "the detail names the set: %s",
+	          t_str(&rc, "detail"));
 	/* on the open set's first day */
 	json_t *d = rs_new(ind, d2);
 	t_resp rd = post_rs(city, d, NULL);
 	cr_expect(t_is_problem(&rd, 409), "%d %s", rd.status, rd.body);
-	cr_expect(strstr(str(&rd, "detail"), str(&rb, "id")) != NULL, "%s", str(&rd, "detail"));
+	cr_expect(strstr(t_str(&rd, "detail"), t_str(&rb, "id")) != NULL, "%s", t_str(&rd, "detail"));
 	const char *p[] = { ind };
-	char *n = sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
 	cr_expect_str_eq(n, "2", "nothing stored by the refused requests");
 	free(n);
 	t_resp_free(&ra);
@@ -398,7 +369,7 @@ Test(rule_sets, R6_effective_from_today_is_accepted_and_yesterday_is_422)
 	json_t *b = rs_new(ind, yesterday);
 	t_resp r = post_rs(tok, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(names_field(&r, "effective_from"), "%s", r.body);
+	cr_expect(t_has_error(&r, "effective_from", NULL), "%s", r.body);
 	t_resp_free(&r);
 	json_decref(b);
 	/* today (CST) is the earliest start; with an end a year later, so that
@@ -408,7 +379,7 @@ Test(rule_sets, R6_effective_from_today_is_accepted_and_yesterday_is_422)
 	json_object_set_new(b, "effective_to", json_string(end));
 	r = post_rs(tok, b, NULL);
 	cr_expect_eq(r.status, 201, "%s", r.body);
-	cr_expect_str_eq(str(&r, "effective_to"), end);
+	cr_expect_str_eq(t_str(&r, "effective_to"), end);
 	t_resp_free(&r);
 	json_decref(b);
 	free(end);
@@ -422,15 +393,15 @@ Test(rule_sets, R8_cycle_years_6_and_min_over_max_are_one_422_naming_both_fields
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	char *from = date_of(this_year() + 86, 1, 1);
+	char *from = date_of(t_this_year() + 86, 1, 1);
 	json_t *b = rs_new(ind, from);
 	json_object_set_new(b, "cycle_years", json_integer(6));
 	json_object_set_new(b, "conversion_kinds",
 	                    json_pack("[{s:s, s:i, s:i}]", "code", "monograph", "min", 25, "max", 20));
 	t_resp r = post_rs(tok, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(names_field(&r, "cycle_years"), "%s", r.body);
-	cr_expect(names_field(&r, "conversion_kinds[0]"), "%s", r.body);
+	cr_expect(t_has_error(&r, "cycle_years", NULL), "%s", r.body);
+	cr_expect(t_has_error(&r, "conversion_kinds[0]", NULL), "%s", r.body);
 	t_resp_free(&r);
 	/* the boundaries: 4 and min = max are fine */
 	json_object_set_new(b, "cycle_years", json_integer(4));
@@ -451,7 +422,7 @@ Test(rule_sets, validation_names_every_failing_field_in_one_422)
 {
 	char *ind = fresh_industry();
 	char *city = t_token("city_bureau", NULL);
-	char *from = date_of(this_year() + 87, 1, 1);
+	char *from = date_of(t_this_year() + 87, 1, 1);
 	json_t *b = rs_new(ind, from);
 	json_object_del(b, "name");
 	json_object_del(json_object_get(b, "requirements"), "junior_member");
@@ -477,9 +448,9 @@ Test(rule_sets, validation_names_every_failing_field_in_one_422)
 	                                      "base_thresholds.city.senior_faculty_share",
 	                                      "conversion_kinds[1].code", "conversion_kinds[2]" };
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-		cr_expect(names_field(&r, fields[i]), "%s missing in %s", fields[i], r.body);
+		cr_expect(t_has_error(&r, fields[i], NULL), "%s missing in %s", fields[i], r.body);
 	const char *p[] = { ind };
-	char *n = sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
 	cr_expect_str_eq(n, "0");
 	free(n);
 	t_resp_free(&r);
@@ -493,7 +464,7 @@ Test(rule_sets, an_industry_authority_creating_for_another_industry_or_the_city_
 {
 	char *mine = fresh_industry(), *other = fresh_industry();
 	char *tok = t_token("industry_authority", mine);
-	char *from = date_of(this_year() + 88, 1, 1);
+	char *from = date_of(t_this_year() + 88, 1, 1);
 	json_t *b = rs_new(other, from);
 	t_resp r = post_rs(tok, b, NULL);
 	cr_expect(t_is_problem(&r, 403), "another industry: %d %s", r.status, r.body);
@@ -509,7 +480,7 @@ Test(rule_sets, an_industry_authority_creating_for_another_industry_or_the_city_
 	t_resp_free(&r);
 	json_decref(b);
 	const char *p[] = { other };
-	char *n = sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
 	cr_expect_str_eq(n, "0");
 	free(n);
 	free(from);
@@ -522,7 +493,7 @@ Test(rule_sets, R9c_the_city_bureau_introduces_a_new_achievement_kind_with_its_n
 {
 	char *ind = fresh_industry();
 	char *city = t_token("city_bureau", NULL);
-	char *from = date_of(this_year() + 89, 1, 1);
+	char *from = date_of(t_this_year() + 89, 1, 1);
 	unsigned char rb[4];
 	randombytes_buf(rb, sizeof rb);
 	char code[40];
@@ -536,11 +507,11 @@ Test(rule_sets, R9c_the_city_bureau_introduces_a_new_achievement_kind_with_its_n
 	json_t *kinds = json_object_get(r.json, "conversion_kinds");
 	cr_expect_eq(json_array_size(kinds), 2);
 	const char *p[] = { code };
-	char *row = sql1("SELECT name || '/' || is_achievement FROM jxjy.forms WHERE code = $1", 1, p);
+	char *row = t_sql1("SELECT name || '/' || is_achievement FROM jxjy.forms WHERE code = $1", 1, p);
 	cr_expect(row && !strcmp(row, "编写教材/true"), "forms row: %s", row ? row : "(none)");
 	free(row);
-	char *n = sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'form' AND action = 'create'"
-	               " AND entity_id = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.audit_log WHERE entity = 'form' AND action = 'create'"
+	                 " AND entity_id = $1", 1, p);
 	cr_expect_str_eq(n, "1", "the new kind is audited");
 	free(n);
 	t_resp_free(&r);
@@ -555,11 +526,11 @@ Test(rule_sets, R9c_the_city_bureau_introduces_a_new_achievement_kind_with_its_n
 	                              18, "code", "lecturing_invented", "min", 5, "max", 10));
 	r = post_rs(auth, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(names_field(&r, "conversion_kinds[1].code"), "%s", r.body);
-	cr_expect(!names_field(&r, "conversion_kinds[0].code"), "the city's kind is known: %s", r.body);
+	cr_expect(t_has_error(&r, "conversion_kinds[1].code", NULL), "%s", r.body);
+	cr_expect(!t_has_error(&r, "conversion_kinds[0].code", NULL), "the city's kind is known: %s", r.body);
 	t_resp_free(&r);
 	const char *q[] = { "lecturing_invented" };
-	n = sql1("SELECT count(*) FROM jxjy.forms WHERE code = $1", 1, q);
+	n = t_sql1("SELECT count(*) FROM jxjy.forms WHERE code = $1", 1, q);
 	cr_expect_str_eq(n, "0");
 	free(n);
 	json_array_remove(json_object_get(b, "conversion_kinds"), 1);
@@ -578,13 +549,13 @@ Test(rule_sets, R10_a_form_of_education_is_not_an_achievement_kind_422)
 {
 	char *ind = fresh_industry();
 	char *city = t_token("city_bureau", NULL);
-	char *from = date_of(this_year() + 90, 1, 1);
+	char *from = date_of(t_this_year() + 90, 1, 1);
 	json_t *b = rs_new(ind, from);
 	json_object_set_new(b, "conversion_kinds",
 	                    json_pack("[{s:s, s:i, s:i}]", "code", "training_class", "min", 1, "max", 2));
 	t_resp r = post_rs(city, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(names_field(&r, "conversion_kinds[0].code"), "%s", r.body);
+	cr_expect(t_has_error(&r, "conversion_kinds[0].code", NULL), "%s", r.body);
 	t_resp_free(&r);
 	json_decref(b);
 	free(from);
@@ -595,11 +566,11 @@ Test(rule_sets, R10_a_form_of_education_is_not_an_achievement_kind_422)
 Test(rule_sets, an_unknown_industry_is_422)
 {
 	char *city = t_token("city_bureau", NULL);
-	char *from = date_of(this_year() + 91, 1, 1);
+	char *from = date_of(t_this_year() + 91, 1, 1);
 	json_t *b = rs_new("no_such_industry_zz", from);
 	t_resp r = post_rs(city, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(names_field(&r, "industry"), "%s", r.body);
+	cr_expect(t_has_error(&r, "industry", NULL), "%s", r.body);
 	t_resp_free(&r);
 	json_decref(b);
 	free(from);
@@ -613,7 +584,7 @@ Test(rule_sets, R6_a_city_default_closes_the_open_city_set_and_takes_no_end)
 	json_object_set_new(b, "effective_to", json_string("9001-01-01"));
 	t_resp r = post_rs(city, b, NULL);
 	cr_expect(t_is_problem(&r, 422), "an end on the city default: %d %s", r.status, r.body);
-	cr_expect(names_field(&r, "effective_to"), "%s", r.body);
+	cr_expect(t_has_error(&r, "effective_to", NULL), "%s", r.body);
 	t_resp_free(&r);
 	json_object_del(b, "effective_to");
 	PGconn *db = t_db();
@@ -629,7 +600,7 @@ Test(rule_sets, R6_a_city_default_closes_the_open_city_set_and_takes_no_end)
 	free(to);
 	/* leave the city's rules as they were for the other suites */
 	if (r.status == 201) {
-		const char *q[] = { str(&r, "id"), open };
+		const char *q[] = { t_str(&r, "id"), open };
 		PQclear(t_sql(db, "DELETE FROM jxjy.rule_sets WHERE id = $1", 1, q));
 		PQclear(t_sql(db, "UPDATE jxjy.rule_sets SET effective_to = NULL WHERE id = $1", 1, q + 1));
 	}
@@ -644,7 +615,7 @@ Test(rule_sets, D3_an_idempotent_creation_replays_and_stores_one_set)
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	char *from = date_of(this_year() + 92, 1, 1);
+	char *from = date_of(t_this_year() + 92, 1, 1);
 	char key[64];
 	unsigned char rb[8];
 	randombytes_buf(rb, sizeof rb);
@@ -654,7 +625,7 @@ Test(rule_sets, D3_an_idempotent_creation_replays_and_stores_one_set)
 	t_resp a = post_rs(tok, b, key), again = post_rs(tok, b, key);
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	cr_expect_eq(again.status, 201, "%s", again.body);
-	cr_expect_str_eq(str(&again, "id"), str(&a, "id"), "the replay is the first answer");
+	cr_expect_str_eq(t_str(&again, "id"), t_str(&a, "id"), "the replay is the first answer");
 	char loc[128];
 	snprintf(loc, sizeof loc, "%s", t_header(&a, "Location") ? t_header(&a, "Location") : "");
 	cr_expect_str_eq(t_header(&again, "Location") ? t_header(&again, "Location") : "(none)", loc);
@@ -663,7 +634,7 @@ Test(rule_sets, D3_an_idempotent_creation_replays_and_stores_one_set)
 	t_resp other = post_rs(tok, b, key);
 	cr_expect(t_is_problem(&other, 422), "same key, other body: %d", other.status);
 	const char *p[] = { ind };
-	char *n = sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
+	char *n = t_sql1("SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p);
 	cr_expect_str_eq(n, "1");
 	free(n);
 	t_resp_free(&a);
@@ -681,14 +652,14 @@ Test(rule_sets, list_pages_by_keyset_in_effective_order_with_scope_filters)
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
-	int y = this_year() + 93;
+	int y = t_this_year() + 93;
 	char ids[3][40];
 	for (int i = 0; i < 3; i++) {
 		char *from = date_of(y + i, 1, 1);
 		json_t *b = rs_new(ind, from);
 		t_resp r = post_rs(tok, b, NULL);
 		cr_assert_eq(r.status, 201, "%s", r.body);
-		snprintf(ids[i], sizeof ids[i], "%s", str(&r, "id"));
+		snprintf(ids[i], sizeof ids[i], "%s", t_str(&r, "id"));
 		t_resp_free(&r);
 		json_decref(b);
 		free(from);
@@ -701,7 +672,7 @@ Test(rule_sets, list_pages_by_keyset_in_effective_order_with_scope_filters)
 	cr_expect_eq(json_array_size(items), 2);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "id")), ids[0]);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(items, 1), "id")), ids[1]);
-	const char *next = str(&p1, "next_cursor");
+	const char *next = t_str(&p1, "next_cursor");
 	cr_assert(next, "a next page");
 	cr_expect(t_header(&p1, "Link") && strstr(t_header(&p1, "Link"), "rel=\"next\""));
 	snprintf(path, sizeof path, "/v1/rule-sets?industry=%s&limit=2&cursor=%s", ind, next);

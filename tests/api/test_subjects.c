@@ -36,27 +36,6 @@ static char *fresh_code(void)
 	return s;
 }
 
-static t_resp post(const char *path, const char *tok, const char *body, const char *idem)
-{
-	char h[300];
-	const char *hdr[] = { "Content-Type: application/json", idem ? h : NULL, NULL };
-	if (idem)
-		snprintf(h, sizeof h, "Idempotency-Key: %s", idem);
-	return t_http("POST", path, tok, hdr, body, strlen(body));
-}
-
-static bool has_error_field(const t_resp *r, const char *field)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		if (f && !strcmp(f, field))
-			return true;
-	}
-	return false;
-}
-
 static bool list_has(const char *path, const char *tok, const char *id)
 {
 	t_resp r = t_get(path, tok);
@@ -94,7 +73,7 @@ Test(public_subjects, R21_the_city_creates_one_and_every_role_reads_it)
 	char body[256];
 	snprintf(body, sizeof body, "{\"year\":%d,\"code\":\"%s\",\"title\":\"职业道德与诚信建设\",\"hours\":12.5}",
 	         year, code);
-	t_resp r = post("/v1/public-subjects", six_tokens[0], body, NULL);
+	t_resp r = t_post_idem("/v1/public-subjects", six_tokens[0], body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	const char *loc = t_header(&r, "Location");
 	cr_expect(loc && !strncmp(loc, "/v1/public-subjects/", 20), "Location");
@@ -139,7 +118,7 @@ Test(public_subjects, A1_write_is_the_city_bureaus_only_read_is_everybodys)
 		char body[200];
 		snprintf(body, sizeof body, "{\"year\":%d,\"code\":\"%s\",\"title\":\"%s\",\"hours\":6}",
 		         year, code, title);
-		r = post("/v1/public-subjects", six_tokens[i], body, NULL);
+		r = t_post_idem("/v1/public-subjects", six_tokens[i], body, NULL);
 		if (expect[i][1] == 403)
 			cr_expect(t_is_problem(&r, 403), "%s create: %d", six_names[i], r.status);
 		else
@@ -171,18 +150,18 @@ Test(public_subjects, validation_and_a_duplicate_code)
 		{ "{\"year\":2031,\"code\":\"A1\",\"title\":\"t\",\"hours\":6,\"industry\":\"it\"}", "industry" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		t_resp r = post("/v1/public-subjects", city, bad[i].body, NULL);
+		t_resp r = t_post_idem("/v1/public-subjects", city, bad[i].body, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d", bad[i].body, r.status);
-		cr_expect(has_error_field(&r, bad[i].field), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
+		cr_expect(t_has_error(&r, bad[i].field, NULL), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
 		t_resp_free(&r);
 	}
 	char *code = fresh_code();
 	char body[200];
 	snprintf(body, sizeof body, "{\"year\":%d,\"code\":\"%s\",\"title\":\"t\",\"hours\":6}", fresh_year(), code);
-	t_resp r = post("/v1/public-subjects", city, body, NULL);
+	t_resp r = t_post_idem("/v1/public-subjects", city, body, NULL);
 	cr_expect_eq(r.status, 201, "%s", r.body);
 	t_resp_free(&r);
-	r = post("/v1/public-subjects", city, body, NULL);
+	r = t_post_idem("/v1/public-subjects", city, body, NULL);
 	cr_expect(t_is_problem(&r, 409), "the same code in the same year: %d", r.status);
 	t_resp_free(&r);
 	r = t_get("/v1/public-subjects?year=abc", city);
@@ -202,8 +181,8 @@ Test(public_subjects, D3_create_replays_with_the_same_idempotency_key)
 	char body[200], key[64];
 	snprintf(body, sizeof body, "{\"year\":%d,\"code\":\"%s\",\"title\":\"t\",\"hours\":6}", fresh_year(), code);
 	snprintf(key, sizeof key, "ps-%08x", randombytes_random());
-	t_resp a = post("/v1/public-subjects", city, body, key);
-	t_resp b = post("/v1/public-subjects", city, body, key);
+	t_resp a = t_post_idem("/v1/public-subjects", city, body, key);
+	t_resp b = t_post_idem("/v1/public-subjects", city, body, key);
 	cr_assert_eq(a.status, 201, "%s", a.body);
 	cr_expect_eq(b.status, 201, "replay, not a duplicate: %d %s", b.status, b.body);
 	cr_expect_str_eq(b.body, a.body);
@@ -241,7 +220,7 @@ Test(plans, A1_who_writes_which_plan_from_one_table)
 	};
 	for (int i = 0; i < 6; i++) {
 		for (int b = 0; b < 4; b++) {
-			t_resp r = post("/v1/plans", six_tokens[i], bodies[b], NULL);
+			t_resp r = t_post_idem("/v1/plans", six_tokens[i], bodies[b], NULL);
 			if (expect[i][b] == 403)
 				cr_expect(t_is_problem(&r, 403), "%s %s: %d %s", six_names[i], what[b], r.status, r.body);
 			else
@@ -260,7 +239,7 @@ Test(plans, A1_who_writes_which_plan_from_one_table)
 		t_resp_free(&r);
 	}
 	/* IND_B's own authority may write its plan */
-	t_resp r = post("/v1/plans", other_industry, other, NULL);
+	t_resp r = t_post_idem("/v1/plans", other_industry, other, NULL);
 	cr_expect_eq(r.status, 201, "%s", r.body);
 	t_resp_free(&r);
 	free(other_industry);
@@ -275,7 +254,7 @@ Test(plans, R21_list_filters_get_with_etag_and_content)
 	char body[300];
 	snprintf(body, sizeof body, "{\"kind\":\"public\",\"year\":%d,\"title\":\"公需科目培训计划\","
 	                            "\"content\":{\"subjects\":[\"GK-01\"],\"sessions\":4}}", year);
-	t_resp r = post("/v1/plans", city, body, NULL);
+	t_resp r = t_post_idem("/v1/plans", city, body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	cr_expect(json_is_null(json_object_get(r.json, "industry")));
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(r.json, "content"), "sessions")), 4);
@@ -284,7 +263,7 @@ Test(plans, R21_list_filters_get_with_etag_and_content)
 	cr_expect(t_header(&r, "Location") && strstr(t_header(&r, "Location"), id));
 	t_resp_free(&r);
 	snprintf(body, sizeof body, "{\"kind\":\"professional\",\"year\":%d,\"title\":\"专业\",\"content\":\"文本计划\"}", year);
-	r = post("/v1/plans", ind, body, NULL);
+	r = t_post_idem("/v1/plans", ind, body, NULL);
 	cr_assert_eq(r.status, 201, "%s", r.body);
 	char pid[40];
 	snprintf(pid, sizeof pid, "%s", json_string_value(json_object_get(r.json, "id")));
@@ -325,9 +304,9 @@ Test(plans, validation_names_the_fields)
 		{ ind, "{\"kind\":\"professional\",\"year\":2031,\"title\":\"t\",\"owner\":1}", "owner" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		t_resp r = post("/v1/plans", bad[i].tok, bad[i].body, NULL);
+		t_resp r = t_post_idem("/v1/plans", bad[i].tok, bad[i].body, NULL);
 		cr_expect(t_is_problem(&r, 422), "%s: %d", bad[i].body, r.status);
-		cr_expect(has_error_field(&r, bad[i].field), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
+		cr_expect(t_has_error(&r, bad[i].field, NULL), "%s: field %s in %s", bad[i].body, bad[i].field, r.body);
 		t_resp_free(&r);
 	}
 	free(city);

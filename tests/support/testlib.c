@@ -343,3 +343,168 @@ int t_jxjyctl(const char *args, const char *input, char **out)
 		free(buf);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+/* c, or a connection of its own (*own set) when c is NULL */
+static PGconn *conn_or_own(PGconn *c, PGconn **own)
+{
+	*own = c ? NULL : t_db();
+	return c ? c : *own;
+}
+
+char *t_sql1(const char *sql, int n, const char *const *params)
+{
+	PGconn *db = t_db();
+	char *v = t_sql_value(db, sql, n, params);
+	PQfinish(db);
+	return v;
+}
+
+long t_sql_count(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	char *v = c ? t_sql_value(c, sql, n, params) : t_sql1(sql, n, params);
+	long count = v ? atol(v) : -1;
+	free(v);
+	return count;
+}
+
+void t_take_id(char out[40], char *id)
+{
+	cr_assert(id != NULL, "a fixture insert returned nothing");
+	snprintf(out, 40, "%s", id);
+	free(id);
+}
+
+/* An INSERT … ON CONFLICT DO NOTHING RETURNING id whose $1 is a fresh random
+ * identifier made by make; a clash (no row) is retried. */
+static char *insert_fresh(PGconn *c, void (*make)(char out[19], unsigned seed), const char *sql,
+                          const char *p2, const char *p3, const char *what)
+{
+	PGconn *own, *db = conn_or_own(c, &own);
+	char *id = NULL;
+	for (int i = 0; i < 20 && !id; i++) {
+		char ident[19];
+		make(ident, randombytes_random());
+		const char *p[] = { ident, p2, p3 };
+		id = t_sql_value(db, sql, 3, p);
+	}
+	if (own)
+		PQfinish(own);
+	cr_assert(id != NULL, "could not create %s", what);
+	return id;
+}
+
+char *t_new_unit(PGconn *c, const char *district, const char *industry)
+{
+	return insert_fresh(c, t_make_credit_code,
+	                    "INSERT INTO jxjy.units (credit_code, name, kind, district, industry)"
+	                    " VALUES ($1, '测试单位', 'enterprise', $2, COALESCE($3,"
+	                    " (SELECT code FROM jxjy.industries ORDER BY code LIMIT 1)))"
+	                    " ON CONFLICT (credit_code) DO NOTHING RETURNING id",
+	                    district, industry, "a unit");
+}
+
+char *t_new_person(PGconn *c, const char *unit, const char *level)
+{
+	return insert_fresh(c, t_make_resident_id,
+	                    "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
+	                    " title_level, cycle_start_year) SELECT $1, '李娜', u.id, u.district,"
+	                    " u.industry, $3::jxjy.title_level, 2020 FROM jxjy.units u WHERE u.id = $2"
+	                    " ON CONFLICT (national_id) DO NOTHING RETURNING id",
+	                    unit, level, "a person");
+}
+
+char *t_new_base(PGconn *c, const char *level, const char *district, const char *status)
+{
+	PGconn *own, *db = conn_or_own(c, &own);
+	char name[64];
+	snprintf(name, sizeof name, "测试基地-%08x", randombytes_random());
+	const char *p[] = { name, level, district, status };
+	char *id = t_sql_value(db, "INSERT INTO jxjy.bases (name, level, district, status)"
+	                           " VALUES ($1, $2::jxjy.base_level, $3, $4::jxjy.base_status)"
+	                           " RETURNING id", 4, p);
+	if (own)
+		PQfinish(own);
+	cr_assert(id != NULL, "could not create a base");
+	return id;
+}
+
+/* ---- requests and responses --------------------------------------------- */
+
+t_resp t_post_path(const char *token, const char *json, const char *fmt, const char *id)
+{
+	/* fmt holds one "%s" for the id (spliced, not a printf format) */
+	char path[256];
+	const char *mark = strstr(fmt, "%s");
+	cr_assert(mark != NULL);
+	snprintf(path, sizeof path, "%.*s%s%s", (int)(mark - fmt), fmt, id, mark + 2);
+	return t_post_json(path, token, json);
+}
+
+t_resp t_post_idem(const char *path, const char *token, const char *json, const char *idem)
+{
+	char h[300];
+	const char *hdr[] = { "Content-Type: application/json", idem ? h : NULL, NULL };
+	if (idem)
+		snprintf(h, sizeof h, "Idempotency-Key: %s", idem);
+	return t_http("POST", path, token, json ? hdr : hdr + 1, json ? json : "",
+	              json ? strlen(json) : 0);
+}
+
+static void read_until_closed(int fd, char *out, size_t cap)
+{
+	size_t n = 0;
+	ssize_t k;
+	while (n + 1 < cap && (k = read(fd, out + n, cap - 1 - n)) > 0)
+		n += (size_t)k;
+	out[n] = '\0';
+	close(fd);
+}
+
+void t_race(const char *req1, size_t n1, const char *req2, size_t n2, char *out1, char *out2,
+            size_t cap)
+{
+	int s1 = t_connect(), s2 = t_connect();
+	cr_assert(s1 >= 0 && s2 >= 0);
+	cr_assert_eq(write(s1, req1, n1), (ssize_t)n1);
+	cr_assert_eq(write(s2, req2, n2), (ssize_t)n2);
+	read_until_closed(s1, out1, cap);
+	read_until_closed(s2, out2, cap);
+}
+
+
+const char *t_str(const t_resp *r, const char *key)
+{
+	return json_string_value(json_object_get(r->json, key));
+}
+
+bool t_has_error(const t_resp *r, const char *field, const char *code)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(r->json, "errors"), i, e) {
+		const char *f = json_string_value(json_object_get(e, "field"));
+		const char *c = json_string_value(json_object_get(e, "code"));
+		if (f && !strcmp(f, field) && (!code || (c && !strcmp(c, code))))
+			return true;
+	}
+	return false;
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+int t_this_year(void)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+double t_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

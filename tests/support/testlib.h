@@ -60,6 +60,46 @@ PGresult *t_sql(PGconn *c, const char *sql, int n, const char *const *params);
 /* The first value of a one-row result, malloc'd, NULL for no row/NULL. */
 char *t_sql_value(PGconn *c, const char *sql, int n, const char *const *params);
 
+/* t_sql_value on a connection of its own. */
+char *t_sql1(const char *sql, int n, const char *const *params);
+/* The first value as a count, -1 for no row; c NULL: a connection of its own. */
+long t_sql_count(PGconn *c, const char *sql, int n, const char *const *params);
+
+/* Fixtures inserted as the superuser with fresh random identifiers (a rare
+ * clash retried), out of the API's sight; c NULL: a connection of their
+ * own.  Each returns the new id (malloc'd) and fails the test when it
+ * cannot. */
+/* A unit (enterprise) of district and industry (NULL: the first industry). */
+char *t_new_unit(PGconn *c, const char *district, const char *industry);
+/* An in-service person of unit (its district and industry), title level
+ * level, in a cycle that started in 2020. */
+char *t_new_person(PGconn *c, const char *unit, const char *level);
+/* A base of level (city, district) in district, in status. */
+char *t_new_base(PGconn *c, const char *level, const char *district, const char *status);
+/* Copies an id into out (it fits 40 bytes) and frees it; fails the test when
+ * id is NULL. */
+void t_take_id(char out[40], char *id);
+
+/* POST of JSON to fmt with its one "%s" replaced by id (spliced as text). */
+t_resp t_post_path(const char *token, const char *json, const char *fmt, const char *id);
+/* POST of JSON (NULL: no body) with an Idempotency-Key header when idem is
+ * given. */
+t_resp t_post_idem(const char *path, const char *token, const char *json, const char *idem);
+/* Writes two raw requests on two connections before reading either answer
+ * (a race on the server), then reads both answers until the server closes:
+ * out1 and out2 (cap bytes each, NUL-terminated). */
+void t_race(const char *req1, size_t n1, const char *req2, size_t n2, char *out1, char *out2,
+            size_t cap);
+
+/* A string member of the response's JSON object, or NULL. */
+const char *t_str(const t_resp *r, const char *key);
+/* True when the problem's errors[] has field (with code, unless NULL). */
+bool t_has_error(const t_resp *r, const char *field, const char *code);
+
+/* The current year in China Standard Time; a monotonic clock in seconds. */
+int t_this_year(void);
+double t_now_s(void);
+
 /* Valid identifiers, distinct per seed (check characters computed by core). */
 void t_make_credit_code(char out[19], unsigned seed);
 void t_make_resident_id(char out[19], unsigned seed);

@@ -1,4 +1,4 @@
-#include "csv.h"
+#include "csv_out.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +46,17 @@ void api_csv_cell(api_csv *c, const char *v)
 	}
 	if (quote)
 		evbuffer_add(c->buf, "\"", 1);
+}
+
+void api_csv_json(api_csv *c, const json_t *v)
+{
+	char num[32];
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		api_csv_cell(c, num);
+	} else {
+		api_csv_cell(c, json_string_value(v));
+	}
 }
 
 void api_csv_end_row(api_csv *c)
