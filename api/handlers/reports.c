@@ -34,7 +34,7 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
-#include "../csv.h"
+#include "../csv_out.h"
 #include "../scope.h"
 #include "../xlsx.h"
 #include "core.h"
