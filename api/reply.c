@@ -219,7 +219,8 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 
 void api_reply_json(api_req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	/* 15 significant digits: hours (tenths) print as 47.9, not 47.899999999999999 */
+	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(body);
 	if (!s) {
 		api_reply_problem(r, 503, "Service unavailable", "out of memory");
