@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,6 +61,10 @@ static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics 
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* a worker never outlives its supervisor, even one killed by SIGKILL */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		sigset_t none;

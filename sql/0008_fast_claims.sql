@@ -28,28 +28,26 @@ BEGIN
 END
 $$;
 
--- The role's own jurisdiction value, '' when the role has none.
-CREATE FUNCTION jxjy._claims_jur(p_claims jsonb) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-    SELECT coalesce(CASE p_claims ->> 'role'
-                        WHEN 'district_bureau' THEN p_claims ->> 'district'
-                        WHEN 'industry_authority' THEN p_claims ->> 'industry'
-                        WHEN 'unit' THEN p_claims ->> 'unit'
-                        WHEN 'base' THEN p_claims ->> 'base'
-                        WHEN 'person' THEN p_claims ->> 'person'
-                    END, '')
-    $$;
-
--- Sets the claims and their derived settings, all transaction-local.
+-- Sets the claims and their derived settings, all transaction-local.  In
+-- PL/pgSQL so that its one statement is planned once per session (an
+-- SQL-language function called from PL/pgSQL is planned on every call).
 CREATE FUNCTION jxjy._put_claims(p_claims jsonb) RETURNS void
-    LANGUAGE sql VOLATILE
+    LANGUAGE plpgsql VOLATILE
     AS $$
-    SELECT pg_catalog.set_config('jxjy.claims', coalesce(p_claims::text, ''), true),
-           pg_catalog.set_config('jxjy.role', coalesce(p_claims ->> 'role', ''), true),
-           pg_catalog.set_config('jxjy.sub', coalesce(p_claims ->> 'sub', ''), true),
-           pg_catalog.set_config('jxjy.jur', coalesce(jxjy._claims_jur(p_claims), ''), true)
-    $$;
+DECLARE
+    r text := p_claims ->> 'role';
+BEGIN
+    PERFORM pg_catalog.set_config('jxjy.claims', coalesce(p_claims::text, ''), true),
+            pg_catalog.set_config('jxjy.role', coalesce(r, ''), true),
+            pg_catalog.set_config('jxjy.sub', coalesce(p_claims ->> 'sub', ''), true),
+            pg_catalog.set_config('jxjy.jur', coalesce(CASE r
+                WHEN 'district_bureau' THEN p_claims ->> 'district'
+                WHEN 'industry_authority' THEN p_claims ->> 'industry'
+                WHEN 'unit' THEN p_claims ->> 'unit'
+                WHEN 'base' THEN p_claims ->> 'base'
+                WHEN 'person' THEN p_claims ->> 'person' END, ''), true);
+END
+$$;
 
 -- Same contract as 0001's: 22023 for claims that are no object with a known
 -- role, JX401 for a revoked jti.  Deliberately no SET clause (it would make
@@ -141,7 +139,5 @@ CREATE OR REPLACE FUNCTION jxjy.claim_sub_id() RETURNS uuid
     AS $$ SELECT jxjy._uuid_or_null(pg_catalog.current_setting('jxjy.sub', true)) $$;
 
 -- as in 0001: nothing for PUBLIC, the gateway gets what it and its policies call
-REVOKE EXECUTE ON FUNCTION jxjy._claims_jur(jsonb), jxjy._put_claims(jsonb),
-                           jxjy._uuid_or_null(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION jxjy._claims_jur(jsonb), jxjy._put_claims(jsonb),
-                          jxjy._uuid_or_null(text) TO jxjy_app;
+REVOKE EXECUTE ON FUNCTION jxjy._put_claims(jsonb), jxjy._uuid_or_null(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION jxjy._put_claims(jsonb), jxjy._uuid_or_null(text) TO jxjy_app;
