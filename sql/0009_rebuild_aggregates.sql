@@ -18,7 +18,7 @@
 -- maintenance windows (the gateway stopped, like migrations).  Owner only
 -- (no EXECUTE for jxjy_app); returns the row counts it wrote.
 
-SELECT pg_catalog.set_config('jxjy.claims', '{"role": "city_bureau", "sub": "migration:0008"}', true);
+SELECT jxjy._put_claims('{"role": "city_bureau", "sub": "migration:0009"}');  -- 0008: claims are set through _put_claims
 
 CREATE FUNCTION jxjy.rebuild_report_aggregates(
         OUT hours_rows bigint, OUT headcount_rows bigint,
@@ -89,4 +89,4 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION jxjy.rebuild_report_aggregates() FROM PUBLIC;
 
-SELECT pg_catalog.set_config('jxjy.claims', '', true);
+SELECT jxjy._put_claims(NULL);

@@ -198,3 +198,33 @@ Test(audit, the_log_is_append_only_even_for_the_owner)
 	free(broken);
 	PQfinish(db);
 }
+
+/* jxjy.rebuild_report_aggregates() (sql/0009) refills the report
+ * aggregates to exactly what the triggers maintained row by row */
+Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables)
+{
+	two_districts();
+	PGconn *db = t_db();
+	static const char *const tables[] = { "report_hours", "report_headcount", "report_compliance",
+	                                      "report_trainees" };
+	PQclear(t_sql(db, "BEGIN", 0, NULL));
+	for (int i = 0; i < 4; i++) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "CREATE TEMP TABLE before_%d ON COMMIT DROP AS SELECT * FROM jxjy.%s", i,
+		         tables[i]);
+		PQclear(t_sql(db, sql, 0, NULL));
+	}
+	PQclear(t_sql(db, "SELECT jxjy.rebuild_report_aggregates()", 0, NULL));
+	for (int i = 0; i < 4; i++) {
+		char sql[320];
+		snprintf(sql, sizeof sql,
+		         "SELECT count(*) FROM ((SELECT * FROM before_%d EXCEPT ALL SELECT * FROM jxjy.%s)"
+		         " UNION ALL (SELECT * FROM jxjy.%s EXCEPT ALL SELECT * FROM before_%d)) d",
+		         i, tables[i], tables[i], i);
+		char *diff = t_sql_value(db, sql, 0, NULL);
+		cr_expect_str_eq(diff, "0", "%s differs after the rebuild", tables[i]);
+		free(diff);
+	}
+	PQclear(t_sql(db, "ROLLBACK", 0, NULL));
+	PQfinish(db);
+}
