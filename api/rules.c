@@ -184,11 +184,40 @@ int api_rules_parse_array(core_rule_set *out, size_t max, const char *json)
 	return (int)n;
 }
 
+/* The parsed sets of the last JSON text this worker saw: the text changes
+ * only when a rule set is added or closed, and parsing it costs more than
+ * the rest of a request.  One worker, one thread. */
+static struct {
+	char *json;
+	size_t len;
+	int n;
+	core_rule_set sets[API_RULE_SETS_MAX];
+} cache;
+
+int api_rules_cached(const core_rule_set **out, const char *json)
+{
+	size_t len = json ? strlen(json) : 0;
+	*out = cache.sets;
+	if (cache.json && cache.len == len && memcmp(cache.json, json, len) == 0)
+		return cache.n;
+	free(cache.json);
+	cache.json = NULL;
+	int n = api_rules_parse_array(cache.sets, API_RULE_SETS_MAX, json);
+	if (n < 0)
+		return -1;
+	cache.json = malloc(len + 1);
+	if (cache.json) {
+		memcpy(cache.json, json ? json : "", len + 1);
+		cache.len = len;
+		cache.n = n;
+	}
+	return n;
+}
+
 const core_rule_set *api_rules_select(const char *rule_sets_json, const char *industry, int year)
 {
-	static core_rule_set sets[API_RULE_SETS_MAX]; /* one worker, one thread */
-	int n = api_rules_parse_array(sets, API_RULE_SETS_MAX, rule_sets_json);
-	const core_rule_set *rs = NULL;
+	const core_rule_set *sets, *rs = NULL;
+	int n = api_rules_cached(&sets, rule_sets_json);
 	if (n < 0 || core_rules_select(&rs, sets, (size_t)n, industry, year) != 0)
 		return NULL;
 	return rs;
@@ -197,11 +226,10 @@ const core_rule_set *api_rules_select(const char *rule_sets_json, const char *in
 int api_rules_decide(core_year_verdict *out, const char *rule_sets_json, const char *industry,
                      const core_year_input *in)
 {
-	static core_rule_set sets[API_RULE_SETS_MAX]; /* one worker, one thread */
-	int n = api_rules_parse_array(sets, API_RULE_SETS_MAX, rule_sets_json);
+	const core_rule_set *sets, *rs = NULL;
+	int n = api_rules_cached(&sets, rule_sets_json);
 	if (n < 0)
 		return CORE_EINVAL;
-	const core_rule_set *rs = NULL;
 	int rc = core_rules_select(&rs, sets, (size_t)n, industry, in->year);
 	if (rc != 0)
 		return rc;

@@ -28,6 +28,10 @@ int api_rules_from_json(core_rule_set *out, json_t *j, json_t *errors);
 /* Parses the database's JSON array of rule sets; returns how many, or -1. */
 int api_rules_parse_array(core_rule_set *out, size_t max, const char *json);
 
+/* The same, through the worker's cache of the last text parsed: *out is
+ * borrowed until the next call.  Returns how many, or -1. */
+int api_rules_cached(const core_rule_set **out, const char *json);
+
 /* R-6: the rule set in force for industry (NULL: the city default) in year,
  * from the database's JSON array of rule sets; NULL when none applies.
  * Borrowed: valid until the next call in this worker (one thread each). */

@@ -293,9 +293,6 @@ typedef struct action_ctx {
 	db_call calls[3];
 } action_ctx;
 
-/* The static array of api_rules_decide's kind: one worker, one thread. */
-static core_rule_set rule_sets[API_RULE_SETS_MAX];
-
 /* R-17 inputs from BASES_LOAD's row; core decides who counts as senior. */
 static int accreditation_input(core_base_input *in, const db_result *row, core_base_level level)
 {
@@ -375,9 +372,9 @@ static void action_loaded(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	if (c->action == CORE_BASE_ACT_ACCREDIT) {
-		int ns = api_rules_parse_array(rule_sets, API_RULE_SETS_MAX, db_result_value(res[2], 0, 0));
-		const core_rule_set *rs = NULL;
-		if (ns < 0 || core_rules_select_on(&rs, rule_sets, (size_t)ns, NULL, api_today()) != 0) {
+		const core_rule_set *sets, *rs = NULL;
+		int ns = api_rules_cached(&sets, db_result_value(res[2], 0, 0));
+		if (ns < 0 || core_rules_select_on(&rs, sets, (size_t)ns, NULL, api_today()) != 0) {
 			api_reply_problem(r, 500, "Internal error", "no city rule set is in force today");
 			return;
 		}

@@ -41,20 +41,6 @@ static void bad_query(api_req *r, const char *detail)
 	api_reply_problem(r, 400, "Bad query", detail);
 }
 
-/* Hours as JSON numbers with one decimal: jansson's default of 17
- * significant digits would print 47.9 as 47.899999999999999. */
-static void reply_json(api_req *r, int status, json_t *body)
-{
-	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-	json_decref(body);
-	if (!s) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	api_reply_raw(r, status, "application/json", s, strlen(s));
-	free(s);
-}
-
 /* A year in the query: decimal digits only, YEAR_MIN..YEAR_MAX. */
 static bool parse_year(const char *s, int *out)
 {
@@ -81,38 +67,6 @@ static int32_t tenths(const char *numeric)
 }
 
 /* ---- rule sets --------------------------------------------------------- */
-
-/* The parsed rule sets of the last JSON text this worker saw: the text
- * changes only when a rule set is added or closed, and parsing it costs
- * more than the rest of a request.  One worker, one thread. */
-static struct {
-	char *json;
-	size_t len;
-	int n;
-	core_rule_set sets[API_RULE_SETS_MAX];
-} rules_cache;
-
-static int rules_get(const core_rule_set **out, const char *json)
-{
-	size_t len = json ? strlen(json) : 0;
-	if (rules_cache.json && rules_cache.len == len && memcmp(rules_cache.json, json, len) == 0) {
-		*out = rules_cache.sets;
-		return rules_cache.n;
-	}
-	free(rules_cache.json);
-	rules_cache.json = NULL;
-	int n = api_rules_parse_array(rules_cache.sets, API_RULE_SETS_MAX, json);
-	if (n < 0)
-		return -1;
-	rules_cache.json = malloc(len + 1);
-	if (rules_cache.json) {
-		memcpy(rules_cache.json, json, len + 1);
-		rules_cache.len = len;
-		rules_cache.n = n;
-	}
-	*out = rules_cache.sets;
-	return n;
-}
 
 /* core decides a year without records (zero hours). */
 static int decide_zero(core_year_verdict *out, const core_rule_set *sets, int n,
@@ -226,11 +180,11 @@ static void compliance_reply(api_req *r, compliance_ctx *c)
 		json_array_append_new(items, verdict_json(r->path_params[0], &c->years[i].v,
 		                                          c->years[i].decided_at));
 	if (c->range) {
-		reply_json(r, 200, json_pack("{s:o}", "items", items));
+		api_reply_json(r, 200, json_pack("{s:o}", "items", items));
 	} else {
 		json_t *one = json_incref(json_array_get(items, 0));
 		json_decref(items);
-		reply_json(r, 200, one);
+		api_reply_json(r, 200, one);
 	}
 }
 
@@ -241,7 +195,7 @@ static void compliance_rules(api_req *r, db_result *const *res, int n)
 	compliance_ctx *c = r->ctx;
 	(void)n;
 	const core_rule_set *sets;
-	int ns = rules_get(&sets, db_result_value(res[0], 0, 0));
+	int ns = api_rules_cached(&sets, db_result_value(res[0], 0, 0));
 	if (ns < 0) {
 		reply_core_failure(r, CORE_EINVAL);
 		return;
@@ -399,7 +353,7 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	const core_rule_set *sets;
-	int ns = rules_get(&sets, db_result_value(res[2], 0, 0));
+	int ns = api_rules_cached(&sets, db_result_value(res[2], 0, 0));
 	core_level level;
 	const char *lv = db_result_value(q, 0, 1);
 	const char *industry = db_result_value(q, 0, 2);
@@ -473,7 +427,7 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 	                         "reasons", reasons);
 	if (body && annual)
 		json_object_set_new(body, "year", json_integer(c->year));
-	reply_json(r, 200, body);
+	api_reply_json(r, 200, body);
 }
 
 void h_compliance_eligibility(api_req *r)
@@ -568,7 +522,7 @@ static void certificate_done(api_req *r, db_result *const *res, int n)
 		} else {
 			/* no stored decision yet: core decides from the records shown */
 			const core_rule_set *sets, *rs = NULL;
-			int ns = rules_get(&sets, db_result_value(q, i, 6 + SUMMARY_COLS));
+			int ns = api_rules_cached(&sets, db_result_value(q, i, 6 + SUMMARY_COLS));
 			rc = ns < 0 ? CORE_EINVAL : core_rules_select(&rs, sets, (size_t)ns, industry, year);
 			if (rc == 0) {
 				core_year_input in = { .year = year, .level = level,
@@ -591,7 +545,7 @@ static void certificate_done(api_req *r, db_result *const *res, int n)
 		                                       summary, "records",
 		                                       records ? records : json_array()));
 	}
-	reply_json(r, 200, json_pack("{s:o, s:o}", "person", person, "years", years));
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "person", person, "years", years));
 }
 
 void h_compliance_certificate(api_req *r)
@@ -655,7 +609,7 @@ static void assess_person(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	const core_rule_set *sets;
-	int ns = rules_get(&sets, db_result_value(res[1], 0, 0));
+	int ns = api_rules_cached(&sets, db_result_value(res[1], 0, 0));
 	if (ns < 0) {
 		reply_core_failure(r, CORE_EINVAL);
 		return;
