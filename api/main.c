@@ -18,10 +18,10 @@
 
 #include <sodium.h>
 
-#include "config.h"
-#include "log.h"
-#include "metrics.h"
-#include "worker.h"
+#include "http/config.h"
+#include "http/log.h"
+#include "http/metrics.h"
+#include "http/worker.h"
 
 static int listen_on(const char *spec)
 {

@@ -10,10 +10,10 @@
 
 #include <sodium.h>
 
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../worker.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "http/worker.h"
 #include "handlers.h"
 
 void h_accounts_list(api_req *r)

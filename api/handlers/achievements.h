@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_ACHIEVEMENTS_H
 #define JXJY_HANDLERS_ACHIEVEMENTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_achievements_list(api_req *r);
 void h_achievements_get(api_req *r);

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../paging.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "http/paging.h"
+#include "http/resource.h"
 #include "handlers.h"
 
 /* the key of AUDIT_LIST: the entry's id, at most 19 digits */

@@ -11,10 +11,10 @@
 
 #include <sodium.h>
 
-#include "../config.h"
-#include "../json.h"
-#include "../resource.h"
-#include "../worker.h"
+#include "http/config.h"
+#include "render/json.h"
+#include "http/resource.h"
+#include "http/worker.h"
 #include "handlers.h"
 
 typedef struct token_ctx {

@@ -24,11 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 #define NAME_MAX_BYTES 200

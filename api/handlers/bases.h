@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_BASES_H
 #define JXJY_HANDLERS_BASES_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_bases_list(api_req *r);
 void h_bases_create(api_req *r);

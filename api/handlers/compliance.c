@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../log.h"
-#include "../paging.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/log.h"
+#include "http/paging.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 #define RANGE_YEARS_MAX 20 /* ?from&to: at most this many years in one answer */

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_COMPLIANCE_H
 #define JXJY_HANDLERS_COMPLIANCE_H
 
-#include "../request.h"
+#include "http/request.h"
 
 /* GET /v1/persons/{id}/compliance?year=Y | ?from=Y1&to=Y2 */
 void h_compliance_get(api_req *r);

@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../log.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/log.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such enrolment in the caller's jurisdiction"

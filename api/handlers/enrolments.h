@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_ENROLMENTS_H
 #define JXJY_HANDLERS_ENROLMENTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_enrolments_list(api_req *r);
 void h_enrolments_create(api_req *r);

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_EVALUATIONS_H
 #define JXJY_HANDLERS_EVALUATIONS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_evaluations_list(api_req *r);
 void h_evaluations_create(api_req *r);

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_GUIDES_H
 #define JXJY_HANDLERS_GUIDES_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_guides_list(api_req *r);
 void h_guides_create(api_req *r);

@@ -2,7 +2,7 @@
 #ifndef JXJY_API_HANDLERS_H
 #define JXJY_API_HANDLERS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 /* ops.c */
 void h_livez(api_req *r);

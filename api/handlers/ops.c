@@ -4,7 +4,7 @@
 
 #include <event2/buffer.h>
 
-#include "../worker.h"
+#include "http/worker.h"
 #include "handlers.h"
 #include "migrate.h"
 

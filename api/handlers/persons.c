@@ -23,13 +23,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../csv_out.h"
-#include "../fields.h"
-#include "../json.h"
-#include "../log.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "render/csv_out.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/log.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "domain/rules.h"
 #include "handlers.h"
 #include "persons_internal.h"
 

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_PERSONS_H
 #define JXJY_HANDLERS_PERSONS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 /* persons.c */
 void h_persons_list(api_req *r);

@@ -24,7 +24,7 @@
 
 #include <csv.h> /* libcsv (Debian libcsv-dev); the CSV writer is api/csv_out.h */
 
-#include "../resource.h"
+#include "http/resource.h"
 #include "handlers.h"
 #include "persons_internal.h"
 

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "../request.h"
+#include "http/request.h"
 
 /* Row limit of one import (API.md). */
 #define PERSONS_IMPORT_MAX 10000

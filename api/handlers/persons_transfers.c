@@ -17,9 +17,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/resource.h"
 #include "handlers.h"
 #include "persons_internal.h"
 

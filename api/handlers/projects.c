@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
 #include "handlers.h"
 
 #define TITLE_MAX_BYTES 200

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_PROJECTS_H
 #define JXJY_HANDLERS_PROJECTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_projects_list(api_req *r);
 void h_projects_create(api_req *r);

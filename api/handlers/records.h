@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_RECORDS_H
 #define JXJY_HANDLERS_RECORDS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_records_list(api_req *r);
 void h_records_get(api_req *r);

@@ -34,9 +34,9 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
-#include "../csv_out.h"
-#include "../scope.h"
-#include "../xlsx.h"
+#include "render/csv_out.h"
+#include "domain/scope.h"
+#include "render/xlsx.h"
 #include "core.h"
 #include "handlers.h"
 

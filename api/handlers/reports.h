@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_REPORTS_H
 #define JXJY_HANDLERS_REPORTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 /* GET /v1/reports/annual */
 void h_reports_annual(api_req *r);

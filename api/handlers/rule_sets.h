@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_RULE_SETS_H
 #define JXJY_HANDLERS_RULE_SETS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_rule_sets_list(api_req *r);
 void h_rule_sets_get(api_req *r);

@@ -37,9 +37,9 @@
 
 #include <sodium.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../scope.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "domain/scope.h"
 #include "core.h"
 #include "handlers.h"
 

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_SAMPLES_H
 #define JXJY_HANDLERS_SAMPLES_H
 
-#include "../request.h"
+#include "http/request.h"
 
 /* POST /v1/samples, GET /v1/samples/{id} */
 void h_samples_create(api_req *r);

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_SUBJECTS_H
 #define JXJY_HANDLERS_SUBJECTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_public_subjects_list(api_req *r);
 void h_public_subjects_create(api_req *r);

@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_UNITS_H
 #define JXJY_HANDLERS_UNITS_H
 
-#include "../request.h"
+#include "http/request.h"
 
 void h_units_list(api_req *r);
 void h_units_create(api_req *r);

@@ -7,7 +7,7 @@
 
 #include <criterion/criterion.h>
 
-#include "router.h"
+#include "http/router.h"
 #include "testlib.h"
 
 static const char *method_key(int m)
