@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "http/alloc.h"
 #include "http/config.h"
 #include "http/log.h"
 #include "http/metrics.h"
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 		api_log_write(API_LOG_ERROR, NULL, "could not initialise libsodium");
 		return 1;
 	}
+	api_alloc_install();
 	signal(SIGPIPE, SIG_IGN);
 	int fd = listen_on(cfg.listen);
 	if (fd < 0) {

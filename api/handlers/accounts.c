@@ -221,3 +221,9 @@ void h_accounts_create(api_req *r)
 	c->calls[0] = (db_call){ check, c->check };
 	api_db_run(r, c->calls, 1, check_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_accounts_create = { .handler = h_accounts_create, .flags = API_OP_ANY_QUERY };
+const api_op op_accounts_get = { .handler = h_accounts_get, .flags = API_OP_ANY_QUERY };
+const api_op op_accounts_list = { .handler = h_accounts_list, .flags = API_OP_ANY_QUERY };

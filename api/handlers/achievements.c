@@ -393,3 +393,11 @@ void h_achievements_reject(api_req *r)
 {
 	review(r, CORE_ACHIEVE_ACT_REJECT);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_achievements_approve = { .handler = h_achievements_approve, .flags = API_OP_ANY_QUERY };
+const api_op op_achievements_create = { .handler = h_achievements_create, .flags = API_OP_ANY_QUERY };
+const api_op op_achievements_get = { .handler = h_achievements_get, .flags = API_OP_ANY_QUERY };
+const api_op op_achievements_list = { .handler = h_achievements_list, .flags = API_OP_ANY_QUERY };
+const api_op op_achievements_reject = { .handler = h_achievements_reject, .flags = API_OP_ANY_QUERY };

@@ -10,4 +10,9 @@ void h_achievements_create(api_req *r);
 void h_achievements_approve(api_req *r);
 void h_achievements_reject(api_req *r);
 
+extern const api_op op_achievements_approve;
+extern const api_op op_achievements_create;
+extern const api_op op_achievements_get;
+extern const api_op op_achievements_list;
+extern const api_op op_achievements_reject;
 #endif

@@ -45,3 +45,7 @@ void h_audit_list(api_req *r)
 	                    pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_AUDIT_LIST, v, 8);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_audit_list = { .handler = h_audit_list, .flags = API_OP_ANY_QUERY };

@@ -166,3 +166,7 @@ void h_auth_token(api_req *r)
 	t->calls[0] = (db_call){ DB_STMT_AUTH_LOOKUP, t->params };
 	api_db_run(r, t->calls, 1, lookup_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_auth_token = { .handler = h_auth_token, .flags = API_OP_ANY_QUERY };

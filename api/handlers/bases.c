@@ -551,3 +551,17 @@ void h_bases_inspections_create(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 1, inspection_base_loaded);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_bases_accredit = { .handler = h_bases_accredit, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_create = { .handler = h_bases_create, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_faculty_put = { .handler = h_bases_faculty_put, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_get = { .handler = h_bases_get, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_inspection_get = { .handler = h_bases_inspection_get, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_inspections_create = { .handler = h_bases_inspections_create, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_inspections_list = { .handler = h_bases_inspections_list, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_list = { .handler = h_bases_list, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_reinstate = { .handler = h_bases_reinstate, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_revoke = { .handler = h_bases_revoke, .flags = API_OP_ANY_QUERY };
+const api_op op_bases_suspend = { .handler = h_bases_suspend, .flags = API_OP_ANY_QUERY };

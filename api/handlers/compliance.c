@@ -776,3 +776,12 @@ void h_compliance_assessment_get(api_req *r)
 	*call = (db_call){ DB_STMT_COMPLIANCE_CA_GET, v };
 	api_db_run(r, call, 1, assess_get_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_compliance_assessment_create = { .handler = h_compliance_assessment_create, .flags = API_OP_ANY_QUERY };
+const api_op op_compliance_assessment_get = { .handler = h_compliance_assessment_get, .flags = API_OP_ANY_QUERY };
+const api_op op_compliance_assessment_list = { .handler = h_compliance_assessment_list, .flags = API_OP_ANY_QUERY };
+const api_op op_compliance_certificate = { .handler = h_compliance_certificate, .flags = API_OP_ANY_QUERY };
+const api_op op_compliance_eligibility = { .handler = h_compliance_eligibility, .flags = API_OP_ANY_QUERY };
+const api_op op_compliance_get = { .handler = h_compliance_get, .flags = API_OP_ANY_QUERY };

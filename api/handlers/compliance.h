@@ -15,4 +15,10 @@ void h_compliance_assessment_list(api_req *r);
 void h_compliance_assessment_create(api_req *r);
 void h_compliance_assessment_get(api_req *r);
 
+extern const api_op op_compliance_assessment_create;
+extern const api_op op_compliance_assessment_get;
+extern const api_op op_compliance_assessment_list;
+extern const api_op op_compliance_certificate;
+extern const api_op op_compliance_eligibility;
+extern const api_op op_compliance_get;
 #endif

@@ -398,3 +398,11 @@ void h_enrolments_complete(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 2, complete_read);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_enrolments_complete = { .handler = h_enrolments_complete, .flags = API_OP_ANY_QUERY };
+const api_op op_enrolments_create = { .handler = h_enrolments_create, .flags = API_OP_ANY_QUERY };
+const api_op op_enrolments_get = { .handler = h_enrolments_get, .flags = API_OP_ANY_QUERY };
+const api_op op_enrolments_list = { .handler = h_enrolments_list, .flags = API_OP_ANY_QUERY };
+const api_op op_enrolments_update = { .handler = h_enrolments_update, .flags = API_OP_ANY_QUERY };

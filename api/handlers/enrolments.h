@@ -10,4 +10,9 @@ void h_enrolments_get(api_req *r);
 void h_enrolments_update(api_req *r);
 void h_enrolments_complete(api_req *r);
 
+extern const api_op op_enrolments_complete;
+extern const api_op op_enrolments_create;
+extern const api_op op_enrolments_get;
+extern const api_op op_enrolments_list;
+extern const api_op op_enrolments_update;
 #endif

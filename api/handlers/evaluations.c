@@ -174,3 +174,10 @@ void h_commendations_list(api_req *r)
 	const char *v[] = { pg->after, year, type, pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_COMMENDATIONS_LIST, v, 4);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_commendations_create = { .handler = h_commendations_create, .flags = API_OP_ANY_QUERY };
+const api_op op_commendations_list = { .handler = h_commendations_list, .flags = API_OP_ANY_QUERY };
+const api_op op_evaluations_create = { .handler = h_evaluations_create, .flags = API_OP_ANY_QUERY };
+const api_op op_evaluations_list = { .handler = h_evaluations_list, .flags = API_OP_ANY_QUERY };

@@ -8,4 +8,8 @@ void h_evaluations_list(api_req *r);
 void h_evaluations_create(api_req *r);
 void h_commendations_list(api_req *r);
 void h_commendations_create(api_req *r);
+extern const api_op op_commendations_create;
+extern const api_op op_commendations_list;
+extern const api_op op_evaluations_create;
+extern const api_op op_evaluations_list;
 #endif

@@ -225,3 +225,10 @@ void h_guides_publish(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c, 2, publish_checked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_guides_create = { .handler = h_guides_create, .flags = API_OP_ANY_QUERY };
+const api_op op_guides_get = { .handler = h_guides_get, .flags = API_OP_ANY_QUERY };
+const api_op op_guides_list = { .handler = h_guides_list, .flags = API_OP_ANY_QUERY };
+const api_op op_guides_publish = { .handler = h_guides_publish, .flags = API_OP_ANY_QUERY };

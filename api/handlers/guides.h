@@ -9,4 +9,8 @@ void h_guides_create(api_req *r);
 void h_guides_get(api_req *r);
 void h_guides_publish(api_req *r);
 
+extern const api_op op_guides_create;
+extern const api_op op_guides_get;
+extern const api_op op_guides_list;
+extern const api_op op_guides_publish;
 #endif

@@ -37,4 +37,15 @@ void h_accounts_get(api_req *r);
 #include "evaluations.h"
 #include "reports.h"
 #include "samples.h"
+extern const api_op op_livez;
+extern const api_op op_metrics;
+extern const api_op op_openapi;
+extern const api_op op_readyz;
+extern const api_op op_districts_list;
+extern const api_op op_industries_list;
+extern const api_op op_me;
+extern const api_op op_accounts_create;
+extern const api_op op_accounts_get;
+extern const api_op op_accounts_list;
+extern const api_op op_auth_token;
 #endif

@@ -45,3 +45,7 @@ void h_me(api_req *r)
 	/* even with no statement the claims are set: a revoked jti is refused */
 	api_db_run(r, m->calls, n, me_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_me = { .handler = h_me, .flags = API_OP_ANY_QUERY };

@@ -56,3 +56,10 @@ void h_openapi(api_req *r)
 {
 	api_reply_raw(r, 200, "application/json", api_openapi_json, api_openapi_json_len);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_livez = { .handler = h_livez, .flags = API_OP_ANY_QUERY };
+const api_op op_metrics = { .handler = h_metrics, .flags = API_OP_ANY_QUERY };
+const api_op op_openapi = { .handler = h_openapi, .flags = API_OP_ANY_QUERY };
+const api_op op_readyz = { .handler = h_readyz, .flags = API_OP_ANY_QUERY };

@@ -693,3 +693,10 @@ void h_persons_patch(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 4, patch_locked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_persons_create = { .handler = h_persons_create, .flags = API_OP_ANY_QUERY };
+const api_op op_persons_get = { .handler = h_persons_get, .flags = API_OP_ANY_QUERY };
+const api_op op_persons_list = { .handler = h_persons_list, .flags = API_OP_ANY_QUERY };
+const api_op op_persons_patch = { .handler = h_persons_patch, .flags = API_OP_ANY_QUERY };

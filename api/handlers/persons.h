@@ -16,4 +16,12 @@ void h_persons_transfer_create(api_req *r);
 void h_transfers_get(api_req *r);
 void h_transfers_accept(api_req *r);
 
+extern const api_op op_persons_import;
+extern const api_op op_persons_create;
+extern const api_op op_persons_get;
+extern const api_op op_persons_list;
+extern const api_op op_persons_patch;
+extern const api_op op_persons_transfer_create;
+extern const api_op op_transfers_accept;
+extern const api_op op_transfers_get;
 #endif

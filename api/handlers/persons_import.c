@@ -465,3 +465,7 @@ void h_persons_import(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 3, import_checked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_persons_import = { .handler = h_persons_import, .flags = API_OP_ANY_QUERY };

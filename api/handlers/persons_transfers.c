@@ -201,3 +201,9 @@ void h_transfers_accept(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 1, accept_checked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_persons_transfer_create = { .handler = h_persons_transfer_create, .flags = API_OP_ANY_QUERY };
+const api_op op_transfers_accept = { .handler = h_transfers_accept, .flags = API_OP_ANY_QUERY };
+const api_op op_transfers_get = { .handler = h_transfers_get, .flags = API_OP_ANY_QUERY };

@@ -464,3 +464,15 @@ void h_late_windows_list(api_req *r)
 	const char *v[] = { pg->after, year, pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_LATE_WINDOWS_LIST, v, 3);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_late_windows_create = { .handler = h_late_windows_create, .flags = API_OP_ANY_QUERY };
+const api_op op_late_windows_get = { .handler = h_late_windows_get, .flags = API_OP_ANY_QUERY };
+const api_op op_late_windows_list = { .handler = h_late_windows_list, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_approve = { .handler = h_projects_approve, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_create = { .handler = h_projects_create, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_get = { .handler = h_projects_get, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_list = { .handler = h_projects_list, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_reject = { .handler = h_projects_reject, .flags = API_OP_ANY_QUERY };
+const api_op op_projects_submit = { .handler = h_projects_submit, .flags = API_OP_ANY_QUERY };

@@ -14,4 +14,13 @@ void h_late_windows_create(api_req *r);
 void h_late_windows_list(api_req *r);
 void h_late_windows_get(api_req *r);
 
+extern const api_op op_late_windows_create;
+extern const api_op op_late_windows_get;
+extern const api_op op_late_windows_list;
+extern const api_op op_projects_approve;
+extern const api_op op_projects_create;
+extern const api_op op_projects_get;
+extern const api_op op_projects_list;
+extern const api_op op_projects_reject;
+extern const api_op op_projects_submit;
 #endif

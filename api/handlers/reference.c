@@ -33,3 +33,8 @@ void h_industries_list(api_req *r)
 		return;
 	api_db_run(r, calls, 1, items_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_districts_list = { .handler = h_districts_list, .flags = API_OP_ANY_QUERY };
+const api_op op_industries_list = { .handler = h_industries_list, .flags = API_OP_ANY_QUERY };

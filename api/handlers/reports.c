@@ -824,3 +824,7 @@ void h_reports_annual(api_req *r)
 	r->ctx = p;
 	api_db_run(r, p->calls, C__COUNT, report_done);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_reports_annual = { .handler = h_reports_annual, .flags = API_OP_ANY_QUERY };

@@ -7,4 +7,5 @@
 /* GET /v1/reports/annual */
 void h_reports_annual(api_req *r);
 
+extern const api_op op_reports_annual;
 #endif

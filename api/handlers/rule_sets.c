@@ -410,3 +410,9 @@ void h_rule_sets_create(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 3, checked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_rule_sets_create = { .handler = h_rule_sets_create, .flags = API_OP_ANY_QUERY };
+const api_op op_rule_sets_get = { .handler = h_rule_sets_get, .flags = API_OP_ANY_QUERY };
+const api_op op_rule_sets_list = { .handler = h_rule_sets_list, .flags = API_OP_ANY_QUERY };

@@ -8,4 +8,7 @@ void h_rule_sets_list(api_req *r);
 void h_rule_sets_get(api_req *r);
 void h_rule_sets_create(api_req *r);
 
+extern const api_op op_rule_sets_create;
+extern const api_op op_rule_sets_get;
+extern const api_op op_rule_sets_list;
 #endif

@@ -494,3 +494,8 @@ void h_samples_get(api_req *r)
 	*c = (db_call){ DB_STMT_SAMPLES_GET, v };
 	api_db_run(r, c, 1, got);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_samples_create = { .handler = h_samples_create, .flags = API_OP_ANY_QUERY };
+const api_op op_samples_get = { .handler = h_samples_get, .flags = API_OP_ANY_QUERY };

@@ -8,4 +8,6 @@
 void h_samples_create(api_req *r);
 void h_samples_get(api_req *r);
 
+extern const api_op op_samples_create;
+extern const api_op op_samples_get;
 #endif

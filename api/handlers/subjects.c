@@ -231,3 +231,12 @@ void h_plans_create(api_req *r)
 	r->ctx = api_arena_strdup(r->mem, "/v1/plans");
 	api_db_run(r, c->calls, 1, created);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_plans_create = { .handler = h_plans_create, .flags = API_OP_ANY_QUERY };
+const api_op op_plans_get = { .handler = h_plans_get, .flags = API_OP_ANY_QUERY };
+const api_op op_plans_list = { .handler = h_plans_list, .flags = API_OP_ANY_QUERY };
+const api_op op_public_subjects_create = { .handler = h_public_subjects_create, .flags = API_OP_ANY_QUERY };
+const api_op op_public_subjects_get = { .handler = h_public_subjects_get, .flags = API_OP_ANY_QUERY };
+const api_op op_public_subjects_list = { .handler = h_public_subjects_list, .flags = API_OP_ANY_QUERY };

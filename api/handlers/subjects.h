@@ -19,4 +19,10 @@ void h_plans_get(api_req *r);
 bool api_subject_fields(json_t *obj, const char *prefix, const char **code, const char **title,
                         int32_t *hours, json_t *errors);
 
+extern const api_op op_plans_create;
+extern const api_op op_plans_get;
+extern const api_op op_plans_list;
+extern const api_op op_public_subjects_create;
+extern const api_op op_public_subjects_get;
+extern const api_op op_public_subjects_list;
 #endif

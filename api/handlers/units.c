@@ -413,3 +413,10 @@ void h_units_update(api_req *r)
 	api_db_tx(r);
 	api_db_run(r, c->calls, 2, update_locked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+const api_op op_units_create = { .handler = h_units_create, .flags = API_OP_ANY_QUERY };
+const api_op op_units_get = { .handler = h_units_get, .flags = API_OP_ANY_QUERY };
+const api_op op_units_list = { .handler = h_units_list, .flags = API_OP_ANY_QUERY };
+const api_op op_units_update = { .handler = h_units_update, .flags = API_OP_ANY_QUERY };

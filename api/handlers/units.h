@@ -9,4 +9,8 @@ void h_units_create(api_req *r);
 void h_units_get(api_req *r);
 void h_units_update(api_req *r);
 
+extern const api_op op_units_create;
+extern const api_op op_units_get;
+extern const api_op op_units_list;
+extern const api_op op_units_update;
 #endif

@@ -1,5 +1,7 @@
 #include "http/arena.h"
 
+#include "http/alloc.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +22,7 @@ struct api_arena {
 
 api_arena *api_arena_new(void)
 {
-	return calloc(1, sizeof(api_arena));
+	return api_xcalloc(1, sizeof(api_arena));
 }
 
 void api_arena_free(api_arena *a)
@@ -41,9 +43,7 @@ void *api_arena_alloc(api_arena *a, size_t n)
 	chunk *c = a->head;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > CHUNK ? n : CHUNK;
-		c = malloc(sizeof *c + cap);
-		if (!c)
-			return NULL;
+		c = api_xmalloc(sizeof *c + cap);
 		c->cap = cap;
 		c->used = 0;
 		c->next = a->head;
@@ -58,23 +58,21 @@ void *api_arena_alloc(api_arena *a, size_t n)
 char *api_arena_strdup(api_arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = api_arena_alloc(a, n);
-	if (p)
-		memcpy(p, s, n);
-	return p;
+	return memcpy(api_arena_alloc(a, n), s, n);
 }
 
 char *api_arena_printf(api_arena *a, const char *fmt, ...)
 {
+	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return NULL;
+		n = 0, buf[0] = '\0'; /* an encoding error: an empty string */
 	char *p = api_arena_alloc(a, (size_t)n + 1);
-	if (!p)
-		return NULL;
+	if ((size_t)n < sizeof buf)
+		return memcpy(p, buf, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "http/arena.h"
+#include "http/op.h"
 #include "auth/auth.h"
 #include "db.h"
 
@@ -43,7 +44,7 @@ enum {
 typedef struct api_route {
 	int method;
 	const char *pattern; /* "/v1/units/{id}"; also the metrics label */
-	api_handler handler;
+	const api_op *op;    /* the handler and what it takes (http/op.h) */
 	unsigned roles;      /* API_ROLE_BIT mask; ignored for public routes */
 	unsigned flags;
 } api_route;
@@ -84,7 +85,9 @@ struct api_req {
 	const db_call *calls;
 	int ncalls;
 	void (*db_done)(api_req *r, db_result *const *res, int n);
-	void *ctx; /* handler-private state, in the arena */
+	long if_match;            /* If-Match version for API_OP_IF_MATCH ops, -1: none */
+	void *ctx; /* handler-private state, in the arena (op->ctx_size, zeroed) */
+	void *ctx_step;  /* a shared step in flight (http/transition.c) */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
 	void *ctx_summary; /* a person-year refresh in flight (rules.c) */
 };

@@ -12,24 +12,24 @@
 
 const api_route api_routes[] = {
 	/* operations */
-	{ API_GET, "/livez", h_livez, 0, API_ROUTE_PUBLIC },
-	{ API_GET, "/healthz", h_livez, 0, API_ROUTE_PUBLIC },
-	{ API_GET, "/readyz", h_readyz, 0, API_ROUTE_PUBLIC },
-	{ API_GET, "/metrics", h_metrics, 0, API_ROUTE_PUBLIC },
-	{ API_GET, "/v1/openapi.json", h_openapi, 0, API_ROUTE_PUBLIC },
+	{ API_GET, "/livez", &op_livez, 0, API_ROUTE_PUBLIC },
+	{ API_GET, "/healthz", &op_livez, 0, API_ROUTE_PUBLIC },
+	{ API_GET, "/readyz", &op_readyz, 0, API_ROUTE_PUBLIC },
+	{ API_GET, "/metrics", &op_metrics, 0, API_ROUTE_PUBLIC },
+	{ API_GET, "/v1/openapi.json", &op_openapi, 0, API_ROUTE_PUBLIC },
 
 	/* authentication */
-	{ API_POST, "/v1/auth/token", h_auth_token, 0, API_ROUTE_PUBLIC | API_ROUTE_BODY },
-	{ API_GET, "/v1/me", h_me, ALL, 0 },
+	{ API_POST, "/v1/auth/token", &op_auth_token, 0, API_ROUTE_PUBLIC | API_ROUTE_BODY },
+	{ API_GET, "/v1/me", &op_me, ALL, 0 },
 
 	/* accounts */
-	{ API_GET, "/v1/accounts", h_accounts_list, BUREAUS, 0 },
-	{ API_POST, "/v1/accounts", h_accounts_create, BUREAUS, API_ROUTE_BODY },
-	{ API_GET, "/v1/accounts/{id}", h_accounts_get, ALL, 0 },
+	{ API_GET, "/v1/accounts", &op_accounts_list, BUREAUS, 0 },
+	{ API_POST, "/v1/accounts", &op_accounts_create, BUREAUS, API_ROUTE_BODY },
+	{ API_GET, "/v1/accounts/{id}", &op_accounts_get, ALL, 0 },
 
 	/* reference data */
-	{ API_GET, "/v1/districts", h_districts_list, ALL, 0 },
-	{ API_GET, "/v1/industries", h_industries_list, ALL, 0 },
+	{ API_GET, "/v1/districts", &op_districts_list, ALL, 0 },
+	{ API_GET, "/v1/industries", &op_industries_list, ALL, 0 },
 
 	/* one file of rows per resource */
 #include "handlers/rule_sets.routes"

@@ -440,7 +440,7 @@ static void idem_begun(api_req *r, db_result *const *res, int n)
 	(void)n;
 	const char *state = db_result_value(res[0], 0, 0);
 	if (!state || !strcmp(state, "new")) {
-		r->route->handler(r);
+		r->route->op->handler(r);
 		return;
 	}
 	if (!strcmp(state, "busy")) {
@@ -472,8 +472,10 @@ static void idem_begun(api_req *r, db_result *const *res, int n)
 
 void api_req_dispatch(api_req *r)
 {
+	if (!api_op_prepare(r, r->route->op))
+		return;
 	if (r->method != API_POST || !r->idempotency_key || !r->authed) {
-		r->route->handler(r);
+		r->route->op->handler(r);
 		return;
 	}
 	/* the key is scoped to the caller and bound to what was asked */

@@ -50,6 +50,13 @@ json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail
 	return j;
 }
 
+void api_json_unknown_field(json_t *errors, const char *key)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "unknown field \"%.100s\"", key);
+	api_error_add(errors, key, "unknown_field", msg);
+}
+
 int api_json_unknown_fields(const json_t *obj, const char *const *allowed, json_t *errors)
 {
 	int unknown = 0;
@@ -63,9 +70,7 @@ int api_json_unknown_fields(const json_t *obj, const char *const *allowed, json_
 				break;
 			}
 		if (!ok) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "unknown field \"%.100s\"", key);
-			api_error_add(errors, key, "unknown_field", msg);
+			api_json_unknown_field(errors, key);
 			unknown++;
 		}
 	}

@@ -17,5 +17,7 @@ json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail
 
 /* Adds an error to errors for every key of obj not in the NULL-terminated
  * allowed list; returns how many were unknown. */
+/* Adds the "unknown_field" error of key. */
+void api_json_unknown_field(json_t *errors, const char *key);
 int api_json_unknown_fields(const json_t *obj, const char *const *allowed, json_t *errors);
 #endif

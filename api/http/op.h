@@ -1,0 +1,139 @@
+/*
+ * Operation descriptors: what a route's handler takes, declared beside the
+ * handler, checked and filled by the pipeline (http/pipeline.c) before the
+ * handler runs.  A handler therefore starts at its business logic: the
+ * query names are known, the path ids are UUIDs, the body is an object with
+ * known fields whose values sit parsed in its ctx, If-Match is read and the
+ * transaction is open when it asked for one.
+ *
+ *   typedef struct verify_ctx { const char *reason; ... } verify_ctx;
+ *   static const api_field reject_fields[] = {
+ *       API_FIELD_STR(verify_ctx, reason, "reason", API_REQUIRED, 1000),
+ *       API_FIELDS_END
+ *   };
+ *   const api_op op_records_reject = {
+ *       .handler = reject, .ctx_size = sizeof(verify_ctx),
+ *       .not_found = "no such record in the caller's jurisdiction",
+ *       .fields = reject_fields, .flags = API_OP_IF_MATCH | API_OP_TX,
+ *   };
+ *
+ * The order of the checks is fixed: query (400), path ids (404), If-Match
+ * syntax (412), body (422: every bad field at once, then the op's check).
+ */
+#ifndef JXJY_API_OP_H
+#define JXJY_API_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core.h"
+#include "db.h"
+
+typedef struct api_req api_req;
+
+/* The years a request may name (bodies and queries alike). */
+#define API_YEAR_MIN 1990
+#define API_YEAR_MAX 2100
+
+typedef enum api_field_kind {
+	API_FIELD_STRING, /* const char *: 1..max bytes (borrowed from the body) */
+	API_FIELD_UUID,   /* const char *: an id */
+	API_FIELD_INT,    /* long: min..max */
+	API_FIELD_YEAR,   /* int: API_YEAR_MIN..API_YEAR_MAX */
+	API_FIELD_BOOL,   /* bool */
+	API_FIELD_HOURS,  /* int32_t tenths: > 0, or >= 0 with min = 0 */
+	API_FIELD_DATE,   /* core_date: a real YYYY-MM-DD */
+	API_FIELD_ENUM,   /* the enum parse() fills (a core_*_parse); invalid says the values */
+	API_FIELD_ANY,    /* json_t *: any present value, the handler reads it (borrowed) */
+} api_field_kind;
+
+enum {
+	API_REQUIRED = 1 << 0, /* absent or null: "required" */
+};
+
+typedef struct api_field {
+	const char *name;
+	api_field_kind kind;
+	unsigned flags;
+	long min, max;
+	int (*parse)(void *out, const char *s); /* API_FIELD_ENUM */
+	const char *invalid;                    /* message for an invalid enum value */
+	size_t offset;                          /* of the value in the ctx */
+} api_field;
+
+#define API_FIELD_AT(T, m, n, k, fl, lo, hi, p, msg) \
+	{ (n), (k), (fl), (lo), (hi), (p), (msg), offsetof(T, m) }
+#define API_FIELD_STR(T, m, n, fl, max) API_FIELD_AT(T, m, n, API_FIELD_STRING, fl, 1, max, NULL, NULL)
+#define API_FIELD_ID(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_UUID, fl, 0, 0, NULL, NULL)
+#define API_FIELD_LONG(T, m, n, fl, lo, hi) API_FIELD_AT(T, m, n, API_FIELD_INT, fl, lo, hi, NULL, NULL)
+#define API_FIELD_YEAR_OF(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_YEAR, fl, 0, 0, NULL, NULL)
+#define API_FIELD_FLAG(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_BOOL, fl, 0, 0, NULL, NULL)
+/* min 1: more than zero hours; min 0: zero allowed */
+#define API_FIELD_TENTHS(T, m, n, fl, lo) API_FIELD_AT(T, m, n, API_FIELD_HOURS, fl, lo, 0, NULL, NULL)
+#define API_FIELD_DAY(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_DATE, fl, 0, 0, NULL, NULL)
+/* an enumeration of core: API_FIELD_ENUM_OF(ctx, level, "title_level", API_REQUIRED,
+ * level, "must be …") parses with core_level_parse into a core_level */
+#define API_FIELD_ENUM_OF(T, m, n, fl, what, msg) \
+	API_FIELD_AT(T, m, n, API_FIELD_ENUM, fl, 0, 0, api_parse_##what, msg)
+#define API_FIELD_JSON(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_ANY, fl, 0, 0, NULL, NULL)
+#define API_FIELDS_END { NULL, 0, 0, 0, 0, NULL, NULL, 0 }
+
+/* Parsers of core's enumerations with the signature a field table takes. */
+#define API_ENUM_PARSER(what) \
+	int api_parse_##what(void *out, const char *s);
+API_ENUM_PARSER(level)
+API_ENUM_PARSER(category)
+API_ENUM_PARSER(form)
+API_ENUM_PARSER(class_type)
+API_ENUM_PARSER(source)
+API_ENUM_PARSER(record_status)
+API_ENUM_PARSER(base_level)
+API_ENUM_PARSER(exam_result)
+API_ENUM_PARSER(enrolment_status)
+API_ENUM_PARSER(purpose)
+API_ENUM_PARSER(unit_kind)
+API_ENUM_PARSER(person_status)
+#undef API_ENUM_PARSER
+
+enum {
+	API_OP_TX = 1 << 0,        /* every batch of the request is one transaction (api_db_tx) */
+	API_OP_IF_MATCH = 1 << 1,  /* If-Match is read into r->if_match (-1: absent or "*") */
+	API_OP_ANY_QUERY = 1 << 2, /* query parameters are the handler's business */
+	API_OP_BODY_OWN = 1 << 3,  /* the handler reads the body itself (CSV, arrays, nested) */
+};
+
+typedef struct api_op {
+	void (*handler)(api_req *r);
+	/* query parameters allowed (NULL-terminated); NULL: none at all */
+	const char *const *query;
+	/* when set, every path parameter must be a UUID, else 404 with this */
+	const char *not_found;
+	/* the body's fields ({0}-terminated); NULL: the route takes no fields */
+	const api_field *fields;
+	/* after the fields, with the same errors array: cross-field rules and
+	 * what core validates; a 422 follows when errors is not empty */
+	void (*check)(api_req *r, json_t *errors);
+	size_t ctx_size; /* r->ctx: zeroed arena memory of this size */
+	unsigned flags;  /* API_OP_* */
+	/* for api_op_get / api_op_get_json: the statement reading the resource
+	 * by the path parameters ($1, $2, …) */
+	db_stmt_id stmt;
+} api_op;
+
+/* Checks and fills what op declares (r->ctx, r->if_match, the transaction
+ * flag); false after replying.  The pipeline calls it before every handler
+ * (and again when a transaction is rerun after a serialization failure). */
+bool api_op_prepare(api_req *r, const api_op *op);
+
+/* True when the body has the field (even null): PATCH's "only what is sent". */
+bool api_body_has(const api_req *r, const char *name);
+
+/* Ready-made handlers for ops that only read one resource with op->stmt:
+ * answering (version, json) with an ETag, or (json) alone; no row is 404
+ * with op->not_found. */
+void api_op_get(api_req *r);
+void api_op_get_json(api_req *r);
+#endif
