@@ -221,7 +221,8 @@ Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables)
 		         tables[i]);
 		PQclear(t_sql(db, sql, 0, NULL));
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM before_%d WHERE district IN ($1, $2)", i);
-		cr_assert_gt(t_sql_count(db, sql, 2, mine), 0, "%s has none of the fixture's rows: comparing it proves nothing", tables[i]);
+		cr_assert_gt(t_sql_count(db, sql, 2, mine), 0,
+		             "%s has none of the fixture's rows: comparing it proves nothing", tables[i]);
 	}
 	PQclear(t_sql(db, "SELECT jxjy.rebuild_report_aggregates()", 0, NULL));
 	for (int i = 0; i < 4; i++) {
