@@ -205,9 +205,25 @@ Test(audit, the_log_is_append_only_even_for_the_owner)
  * of stats_fixtures.h feeds all four (verified records → report_hours,
  * in-service persons → report_headcount, person-year summaries →
  * report_compliance, enrolments of a base's project → report_trainees); each
- * must hold the world's rows first, or an equal comparison proves nothing. */
-Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables)
+ * must hold the world's rows first, or an equal comparison proves nothing.
+ * The world goes into a database of its own: its two new districts would
+ * otherwise show in the shared database's /v1/districts, which the HTTP
+ * suite expects to be the city's ten.  setenv reaches only this test's
+ * process (Criterion forks one per test). */
+Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables, .timeout = 120)
 {
+	char name[64], sql0[128];
+	snprintf(name, sizeof name, "jxjy_agg_%d", (int)getpid());
+	PGconn *su = t_db();
+	snprintf(sql0, sizeof sql0, "CREATE DATABASE %s", name);
+	PQclear(t_sql(su, sql0, 0, NULL));
+	char *url = conninfo_for(name, "postgres");
+	setenv("DATABASE_URL", url, 1);
+	char *out = NULL;
+	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "migrate: %s", out);
+	free(out);
+	setenv("JXJY_TEST_DB", url, 1);
+
 	world w;
 	w_build(&w);
 	PGconn *db = t_db();
@@ -238,4 +254,8 @@ Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables)
 	PQclear(t_sql(db, "ROLLBACK", 0, NULL));
 	PQfinish(db);
 	w_free(&w);
+	snprintf(sql0, sizeof sql0, "DROP DATABASE %s", name);
+	PQclear(t_sql(su, sql0, 0, NULL));
+	PQfinish(su);
+	free(url);
 }
