@@ -1,6 +1,7 @@
 /*
  * The database layer on its own: migrations, row-level security, the
- * catalog rules of SECURITY.md A2, the append-only audit log.
+ * catalog rules of SECURITY.md A2, the append-only audit log, and the
+ * statement registry against the migrated schema.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "statements.h"
 #include "stats_fixtures.h"
 #include "testlib.h"
 
@@ -258,4 +260,52 @@ Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables, .timeout = 12
 	PQclear(t_sql(su, sql0, 0, NULL));
 	PQfinish(su);
 	free(url);
+}
+
+/* Prepares every registered statement on the migrated database and hands
+ * check() PostgreSQL's description of it; fails on a statement that does
+ * not prepare. */
+static void describe_every_statement(void (*check)(const db_stmt_def *d, const PGresult *desc))
+{
+	PGconn *db = t_db();
+	int described = 0;
+	for (int i = 0; i < DB_STMT__COUNT; i++) {
+		const db_stmt_def *d = db_stmt_get((db_stmt_id)i);
+		PGresult *p = PQprepare(db, d->name, d->sql, d->nparams, NULL);
+		cr_expect_eq(PQresultStatus(p), PGRES_COMMAND_OK, "%s does not prepare: %s", d->name,
+		             PQerrorMessage(db));
+		PQclear(p);
+		PGresult *desc = PQdescribePrepared(db, d->name);
+		if (PQresultStatus(desc) == PGRES_COMMAND_OK) {
+			check(d, desc);
+			described++;
+		}
+		PQclear(desc);
+	}
+	cr_expect_eq(described, DB_STMT__COUNT, "every statement described");
+	PQfinish(db);
+}
+
+static void check_columns(const db_stmt_def *d, const PGresult *desc)
+{
+	cr_expect_eq(PQnfields(desc), d->ncols,
+	             "%s answers %d columns but its DB_STMT entry names %d (first: %s)", d->name,
+	             PQnfields(desc), d->ncols, PQnfields(desc) ? PQfname(desc, 0) : "none");
+}
+
+Test(statements, every_column_list_has_as_many_names_as_postgresql_answers_columns, .timeout = 60)
+{
+	describe_every_statement(check_columns);
+}
+
+static void check_params(const db_stmt_def *d, const PGresult *desc)
+{
+	cr_expect_eq(PQnparams(desc), d->nparams,
+	             "%s takes %d parameters but its DB_STMT entry declares %d", d->name,
+	             PQnparams(desc), d->nparams);
+}
+
+Test(statements, every_statement_takes_as_many_parameters_as_it_declares, .timeout = 60)
+{
+	describe_every_statement(check_params);
 }
