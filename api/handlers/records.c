@@ -63,7 +63,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	int rows;
 	char *next = api_page_next(r, c->pg, res, 0, &rows);
 	for (int i = 0; i < rows; i++) {
-		json_t *j = json_loads(db_result_value(res, i, 1), 0, NULL);
+		json_t *j = json_loads(db_result_value(res, i, RECORDS_LIST_CITY_COL_RECORD), 0, NULL);
 		for (const char *const *col = cols; *col; col++) {
 			json_t *v = json_object_get(j, *col);
 			char num[CORE_HOURS_BUFSZ];
@@ -207,14 +207,19 @@ static void create_refreshed(api_req *r, const core_year_verdict *v)
 static void create_inserted(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 2));
+	const char *version, *record, *district;
+	if (!api_result_ok(r, db_result_str(res[0], 0, RECORDS_INSERT_COL_VERSION, &version) |
+	                          db_result_str(res[0], 0, RECORDS_INSERT_COL_RECORD, &record) |
+	                          db_result_str(res[0], 0, RECORDS_INSERT_COL_CUR_DISTRICT, &district)))
+		return;
+	c->version = api_arena_strdup(r->mem, version);
+	c->record = api_arena_strdup(r->mem, record);
 	json_t *j = json_loads(c->record, 0, NULL);
 	c->audit[0] = "create";
 	c->audit[1] = api_arena_strdup(r->mem, json_string_value(json_object_get(j, "id")));
 	c->audit[2] = NULL;
 	c->audit[3] = c->record;
-	c->audit[4] = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->audit[4] = api_arena_strdup(r->mem, district);
 	json_decref(j);
 	/* registered hours are pending hours of the person-year */
 	api_summary_refresh(r, c->person, c->year, create_refreshed);
@@ -227,8 +232,9 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, "no such person in the caller's jurisdiction");
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
-	                                           db_result_value(res[0], 0, 0), c->year);
+	const core_rule_set *rs =
+		api_rules_select(db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS),
+	                         db_result_value(res[0], 0, RECORDS_PERSON_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range", "no rule set is in force for this year");
 		return;
@@ -341,8 +347,12 @@ static void act_refreshed(api_req *r, const core_year_verdict *v)
 static void act_updated(api_req *r, db_result *const *res, int n)
 {
 	act_ctx *c = r->ctx;
-	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	const char *version, *record;
+	if (!api_result_ok(r, db_result_str(res[0], 0, RECORDS_SET_STATUS_COL_VERSION, &version) |
+	                          db_result_str(res[0], 0, RECORDS_SET_STATUS_COL_RECORD, &record)))
+		return;
+	c->version = api_arena_strdup(r->mem, version);
+	c->record = api_arena_strdup(r->mem, record);
 	c->audit[3] = c->record;
 	/* every transition moves hours: pending → verified, pending → gone,
 	 * verified → gone (R-13: only verified records count) */
@@ -351,7 +361,7 @@ static void act_updated(api_req *r, db_result *const *res, int n)
 
 static void act_scoped(api_req *r, db_result *const *res, int n)
 {
-	const char *cat = db_result_value(res[0], 0, 0);
+	const char *cat = db_result_value(res[0], 0, RECORDS_SCOPE_COL_CATEGORY);
 	if (cat && !strcmp(cat, "public")) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "an industry authority verifies professional records only");
@@ -392,12 +402,19 @@ static int act_decide(api_req *r, const char *from_s, const char **to_s, const c
 static void act_locked(api_req *r, const db_result *row, const char *to)
 {
 	act_ctx *c = r->ctx;
-	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, 2));
-	c->year = atoi(db_result_value(row, 0, 3));
+	const char *person, *before, *district;
+	long year;
+	if (!api_result_ok(r, db_result_str(row, 0, RECORDS_LOCK_COL_PERSON, &person) |
+	                          db_result_int(row, 0, RECORDS_LOCK_COL_YEAR, &year) |
+	                          db_result_str(row, 0, RECORDS_LOCK_COL_RECORD, &before) |
+	                          db_result_str(row, 0, RECORDS_LOCK_COL_CUR_DISTRICT, &district)))
+		return;
+	c->person = api_arena_strdup(r->mem, person);
+	c->year = (int)year;
 	c->audit[0] = core_record_action_name(c->action);
 	c->audit[1] = r->path_params[0];
-	c->audit[2] = api_arena_strdup(r->mem, db_result_value(row, 0, 5));
-	c->audit[4] = api_arena_strdup(r->mem, db_result_value(row, 0, 4));
+	c->audit[2] = api_arena_strdup(r->mem, before);
+	c->audit[4] = api_arena_strdup(r->mem, district);
 	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
 	v[0] = r->path_params[0];
 	v[1] = to;
@@ -409,8 +426,8 @@ static void act_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition act_transition = {
 	.lock = DB_STMT_RECORDS_LOCK,
-	.status_col = 0,
-	.version_col = 1,
+	.status_col = RECORDS_LOCK_COL_STATUS,
+	.version_col = RECORDS_LOCK_COL_VERSION,
 	.noun = "record",
 	.missing = act_missing,
 	.decide = act_decide,

@@ -125,15 +125,19 @@ bool api_body_has(const api_req *r, const char *name)
 
 /* ---- reading one resource ---------------------------------------------- */
 
+/* the columns of a statement that api_op_get reads; api_op_get_json's
+ * answers the json alone */
+enum { GET_COL_VERSION, GET_COL_JSON };
+
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	bool versioned = r->route->op->handler == api_op_get;
-	const char *json = db_result_value(res[0], 0, versioned ? 1 : 0);
+	const char *json = db_result_value(res[0], 0, versioned ? GET_COL_JSON : 0);
 	if (!json) {
 		api_reply_not_found(r, r->route->op->not_found);
 		return;
 	}
-	api_reply_doc(r, 200, versioned ? db_result_value(res[0], 0, 0) : NULL, json);
+	api_reply_doc(r, 200, versioned ? db_result_value(res[0], 0, GET_COL_VERSION) : NULL, json);
 }
 
 static void get(api_req *r)

@@ -150,6 +150,14 @@ bool api_query_year(api_req *r, const char **out)
 	return true;
 }
 
+bool api_result_ok(api_req *r, int rc)
+{
+	if (rc == 0)
+		return true;
+	api_reply_problem(r, 500, "Internal error", "the database answered an unexpected value");
+	return false;
+}
+
 bool api_body_object(api_req *r)
 {
 	if (json_is_object(r->body))

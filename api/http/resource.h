@@ -43,6 +43,10 @@ void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *no
 
 /* ---- requests and replies ---------------------------------------------- */
 
+/* False after replying 500 when a typed read of a result (db_result_str,
+ * _int, _bool, _hours: rc != 0, already logged by db/) failed; combine reads
+ * with |. */
+bool api_result_ok(api_req *r, int rc);
 /* True when p is set; else replies 503 (the arena is exhausted) and false. */
 bool api_alloc_ok(api_req *r, const void *p);
 /* True when path parameter i is a UUID; else replies 404 with detail (an

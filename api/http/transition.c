@@ -24,21 +24,19 @@ static void locked(api_req *r, db_result *const *res, int n)
 	if (t->allowed && !t->allowed(r, res[0]))
 		return;
 	if (r->if_match >= 0 && t->version_col >= 0) {
-		const char *v = db_result_value(res[0], 0, t->version_col);
-		if (!v || atol(v) != r->if_match) {
+		long version;
+		if (!api_result_ok(r, db_result_int(res[0], 0, t->version_col, &version)))
+			return;
+		if (version != r->if_match) {
 			api_reply_problem(r, 412, "Precondition failed",
 			                  api_arena_printf(r->mem, "the %s has changed since it was read",
 			                                   t->noun));
 			return;
 		}
 	}
-	const char *from = db_result_value(res[0], 0, t->status_col);
-	const char *to = NULL, *detail = NULL;
-	if (!from) {
-		api_reply_problem(r, 500, "Internal error",
-		                  api_arena_printf(r->mem, "the %s has no status", t->noun));
+	const char *from, *to = NULL, *detail = NULL;
+	if (!api_result_ok(r, db_result_str(res[0], 0, t->status_col, &from)))
 		return;
-	}
 	if (t->decide(r, from, &to, &detail) != 0) {
 		api_reply_problem(r, 409, "Conflict", detail);
 		return;
