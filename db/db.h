@@ -4,8 +4,9 @@
  * A bounded pool of nonblocking libpq connections driven by the caller's
  * libevent loop.  A request checks a connection out, runs one or more
  * batches of named statements on it (each batch travels in one round trip
- * in pipeline mode) and gives it back.  SQL text lives in db/statements.c;
- * values always travel as parameters.
+ * in pipeline mode) and gives it back.  SQL text lives in the statement
+ * registry (db/statements.def, one db/stmts/<resource>.def per resource),
+ * each entry naming its result columns; values always travel as parameters.
  */
 #ifndef JXJY_DB_H
 #define JXJY_DB_H
@@ -103,8 +104,8 @@ bool db_conn_in_transaction(const db_conn *conn);
 
 void db_pool_get_stats(const db_pool *pool, db_pool_stats *out);
 
-/* Whether at least one connection is up, and the schema version seen on the
- * last successful probe (0 when unknown). */
+/* Whether at least one connection of the pool is up (/readyz asks the
+ * schema version itself). */
 bool db_pool_is_up(const db_pool *pool);
 
 /* Result accessors (borrowed pointers into the result). */
