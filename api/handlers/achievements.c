@@ -253,10 +253,11 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 		api_reply_field_error(r, "hours", CORE_FE_OUT_OF_RANGE, msg);
 		return;
 	}
-	core_achieve_input in = { .kind = kind, .hours = c->hours,
-	                          .has_project = !strcmp(db_result_value(row, 0, 4), "t") };
-	if (core_hours_parse(&in.prior_best, db_result_value(row, 0, 7)) != 0 ||
-	    core_hours_parse(&in.prior_credited, db_result_value(row, 0, 8)) != 0) {
+	core_achieve_input in = { .kind = kind, .hours = c->hours };
+	if (db_result_bool(row, 0, ACHIEVEMENTS_REVIEW_COL_HAS_PROJECT_KEY, &in.has_project) != 0 ||
+	    db_result_hours(row, 0, ACHIEVEMENTS_REVIEW_COL_PROJECT_BEST_HOURS, &in.prior_best) != 0 ||
+	    db_result_hours(row, 0, ACHIEVEMENTS_REVIEW_COL_PROJECT_CREDITED_HOURS,
+	                    &in.prior_credited) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the project's earlier hours do not parse");
 		return;
 	}
@@ -333,7 +334,12 @@ static int review_decide(api_req *r, const char *from_s, const char **to_s, cons
 static void review_locked(api_req *r, const db_result *row, const char *to)
 {
 	review_ctx *c = r->ctx;
-	c->year = atoi(db_result_value(row, 0, 2));
+	long year;
+	if (db_result_int(row, 0, ACHIEVEMENTS_REVIEW_COL_YEAR, &year) != 0) {
+		api_reply_problem(r, 500, "Internal error", "Internal error");
+		return;
+	}
+	c->year = (int)year;
 	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, 3));
 	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, 6));
 	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, 10));

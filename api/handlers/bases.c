@@ -319,15 +319,20 @@ static int accreditation_input(core_base_input *in, const db_result *row, core_b
 			in->faculty_senior += (int)json_integer_value(n);
 	}
 	json_decref(counts);
-	in->managers_total = atoi(db_result_value(row, 0, 5));
-	in->managers_certified = atoi(db_result_value(row, 0, 6));
+	long managers, certified;
+	if (db_result_int(row, 0, BASES_LOAD_COL_MANAGERS, &managers) != 0 ||
+	    db_result_int(row, 0, BASES_LOAD_COL_CERTIFIED_MANAGERS, &certified) != 0)
+		return -1;
+	in->managers_total = (int)managers;
+	in->managers_certified = (int)certified;
 	bool *flags[] = { &in->systems.teaching_management, &in->systems.trainee_assessment,
 	                  &in->systems.certificate_registration, &in->systems.fee_management,
 	                  &in->systems.effect_tracking };
-	for (int i = 0; i < 5; i++) {
-		const char *b = db_result_value(row, 0, 7 + i);
-		*flags[i] = b && b[0] == 't';
-	}
+	/* a system never set is NULL: not in place */
+	for (int i = 0; i < 5; i++)
+		if (!db_result_is_null(row, 0, BASES_LOAD_COL_TEACHING_MANAGEMENT + i) &&
+		    db_result_bool(row, 0, BASES_LOAD_COL_TEACHING_MANAGEMENT + i, flags[i]) != 0)
+			return -1;
 	return 0;
 }
 
@@ -381,7 +386,10 @@ static bool accreditable(api_req *r, action_ctx *c, const db_result *row, core_b
 	}
 	core_base_input in;
 	core_accreditation acc;
-	accreditation_input(&in, row, lv);
+	if (accreditation_input(&in, row, lv) != 0) {
+		api_reply_problem(r, 500, "Internal error", "Internal error");
+		return false;
+	}
 	if (core_base_accreditation_check(&acc, rs, &in) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the roster could not be judged");
 		return false;

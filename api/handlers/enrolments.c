@@ -105,8 +105,15 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 		                  "the base is not accredited: it may not enrol trainees (R-16)");
 		return;
 	}
-	const char *exists = db_result_value(res[2], 0, 0);
-	if (!exists || strcmp(exists, "t") != 0) {
+	bool exists = false;
+	long capacity, taken;
+	if (db_result_bool(res[2], 0, ENROLMENT_PERSON_EXISTS_COL_PERSON_EXISTS, &exists) != 0 ||
+	    db_result_int(res[0], 0, ENROLMENT_PROJECT_LOCK_COL_CAPACITY, &capacity) != 0 ||
+	    db_result_int(res[1], 0, ENROLMENT_PROJECT_COUNT_COL_ENROLMENTS, &taken) != 0) {
+		api_reply_problem(r, 500, "Internal error", "Internal error");
+		return;
+	}
+	if (!exists) {
 		api_reply_field_error(r, "person", "unknown", "no person with this id");
 		return;
 	}
@@ -114,8 +121,6 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "only an approved project takes trainees (R-19)");
 		return;
 	}
-	long capacity = atol(db_result_value(res[0], 0, 1));
-	long taken = atol(db_result_value(res[1], 0, 0));
 	if (taken >= capacity) {
 		api_reply_problem(r, 409, "Conflict", "the project is full");
 		return;
@@ -306,9 +311,8 @@ static bool complete_allowed(api_req *r, const db_result *row)
 	    core_base_status_parse(&bs, db_result_value(row, 0, 8)) != 0 ||
 	    core_category_parse(&c->cat, db_result_value(row, 0, 6)) != 0 ||
 	    core_class_type_parse(&c->ct, db_result_value(row, 0, 7)) != 0 ||
-	    !db_result_value(row, 0, 2) || !db_result_value(row, 0, 5) ||
-	    core_hours_parse(&c->attended, db_result_value(row, 0, 2)) != 0 ||
-	    core_hours_parse(&c->planned, db_result_value(row, 0, 5)) != 0) {
+	    db_result_hours(row, 0, ENROLMENT_COMPLETE_READ_COL_ATTENDED_HOURS, &c->attended) != 0 ||
+	    db_result_hours(row, 0, ENROLMENT_COMPLETE_READ_COL_PROJECT_HOURS, &c->planned) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the enrolment could not be read");
 		return false;
 	}

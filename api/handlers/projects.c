@@ -350,7 +350,12 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 		core_date until;
 		bool has_late = late && core_date_parse(&until, late) == 0;
 		core_window w;
-		if (core_project_window_check(&w, atoi(db_result_value(row, 0, 1)), api_today(),
+		long year;
+		if (db_result_int(row, 0, PROJECTS_LOAD_COL_YEAR, &year) != 0) {
+			api_reply_problem(r, 500, "Internal error", "Internal error");
+			return;
+		}
+		if (core_project_window_check(&w, (int)year, api_today(),
 		                              has_late ? &until : NULL) != 0) {
 			api_reply_problem(r, 500, "Internal error", "the submission window could not be decided");
 			return;
