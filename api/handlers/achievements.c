@@ -86,10 +86,10 @@ typedef struct submit_ctx {
 
 static void submit_done(api_req *r, db_result *const *res, int n)
 {
-	const char *id = db_result_value(res[0], 0, 0);
-	const char *a = db_result_value(res[0], 0, 2);
+	const char *id = db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_ID);
+	const char *a = db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_ACHIEVEMENT);
 	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/achievements/%s", id));
-	api_reply_doc(r, 201, db_result_value(res[0], 0, 1), a);
+	api_reply_doc(r, 201, db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_VERSION), a);
 }
 
 static void submit_checked(api_req *r, db_result *const *res, int n)
@@ -99,8 +99,8 @@ static void submit_checked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, "no such person in the caller's jurisdiction");
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
-	                                           db_result_value(res[0], 0, 0), c->year);
+	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS),
+	                                           db_result_value(res[0], 0, ACHIEVEMENTS_PERSON_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range", "no rule set is in force for this year");
 		return;
@@ -118,7 +118,7 @@ static void submit_checked(api_req *r, db_result *const *res, int n)
 		api_reply_field_error(r, "kind", "invalid", msg);
 		return;
 	}
-	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_PERSON_COL_DISTRICT));
 	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_INSERT, c->v };
 	api_db_run(r, c->calls, 1, submit_done);
 }
@@ -219,10 +219,10 @@ static void review_updated(api_req *r, db_result *const *res, int n)
 {
 	review_ctx *c = r->ctx;
 	const db_result *upd = res[n - 1];
-	c->after = api_arena_strdup(r->mem, db_result_value(upd, 0, 0));
+	c->after = api_arena_strdup(r->mem, db_result_value(upd, 0, ACHIEVEMENTS_APPROVE_COL_ACHIEVEMENT));
 	if (n == 2) {
-		c->record_id = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-		c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+		c->record_id = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_RECORD_INSERT_COL_ID));
+		c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_RECORD_INSERT_COL_RECORD));
 		/* the credited hours count in the achievement's year */
 		api_summary_refresh(r, c->person, c->year, review_refreshed);
 		return;
@@ -235,7 +235,7 @@ static void review_updated(api_req *r, db_result *const *res, int n)
 static void approve(api_req *r, review_ctx *c, const db_result *row, const core_rule_set *rs)
 {
 	/* copied: the row goes away when the next batch starts */
-	const char *kind = api_arena_strdup(r->mem, db_result_value(row, 0, 1));
+	const char *kind = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_KIND));
 	const core_conversion_kind *k;
 	int rc = core_achieve_range_check(&k, rs, kind, c->hours);
 	if (rc == CORE_ENOTFOUND) {
@@ -297,7 +297,7 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 		c->rv[4] = kind;
 		c->rv[5] = c->credited_s;
 		c->rv[6] = c->id;
-		c->rv[7] = api_arena_strdup(r->mem, db_result_value(row, 0, 9)); /* title as evidence */
+		c->rv[7] = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_TITLE)); /* title as evidence */
 		c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_RECORD_INSERT, c->rv };
 	}
 	c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_APPROVE, c->v };
@@ -309,7 +309,7 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 static bool review_allowed(api_req *r, const db_result *row)
 {
 	core_achieve_status from;
-	if (core_achieve_status_parse(&from, db_result_value(row, 0, 0)) != 0) {
+	if (core_achieve_status_parse(&from, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_STATUS)) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the achievement has an unknown status");
 		return false;
 	}
@@ -340,9 +340,9 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 		return;
 	}
 	c->year = (int)year;
-	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, 3));
-	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, 6));
-	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, 10));
+	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_PERSON));
+	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_DISTRICT));
+	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_ACHIEVEMENT));
 	if (c->action == CORE_ACHIEVE_ACT_REJECT) {
 		c->v[0] = c->id;
 		c->v[1] = c->reason;
@@ -350,7 +350,7 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 		api_db_run(r, c->calls, 1, review_updated);
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(c->rule_sets, db_result_value(row, 0, 5), c->year);
+	const core_rule_set *rs = api_rules_select(c->rule_sets, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range",
 		                      "no rule set is in force for the achievement's year");
@@ -361,7 +361,7 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition review_transition = {
 	.lock = DB_STMT_ACHIEVEMENTS_REVIEW,
-	.status_col = 0,
+	.status_col = ACHIEVEMENTS_REVIEW_COL_STATUS,
 	.version_col = -1, /* approve and reject take no If-Match */
 	.noun = "achievement",
 	.allowed = review_allowed,
@@ -376,7 +376,7 @@ static void review_project_locked(api_req *r, db_result *const *res, int n)
 {
 	review_ctx *c = r->ctx;
 	if (n > 1)
-		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, 0));
+		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	api_transition_start(r, &review_transition, &c->id, 1);
 }
 

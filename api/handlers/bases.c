@@ -96,12 +96,12 @@ typedef struct create_ctx {
 
 static void create_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, BASES_INSERT_COL_BASE);
 	if (!a) {
 		api_reply_field_error(r, "district", "unknown", "no such district");
 		return;
 	}
-	api_reply_created(r, "/v1/bases/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/bases/", db_result_value(res[0], 0, BASES_INSERT_COL_VERSION), a);
 }
 
 static void create_check(api_req *r, json_t *errors)
@@ -152,7 +152,7 @@ static const char *const system_names[] = { "teaching_management", "trainee_asse
 
 static void roster_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[1], 0, 0);
+	const char *a = db_result_value(res[1], 0, BASES_ROSTER_PUT_COL_ROSTER);
 	if (!a) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
@@ -307,7 +307,7 @@ static int accreditation_input(core_base_input *in, const db_result *row, core_b
 {
 	memset(in, 0, sizeof *in);
 	in->level = level;
-	json_t *counts = json_loads(db_result_value(row, 0, 4), 0, NULL);
+	json_t *counts = json_loads(db_result_value(row, 0, BASES_LOAD_COL_FACULTY_BY_LEVEL), 0, NULL);
 	const char *key;
 	json_t *n;
 	json_object_foreach(counts, key, n) {
@@ -338,18 +338,18 @@ static int accreditation_input(core_base_input *in, const db_result *row, core_b
 
 static void action_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, BASES_SET_STATUS_COL_BASE);
 	if (!a) {
 		api_reply_problem(r, 409, "Conflict", "the base changed meanwhile; retry");
 		return;
 	}
-	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
+	api_reply_doc(r, 200, db_result_value(res[0], 0, BASES_SET_STATUS_COL_VERSION), a);
 }
 
 /* BASES_LOAD's row: 0 level, 1 district, 2 status, 3 version, 4.. the roster */
 static bool action_allowed(api_req *r, const db_result *row)
 {
-	if (may_manage(r, db_result_value(row, 0, 0), db_result_value(row, 0, 1)))
+	if (may_manage(r, db_result_value(row, 0, BASES_LOAD_COL_LEVEL), db_result_value(row, 0, BASES_LOAD_COL_DISTRICT)))
 		return true;
 	api_reply_problem(r, 403, "Forbidden",
 	                  "a district bureau manages only the district-level bases of its "
@@ -407,7 +407,7 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 {
 	action_ctx *c = r->ctx;
 	core_base_level lv;
-	if (core_base_level_parse(&lv, db_result_value(row, 0, 0)) != 0) {
+	if (core_base_level_parse(&lv, db_result_value(row, 0, BASES_LOAD_COL_LEVEL)) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the stored base does not parse");
 		return;
 	}
@@ -416,7 +416,7 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 	c->v[0] = c->id[0];
 	c->v[1] = to;
 	c->v[2] = c->reason;
-	c->v[3] = api_arena_strdup(r->mem, db_result_value(row, 0, 2));
+	c->v[3] = api_arena_strdup(r->mem, db_result_value(row, 0, BASES_LOAD_COL_STATUS));
 	c->v[4] = core_base_action_name(c->action);
 	c->calls[0] = (db_call){ DB_STMT_BASES_SET_STATUS, c->v };
 	api_db_run(r, c->calls, 1, action_done);
@@ -424,8 +424,8 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition action_transition = {
 	.lock = DB_STMT_BASES_LOAD,
-	.status_col = 2,
-	.version_col = 3,
+	.status_col = BASES_LOAD_COL_STATUS,
+	.version_col = BASES_LOAD_COL_VERSION,
 	.noun = "base",
 	.allowed = action_allowed,
 	.decide = action_decide,
@@ -438,7 +438,7 @@ static void action_base_locked(api_req *r, db_result *const *res, int n)
 {
 	action_ctx *c = r->ctx;
 	if (n > 1)
-		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, 0));
+		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	api_transition_start(r, &action_transition, c->id, 1);
 }
 
@@ -523,7 +523,7 @@ typedef struct inspect_ctx {
 
 static void inspection_created(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, BASES_INSPECTION_INSERT_COL_INSPECTION);
 	if (!a) {
 		api_reply_problem(r, 500, "Internal error", "the inspection was not stored");
 		return;
@@ -539,7 +539,7 @@ static void inspection_base_loaded(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	if (!may_manage(r, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1))) {
+	if (!may_manage(r, db_result_value(res[0], 0, BASE_VISIBLE_COL_LEVEL), db_result_value(res[0], 0, BASE_VISIBLE_COL_DISTRICT))) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau inspects only the district-level bases of its district");
 		return;

@@ -79,8 +79,8 @@ typedef struct create_ctx {
 
 static void inserted(api_req *r, db_result *const *res, int n)
 {
-	const char *id = db_result_value(res[0], 0, 0);
-	reply_row(r, 201, db_result_value(res[0], 0, 1), db_result_value(res[0], 0, 2),
+	const char *id = db_result_value(res[0], 0, ENROLMENT_INSERT_COL_ID);
+	reply_row(r, 201, db_result_value(res[0], 0, ENROLMENT_INSERT_COL_VERSION), db_result_value(res[0], 0, ENROLMENT_INSERT_COL_ENROLMENT),
 	          id ? api_arena_printf(r->mem, "/v1/enrolments/%s", id) : NULL);
 }
 
@@ -95,8 +95,8 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	}
 	core_project_status ps;
 	core_base_status bs;
-	if (core_project_status_parse(&ps, db_result_value(res[0], 0, 0)) != 0 ||
-	    core_base_status_parse(&bs, db_result_value(res[0], 0, 2)) != 0) {
+	if (core_project_status_parse(&ps, db_result_value(res[0], 0, ENROLMENT_PROJECT_LOCK_COL_STATUS)) != 0 ||
+	    core_base_status_parse(&bs, db_result_value(res[0], 0, ENROLMENT_PROJECT_LOCK_COL_BASE_STATUS)) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the project could not be read");
 		return;
 	}
@@ -163,7 +163,7 @@ typedef struct update_ctx {
 
 static void updated(api_req *r, db_result *const *res, int n)
 {
-	reply_row(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), NULL);
+	reply_row(r, 200, db_result_value(res[0], 0, ENROLMENT_UPDATE_COL_VERSION), db_result_value(res[0], 0, ENROLMENT_UPDATE_COL_ENROLMENT), NULL);
 }
 
 static bool sent(const api_req *r, const char *name)
@@ -220,8 +220,8 @@ static void update_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition update_transition = {
 	.lock = DB_STMT_ENROLMENT_LOCK,
-	.status_col = 1,
-	.version_col = 0,
+	.status_col = ENROLMENT_LOCK_COL_STATUS,
+	.version_col = ENROLMENT_LOCK_COL_VERSION,
 	.noun = "enrolment",
 	.decide = update_decide,
 	.locked = update_locked,
@@ -268,7 +268,7 @@ typedef struct complete_ctx {
 
 static void completed(api_req *r, db_result *const *res, int n)
 {
-	reply_row(r, 200, db_result_value(res[1], 0, 0), db_result_value(res[1], 0, 1), NULL);
+	reply_row(r, 200, db_result_value(res[1], 0, ENROLMENT_COMPLETE_FINISH_COL_VERSION), db_result_value(res[1], 0, ENROLMENT_COMPLETE_FINISH_COL_ENROLMENT), NULL);
 }
 
 static void summarized(api_req *r, const core_year_verdict *v)
@@ -292,8 +292,8 @@ static void recorded(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the record could not be registered");
 		return;
 	}
-	c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->before = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, ENROLMENT_COMPLETE_WRITE_COL_RECORD));
+	c->before = api_arena_strdup(r->mem, db_result_value(res[0], 0, ENROLMENT_COMPLETE_WRITE_COL_BEFORE));
 	/* the person-year's summary in the same transaction */
 	api_summary_refresh(r, c->person, c->year, summarized);
 }
@@ -306,11 +306,11 @@ static bool complete_allowed(api_req *r, const db_result *row)
 {
 	complete_ctx *c = r->ctx;
 	core_base_status bs;
-	if (core_enrolment_status_parse(&c->from, db_result_value(row, 0, 0)) != 0 ||
-	    core_exam_result_parse(&c->exam, db_result_value(row, 0, 1)) != 0 ||
-	    core_base_status_parse(&bs, db_result_value(row, 0, 8)) != 0 ||
-	    core_category_parse(&c->cat, db_result_value(row, 0, 6)) != 0 ||
-	    core_class_type_parse(&c->ct, db_result_value(row, 0, 7)) != 0 ||
+	if (core_enrolment_status_parse(&c->from, db_result_value(row, 0, ENROLMENT_COMPLETE_READ_COL_STATUS)) != 0 ||
+	    core_exam_result_parse(&c->exam, db_result_value(row, 0, ENROLMENT_COMPLETE_READ_COL_EXAM_RESULT)) != 0 ||
+	    core_base_status_parse(&bs, db_result_value(row, 0, ENROLMENT_COMPLETE_READ_COL_BASE_STATUS)) != 0 ||
+	    core_category_parse(&c->cat, db_result_value(row, 0, ENROLMENT_COMPLETE_READ_COL_CATEGORY)) != 0 ||
+	    core_class_type_parse(&c->ct, db_result_value(row, 0, ENROLMENT_COMPLETE_READ_COL_CLASS_TYPE)) != 0 ||
 	    db_result_hours(row, 0, ENROLMENT_COMPLETE_READ_COL_ATTENDED_HOURS, &c->attended) != 0 ||
 	    db_result_hours(row, 0, ENROLMENT_COMPLETE_READ_COL_PROJECT_HOURS, &c->planned) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the enrolment could not be read");
@@ -383,14 +383,14 @@ static void complete_locked(api_req *r, const db_result *e, const char *to)
 	}
 	/* R-6 then R-14: the rule set of the person's industry for the year */
 	const core_rule_set *rs = api_rules_select(c->rule_sets,
-	                                           db_result_value(e, 0, 9), today.y);
+	                                           db_result_value(e, 0, ENROLMENT_COMPLETE_READ_COL_INDUSTRY), today.y);
 	core_record_status status;
 	if (!rs || core_record_initial_status(&status, rs, CORE_SOURCE_BASE) != 0) {
 		api_log_write(API_LOG_ERROR, r->request_id, "no rule set decides the year %d", today.y);
 		api_reply_problem(r, 500, "Internal error", "no rule set applies to this year");
 		return;
 	}
-	c->person = api_arena_strdup(r->mem, db_result_value(e, 0, 3));
+	c->person = api_arena_strdup(r->mem, db_result_value(e, 0, ENROLMENT_COMPLETE_READ_COL_PERSON));
 	c->year = today.y;
 	snprintf(c->year_s, sizeof c->year_s, "%d", today.y);
 	(void)core_date_format(c->start_s, sizeof c->start_s, start);
@@ -405,14 +405,14 @@ static void complete_locked(api_req *r, const db_result *e, const char *to)
 	c->v[6] = core_class_type_name(ct);
 	c->v[7] = c->hours_s;
 	c->v[8] = core_record_status_name(status);
-	c->v[9] = api_arena_strdup(r->mem, db_result_value(e, 0, 4));
+	c->v[9] = api_arena_strdup(r->mem, db_result_value(e, 0, ENROLMENT_COMPLETE_READ_COL_PROJECT));
 	c->calls[0] = (db_call){ DB_STMT_ENROLMENT_COMPLETE_WRITE, c->v };
 	api_db_run(r, c->calls, 1, recorded);
 }
 
 static const api_transition complete_transition = {
 	.lock = DB_STMT_ENROLMENT_COMPLETE_READ,
-	.status_col = 0,
+	.status_col = ENROLMENT_COMPLETE_READ_COL_STATUS,
 	.version_col = -1, /* completion takes no If-Match */
 	.noun = "enrolment",
 	.allowed = complete_allowed,
@@ -423,7 +423,7 @@ static const api_transition complete_transition = {
 static void rules_read(api_req *r, db_result *const *res, int n)
 {
 	complete_ctx *c = r->ctx;
-	c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
+	c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	api_transition_start(r, &complete_transition, &c->id, 1);
 }
 

@@ -37,8 +37,13 @@ static void reply_versioned(api_req *r, int status, const db_result *x, const ch
 	}
 	if (location)
 		api_reply_header(r, "Location", location);
-	api_reply_doc(r, status, db_result_value(x, 0, 0), db_result_value(x, 0, 1));
+	api_reply_doc(r, status, db_result_value(x, 0, GUIDE_CREATED_COL_VERSION),
+	              db_result_value(x, 0, GUIDE_CREATED_COL_GUIDE));
 }
+/* reply_versioned answers GUIDE_CREATED's and GUIDE_PUBLISH's rows alike */
+_Static_assert((int)GUIDE_CREATED_COL_VERSION == (int)GUIDE_PUBLISH_COL_VERSION &&
+                   (int)GUIDE_CREATED_COL_GUIDE == (int)GUIDE_PUBLISH_COL_GUIDE,
+               "GUIDE_CREATED and GUIDE_PUBLISH answer (version, guide)");
 
 /* ---- reads -------------------------------------------------------------- */
 
@@ -244,7 +249,7 @@ static void publish_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition publish_transition = {
 	.lock = DB_STMT_GUIDE_LOCK,
-	.status_col = 0,
+	.status_col = GUIDE_LOCK_COL_STATUS,
 	.version_col = -1, /* GUIDE_LOCK reads no version: publish takes no If-Match */
 	.noun = "guide",
 	.missing = publish_missing,

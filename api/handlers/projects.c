@@ -94,12 +94,12 @@ typedef struct create_ctx {
 
 static void created(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, PROJECTS_INSERT_COL_PROJECT);
 	if (!a) {
 		api_reply_problem(r, 500, "Internal error", "the project was not stored");
 		return;
 	}
-	api_reply_created(r, "/v1/projects/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/projects/", db_result_value(res[0], 0, PROJECTS_INSERT_COL_VERSION), a);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
@@ -111,14 +111,14 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	core_base_status st;
-	const char *status = db_result_value(base, 0, 0);
+	const char *status = db_result_value(base, 0, PROJECTS_BASE_STATE_COL_STATUS);
 	if (core_base_status_parse(&st, status) != 0 || !core_base_may_operate(st)) {
 		char *d = api_arena_printf(r->mem, "the base is %s: only an accredited base drafts and "
 		                                   "submits projects (R-16)", status ? status : "unknown");
 		api_reply_problem(r, 409, "Conflict", d);
 		return;
 	}
-	const char *found = db_result_value(res[2], 0, 0);
+	const char *found = db_result_value(res[2], 0, PROJECTS_SUBJECT_CHECK_COL_SUBJECT_EXISTS);
 	if (!found || found[0] != 't') {
 		api_reply_field_error(r, "subject", "unknown",
 		                      c->v[P_SUBJECT_PUBLIC] ? "no such public subject"
@@ -286,12 +286,12 @@ static const char *action_past(core_project_action a)
 
 static void action_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, PROJECTS_SET_STATUS_COL_PROJECT);
 	if (!a) {
 		api_reply_problem(r, 409, "Conflict", "the project changed meanwhile; retry");
 		return;
 	}
-	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
+	api_reply_doc(r, 200, db_result_value(res[0], 0, PROJECTS_SET_STATUS_COL_VERSION), a);
 }
 
 /* approve/reject: the bureau of the base's level (API.md, R-19) */
@@ -309,14 +309,14 @@ static bool action_allowed(api_req *r, const db_result *row)
 {
 	action_ctx *c = r->ctx;
 	if (c->action != CORE_PROJECT_ACT_SUBMIT &&
-	    !may_decide(r, db_result_value(row, 0, 4), db_result_value(row, 0, 5))) {
+	    !may_decide(r, db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_LEVEL), db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_DISTRICT))) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "projects are approved by the bureau of the base's level: city-level "
 		                  "bases by the city bureau, district-level bases by their district's");
 		return false;
 	}
 	/* the base's state, read with the row, decides before the project's */
-	c->v[3] = db_result_value(row, 0, 3);
+	c->v[3] = db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_STATUS);
 	return true;
 }
 
@@ -346,7 +346,7 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 {
 	action_ctx *c = r->ctx;
 	if (c->action == CORE_PROJECT_ACT_SUBMIT) {
-		const char *late = db_result_value(row, 0, 6);
+		const char *late = db_result_value(row, 0, PROJECTS_LOAD_COL_LATE_UNTIL);
 		core_date until;
 		bool has_late = late && core_date_parse(&until, late) == 0;
 		core_window w;
@@ -369,7 +369,7 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 	}
 	c->v[0] = c->id[0];
 	c->v[1] = to;
-	c->v[2] = api_arena_strdup(r->mem, db_result_value(row, 0, 0));
+	c->v[2] = api_arena_strdup(r->mem, db_result_value(row, 0, PROJECTS_LOAD_COL_STATUS));
 	c->v[3] = c->reason;
 	c->v[4] = core_project_action_name(c->action);
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_SET_STATUS, c->v };
@@ -378,8 +378,8 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 
 static const api_transition action_transition = {
 	.lock = DB_STMT_PROJECTS_LOAD,
-	.status_col = 0,
-	.version_col = 2,
+	.status_col = PROJECTS_LOAD_COL_STATUS,
+	.version_col = PROJECTS_LOAD_COL_VERSION,
 	.noun = "project",
 	.allowed = action_allowed,
 	.decide = action_decide,
@@ -444,7 +444,7 @@ typedef struct window_ctx {
 
 static void window_created(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, LATE_WINDOWS_INSERT_COL_LATE_WINDOW);
 	if (!a) {
 		api_reply_problem(r, 500, "Internal error", "the late window was not stored");
 		return;

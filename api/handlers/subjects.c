@@ -26,18 +26,19 @@
 #define CODE_MAX 32
 #define TITLE_MAX 200
 
-/* answers 201 with Location from a row (id, [version,] JSON) */
-static void created(api_req *r, const char *prefix, db_result *const *res)
+/* answers 201 with Location from a row: the id, the version (-1: none) and
+ * the JSON at the given columns */
+static void created(api_req *r, const char *prefix, db_result *const *res, int id_col,
+                    int version_col, int doc_col)
 {
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 500, "Internal error", "the new resource could not be read back");
 		return;
 	}
-	bool versioned = db_result_cols(res[0]) > 2;
-	api_reply_header(r, "Location",
-	                 api_arena_printf(r->mem, "%s/%s", prefix, db_result_value(res[0], 0, 0)));
-	api_reply_doc(r, 201, versioned ? db_result_value(res[0], 0, 1) : NULL,
-	              db_result_value(res[0], 0, versioned ? 2 : 1));
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "%s/%s", prefix,
+	                                                 db_result_value(res[0], 0, id_col)));
+	api_reply_doc(r, 201, version_col >= 0 ? db_result_value(res[0], 0, version_col) : NULL,
+	              db_result_value(res[0], 0, doc_col));
 }
 
 /* ---- public subjects (R-21) --------------------------------------------- */
@@ -126,7 +127,8 @@ static void subject_check(api_req *r, json_t *errors)
 
 static void subject_created(api_req *r, db_result *const *res, int n)
 {
-	created(r, "/v1/public-subjects", res);
+	created(r, "/v1/public-subjects", res, PUBLIC_SUBJECT_INSERT_COL_ID, -1,
+	        PUBLIC_SUBJECT_INSERT_COL_SUBJECT);
 }
 
 static void public_subjects_create(api_req *r)
@@ -225,7 +227,8 @@ static void plan_check(api_req *r, json_t *errors)
 
 static void plan_created(api_req *r, db_result *const *res, int n)
 {
-	created(r, "/v1/plans", res);
+	created(r, "/v1/plans", res, PLAN_INSERT_COL_ID, PLAN_INSERT_COL_VERSION,
+	        PLAN_INSERT_COL_PLAN);
 }
 
 static void plans_create(api_req *r)
