@@ -4,13 +4,6 @@
 
 #include "http/request.h"
 
-void h_public_subjects_list(api_req *r);
-void h_public_subjects_create(api_req *r);
-void h_public_subjects_get(api_req *r);
-void h_plans_list(api_req *r);
-void h_plans_create(api_req *r);
-void h_plans_get(api_req *r);
-
 /* Reads a subject's code (letters, digits, ._-, up to 32), title (up to 200
  * bytes) and hours (> 0, one decimal) from obj and refuses other fields;
  * every failure is appended to errors under prefix + field name (e.g.
