@@ -170,16 +170,28 @@ static int group_cmp_key(const void *a, const void *b)
 
 /* ---- the model from the result sets -------------------------------------- */
 
-static void read_forms(api_report *p, const db_result *forms)
+/* Each reader returns 0, or DB_EVALUE when a value does not read (logged by
+ * the accessor). */
+#define READ(call) \
+	do { \
+		if ((call) != 0) \
+			return DB_EVALUE; \
+	} while (0)
+
+static int read_forms(api_report *p, const db_result *forms)
 {
 	api_arena *mem = p->r->mem;
 	p->nforms = db_result_rows(forms);
 	p->form_code = api_arena_alloc(mem, (size_t)(p->nforms + 1) * sizeof *p->form_code);
 	p->form_name = api_arena_alloc(mem, (size_t)(p->nforms + 1) * sizeof *p->form_name);
 	for (int i = 0; i < p->nforms; i++) {
-		p->form_code[i] = api_arena_strdup(mem, db_result_value(forms, i, 0));
-		p->form_name[i] = api_arena_strdup(mem, db_result_value(forms, i, 1));
+		const char *code, *name;
+		READ(db_result_str(forms, i, REPORTS_FORMS_COL_CODE, &code));
+		READ(db_result_str(forms, i, REPORTS_FORMS_COL_NAME, &name));
+		p->form_code[i] = api_arena_strdup(mem, code);
+		p->form_name[i] = api_arena_strdup(mem, name);
 	}
+	return 0;
 }
 
 static void make_table(api_report *p, db_result *const *res, const db_result *comp)
@@ -195,51 +207,72 @@ static void make_table(api_report *p, db_result *const *res, const db_result *co
 	p->groups = api_arena_alloc(p->r->mem, p->nslots * sizeof *p->groups);
 }
 
-/* key, title level, count */
-static void read_headcount(api_report *p, const db_result *head)
+/* The base headcount's columns are the headcount's: one reader for both. */
+_Static_assert((int)REPORTS_BASE_HEADCOUNT_COL_GROUP_KEY == (int)REPORTS_HEADCOUNT_COL_GROUP_KEY &&
+               (int)REPORTS_BASE_HEADCOUNT_COL_TITLE_LEVEL == (int)REPORTS_HEADCOUNT_COL_TITLE_LEVEL &&
+               (int)REPORTS_BASE_HEADCOUNT_COL_HEADCOUNT == (int)REPORTS_HEADCOUNT_COL_HEADCOUNT,
+               "REPORTS_BASE_HEADCOUNT answers as REPORTS_HEADCOUNT");
+
+static int read_headcount(api_report *p, const db_result *head)
 {
 	for (int i = 0; i < db_result_rows(head); i++) {
-		int l = level_index(db_result_value(head, i, 1));
-		int64_t n = fixed(db_result_value(head, i, 2), 0);
-		api_report_fig *g = group(p, db_result_value(head, i, 0), true);
+		const char *key, *level;
+		long n;
+		READ(db_result_str_opt(head, i, REPORTS_HEADCOUNT_COL_GROUP_KEY, &key));
+		READ(db_result_str_opt(head, i, REPORTS_HEADCOUNT_COL_TITLE_LEVEL, &level));
+		READ(db_result_int(head, i, REPORTS_HEADCOUNT_COL_HEADCOUNT, &n));
+		int l = level_index(level);
+		api_report_fig *g = group(p, key, true);
 		if (l < 0)
 			continue;
 		p->total.head[l] += n;
 		if (g)
 			g->head[l] += n;
 	}
+	return 0;
 }
 
-/* key, title level, compliant, public, professional */
-static void read_compliance(api_report *p, const db_result *comp)
+static int read_compliance(api_report *p, const db_result *comp)
 {
 	for (int i = 0; comp && i < db_result_rows(comp); i++) {
-		int l = level_index(db_result_value(comp, i, 1));
-		int64_t n = fixed(db_result_value(comp, i, 2), 0);
-		api_report_fig *g = group(p, db_result_value(comp, i, 0), true);
+		const char *key, *level;
+		long n;
+		int32_t pub, prof;
+		READ(db_result_str_opt(comp, i, REPORTS_COMPLIANCE_COL_GROUP_KEY, &key));
+		READ(db_result_str_opt(comp, i, REPORTS_COMPLIANCE_COL_TITLE_LEVEL, &level));
+		READ(db_result_int(comp, i, REPORTS_COMPLIANCE_COL_COMPLIANT, &n));
+		READ(db_result_hours(comp, i, REPORTS_COMPLIANCE_COL_PUBLIC_HOURS, &pub));
+		READ(db_result_hours(comp, i, REPORTS_COMPLIANCE_COL_PROFESSIONAL_HOURS, &prof));
+		int l = level_index(level);
+		api_report_fig *g = group(p, key, true);
 		if (l < 0)
 			continue;
 		p->total.comp[l] += n;
 		if (g) {
 			g->comp[l] += n;
 			if (p->level_groups) {
-				g->pub += fixed(db_result_value(comp, i, 3), 1);
-				g->prof += fixed(db_result_value(comp, i, 4), 1);
+				g->pub += pub;
+				g->prof += prof;
 			}
 		}
 	}
+	return 0;
 }
 
-/* key, category, form, class type, hours */
-static void read_hours(api_report *p, const db_result *hours)
+static int read_hours(api_report *p, const db_result *hours)
 {
 	for (int i = 0; i < db_result_rows(hours); i++) {
-		const char *cat = db_result_value(hours, i, 1);
-		int f = index_of(p->form_code, p->nforms, db_result_value(hours, i, 2));
-		int c = index_of(api_report_class_code, API_REPORT_NCLASS, db_result_value(hours, i, 3));
-		int64_t t = fixed(db_result_value(hours, i, 4), 1);
-		bool pub = cat && strcmp(cat, "public") == 0;
-		api_report_fig *figs[2] = { &p->total, group(p, db_result_value(hours, i, 0), true) };
+		const char *key, *cat, *form, *cls;
+		int32_t t;
+		READ(db_result_str_opt(hours, i, REPORTS_HOURS_COL_GROUP_KEY, &key));
+		READ(db_result_str(hours, i, REPORTS_HOURS_COL_CATEGORY, &cat));
+		READ(db_result_str(hours, i, REPORTS_HOURS_COL_FORM, &form));
+		READ(db_result_str_opt(hours, i, REPORTS_HOURS_COL_CLASS_TYPE, &cls)); /* achievements: none */
+		READ(db_result_hours(hours, i, REPORTS_HOURS_COL_HOURS, &t));
+		int f = index_of(p->form_code, p->nforms, form);
+		int c = index_of(api_report_class_code, API_REPORT_NCLASS, cls);
+		bool pub = strcmp(cat, "public") == 0;
+		api_report_fig *figs[2] = { &p->total, group(p, key, true) };
 		for (int k = 0; k < 2; k++) {
 			api_report_fig *g = figs[k];
 			if (!g)
@@ -251,15 +284,34 @@ static void read_hours(api_report *p, const db_result *hours)
 				g->cls[c] += t;
 		}
 	}
+	return 0;
 }
 
-/* key, base, trainees, enrolments, government, unit, individual */
-static void read_training(api_report *p, const db_result *train)
+/* money: numeric(16,4) sums, 1/10000 yuan (db.h has no accessor of that) */
+static int read_money(const db_result *train, int row, int64_t out[API_REPORT_NFUND])
+{
+	static const int cols[API_REPORT_NFUND] = { REPORTS_TRAINING_COL_GOVERNMENT,
+		                                    REPORTS_TRAINING_COL_UNIT_SHARE,
+		                                    REPORTS_TRAINING_COL_INDIVIDUAL };
+	for (int m = 0; m < API_REPORT_NFUND; m++) {
+		const char *s;
+		READ(db_result_str(train, row, cols[m], &s));
+		out[m] = fixed(s, 4);
+	}
+	return 0;
+}
+
+static int read_training(api_report *p, const db_result *train)
 {
 	for (int i = 0; i < db_result_rows(train); i++) {
-		const char *base = db_result_value(train, i, 1);
-		int64_t n = fixed(db_result_value(train, i, 2), 0);
-		api_report_fig *figs[2] = { &p->total, group(p, db_result_value(train, i, 0), true) };
+		const char *key, *base;
+		long n;
+		int64_t fund[API_REPORT_NFUND];
+		READ(db_result_str_opt(train, i, REPORTS_TRAINING_COL_GROUP_KEY, &key));
+		READ(db_result_str_opt(train, i, REPORTS_TRAINING_COL_BASE, &base));
+		READ(db_result_int(train, i, REPORTS_TRAINING_COL_TRAINEES, &n));
+		READ(read_money(train, i, fund));
+		api_report_fig *figs[2] = { &p->total, group(p, key, true) };
 		for (int k = 0; k < 2; k++) {
 			api_report_fig *g = figs[k];
 			if (!g)
@@ -268,18 +320,22 @@ static void read_training(api_report *p, const db_result *train)
 				add_base(p, g, base, n);
 			g->trainees += n;
 			for (int m = 0; m < API_REPORT_NFUND; m++)
-				g->fund[m] += fixed(db_result_value(train, i, 4 + m), 4);
+				g->fund[m] += fund[m];
 		}
 	}
+	return 0;
 }
 
 /* The groups' names (title levels: their own), then their order. */
-static void name_groups(api_report *p, const db_result *names)
+static int name_groups(api_report *p, const db_result *names)
 {
 	for (int i = 0; i < db_result_rows(names); i++) {
-		api_report_fig *g = group(p, db_result_value(names, i, 0), false);
+		const char *key, *name;
+		READ(db_result_str(names, i, REPORTS_NAMES_COL_CODE, &key));
+		READ(db_result_str(names, i, REPORTS_NAMES_COL_NAME, &name));
+		api_report_fig *g = group(p, key, false);
 		if (g)
-			g->name = api_arena_strdup(p->r->mem, db_result_value(names, i, 1));
+			g->name = api_arena_strdup(p->r->mem, name);
 	}
 	for (size_t i = 0; p->level_groups && i < p->ngroups; i++) {
 		int l = level_index(p->groups[i]->key);
@@ -288,19 +344,20 @@ static void name_groups(api_report *p, const db_result *names)
 	if (p->ngroups > 1)
 		qsort(p->groups, p->ngroups, sizeof *p->groups,
 		      p->level_groups ? group_cmp_level : group_cmp_key);
+	return 0;
 }
 
-void api_report_build(api_report *p, db_result *const *res)
+int api_report_build(api_report *p, db_result *const *res)
 {
 	/* a base reads no compliance: its result set is there but ignored */
 	const db_result *comp = p->base_caller ? NULL : res[API_REPORT_COMP];
-	read_forms(p, res[API_REPORT_FORMS]);
+	READ(read_forms(p, res[API_REPORT_FORMS]));
 	fig_init(p, &p->total);
 	if (p->group_by)
 		make_table(p, res, comp);
-	read_headcount(p, res[API_REPORT_HEAD]);
-	read_compliance(p, comp);
-	read_hours(p, res[API_REPORT_HOURS]);
-	read_training(p, res[API_REPORT_TRAIN]);
-	name_groups(p, res[API_REPORT_NAMES]);
+	READ(read_headcount(p, res[API_REPORT_HEAD]));
+	READ(read_compliance(p, comp));
+	READ(read_hours(p, res[API_REPORT_HOURS]));
+	READ(read_training(p, res[API_REPORT_TRAIN]));
+	return name_groups(p, res[API_REPORT_NAMES]);
 }

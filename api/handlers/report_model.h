@@ -67,8 +67,9 @@ typedef struct api_report {
 } api_report;
 
 /* Fills p's forms, total and groups from res (API_REPORT__CALLS result
- * sets); p->r, scope, year, group_by, base_caller and level_groups are set. */
-void api_report_build(api_report *p, db_result *const *res);
+ * sets); p->r, scope, year, group_by, base_caller and level_groups are set.
+ * Returns 0, or DB_EVALUE when a value does not read (logged). */
+DB_MUSTCHECK int api_report_build(api_report *p, db_result *const *res);
 
 /* What a figure carries: compliance (not for bases), hours (title-level
  * groups: from summaries, so not for bases either), the breakdown by form

@@ -50,7 +50,10 @@ static void annual_done(api_req *r, db_result *const *res, int n)
 	annual_ctx *c = r->ctx;
 	if (!api_scope_verify(r, &c->p.scope, res[API_REPORT_SCOPE]))
 		return;
-	api_report_build(&c->p, res);
+	if (api_report_build(&c->p, res) != 0) {
+		api_reply_problem(r, 500, "Internal error", "a figure of the report could not be read");
+		return;
+	}
 	switch (c->out) {
 	case OUT_CSV: api_report_reply_csv(&c->p); break;
 	case OUT_XLSX: api_report_reply_xlsx(&c->p); break;

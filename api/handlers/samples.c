@@ -142,6 +142,37 @@ static db_stmt_id population_stmt(const smp *s, bool draw_phase)
 
 static void count(api_req *r, bool with_scope);
 
+/* Every count and draw statement answers in the layout of the persons' one:
+ * one reader for all six of each. */
+#define SAME_COL(a, b) ((int)(a) == (int)(b))
+#define SAME_COUNT(id) \
+	_Static_assert(SAME_COL(id##_COL_STRATUM, SAMPLES_COUNT_PERSONS_COL_STRATUM) && \
+	               SAME_COL(id##_COL_POPULATION, SAMPLES_COUNT_PERSONS_COL_POPULATION), #id)
+#define SAME_DRAW(id) \
+	_Static_assert(SAME_COL(id##_COL_STRATUM, SAMPLES_DRAW_PERSONS_COL_STRATUM) && \
+	               SAME_COL(id##_COL_POPULATION, SAMPLES_DRAW_PERSONS_COL_POPULATION) && \
+	               SAME_COL(id##_COL_IDS, SAMPLES_DRAW_PERSONS_COL_IDS), #id)
+SAME_COUNT(SAMPLES_COUNT_PERSONS_DISTRICT);
+SAME_COUNT(SAMPLES_COUNT_PERSONS_INDUSTRY);
+SAME_COUNT(SAMPLES_COUNT_RECORDS);
+SAME_COUNT(SAMPLES_COUNT_RECORDS_DISTRICT);
+SAME_COUNT(SAMPLES_COUNT_RECORDS_INDUSTRY);
+SAME_DRAW(SAMPLES_DRAW_PERSONS_DISTRICT);
+SAME_DRAW(SAMPLES_DRAW_PERSONS_INDUSTRY);
+SAME_DRAW(SAMPLES_DRAW_RECORDS);
+SAME_DRAW(SAMPLES_DRAW_RECORDS_DISTRICT);
+SAME_DRAW(SAMPLES_DRAW_RECORDS_INDUSTRY);
+#undef SAME_DRAW
+#undef SAME_COUNT
+#undef SAME_COL
+#define COUNT_COL(name) SAMPLES_COUNT_PERSONS_COL_##name
+#define DRAW_COL(name) SAMPLES_DRAW_PERSONS_COL_##name
+
+static void reply_unreadable(api_req *r)
+{
+	api_reply_problem(r, 500, "Internal error", "the population could not be read");
+}
+
 static void parse_uuid_array(const char *a, const char **out, size_t n, api_arena *mem)
 {
 	/* "{u1,u2,…}": uuids never need quoting */
@@ -159,26 +190,35 @@ static void parse_uuid_array(const char *a, const char **out, size_t n, api_aren
 static void inserted(api_req *r, db_result *const *res, int n)
 {
 	smp *s = r->ctx;
-	const char *j = db_result_value(res[3], 0, 0);
-	if (!j) {
+	const char *j;
+	if (db_result_rows(res[3]) == 0) {
 		api_reply_not_found(r, "the sample is outside the caller's jurisdiction");
+		return;
+	}
+	if (db_result_str(res[3], 0, SAMPLES_GET_COL_SAMPLE, &j) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the sample could not be read back");
 		return;
 	}
 	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/samples/%s", s->id));
 	api_reply_doc(r, 201, NULL, j);
 }
 
-static bool same_strata(const smp *s, const db_result *res)
+/* Whether the draw saw the strata that were counted: 1 or 0, or
+ * DB_EVALUE when the draw does not read. */
+static int same_strata(const smp *s, const db_result *res)
 {
 	if (db_result_rows(res) != s->nstrata)
-		return false;
+		return 0;
 	for (int i = 0; i < s->nstrata; i++) {
-		const char *key = db_result_value(res, i, 0);
-		const char *n = db_result_value(res, i, 1);
-		if (!key || !n || strcmp(key, s->strata[i].key) != 0 || atoll(n) != s->strata[i].n)
-			return false;
+		const char *key;
+		long n;
+		if (db_result_str(res, i, DRAW_COL(STRATUM), &key) != 0 ||
+		    db_result_int(res, i, DRAW_COL(POPULATION), &n) != 0)
+			return DB_EVALUE;
+		if (strcmp(key, s->strata[i].key) != 0 || n != s->strata[i].n)
+			return 0;
 	}
-	return true;
+	return 1;
 }
 
 static void store(api_req *r, const char **items, const char **item_strata, size_t nitems)
@@ -233,7 +273,12 @@ static void drawn(api_req *r, db_result *const *res, int n)
 {
 	smp *s = r->ctx;
 	const db_result *draw = res[n - 1];
-	if (!same_strata(s, draw)) {
+	int same = same_strata(s, draw);
+	if (same < 0) {
+		reply_unreadable(r);
+		return;
+	}
+	if (!same) {
 		/* the population changed between counting and drawing */
 		if (++s->tries < SAMPLE_TRIES) {
 			count(r, false);
@@ -253,7 +298,12 @@ static void drawn(api_req *r, db_result *const *res, int n)
 		stratum *t = &s->strata[i];
 		if (t->npos == 0)
 			continue;
-		parse_uuid_array(db_result_value(draw, i, 3), items + at, t->npos, r->mem);
+		const char *ids;
+		if (db_result_str_opt(draw, i, DRAW_COL(IDS), &ids) != 0) {
+			reply_unreadable(r);
+			return;
+		}
+		parse_uuid_array(ids, items + at, t->npos, r->mem);
 		for (size_t j = 0; j < t->npos; j++) {
 			if (!items[at + j]) {
 				api_reply_problem(r, 409, "Conflict",
@@ -306,8 +356,15 @@ static void counted(api_req *r, db_result *const *res, int n)
 	s->strata = api_arena_alloc(r->mem, (size_t)(s->nstrata + 1) * sizeof *s->strata);
 	s->population = 0;
 	for (int i = 0; i < s->nstrata; i++) {
-		s->strata[i].key = api_arena_strdup(r->mem, db_result_value(pop, i, 0));
-		s->strata[i].n = atoll(db_result_value(pop, i, 1));
+		const char *key;
+		long pop_n;
+		if (db_result_str(pop, i, COUNT_COL(STRATUM), &key) != 0 ||
+		    db_result_int(pop, i, COUNT_COL(POPULATION), &pop_n) != 0) {
+			reply_unreadable(r);
+			return;
+		}
+		s->strata[i].key = api_arena_strdup(r->mem, key);
+		s->strata[i].n = pop_n;
 		s->population += s->strata[i].n;
 	}
 	int64_t k = s->size < s->population ? s->size : s->population;
