@@ -78,6 +78,7 @@ static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics 
 
 int main(int argc, char **argv)
 {
+	api_alloc_install();
 	if (argc > 1) {
 		FILE *out = strcmp(argv[1], "--help") == 0 ? stdout : stderr;
 		fprintf(out, "usage: jxjy-gateway\n\nConfigured by the environment only.\n");
@@ -99,7 +100,6 @@ int main(int argc, char **argv)
 		api_log_write(API_LOG_ERROR, NULL, "could not initialise libsodium");
 		return 1;
 	}
-	api_alloc_install();
 	signal(SIGPIPE, SIG_IGN);
 	int fd = listen_on(cfg.listen);
 	if (fd < 0) {

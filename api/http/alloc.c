@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
 static _Noreturn void out_of_memory(size_t n)
@@ -49,4 +50,6 @@ char *api_xstrdup(const char *s)
 void api_alloc_install(void)
 {
 	json_set_alloc_funcs(api_xmalloc, free);
+	/* before libevent allocates anything: evbuffers and events cannot fail */
+	event_set_mem_functions(api_xmalloc, api_xrealloc, free);
 }
