@@ -1,8 +1,9 @@
 #include "domain/scope.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
+
+#include "http/request.h"
 
 static bool differs(const char *filter, const char *mine)
 {
@@ -54,8 +55,6 @@ bool api_scope_clamp(api_req *r, api_scope *s, const char *district, const char 
 const char **api_scope_check_values(api_req *r, const api_scope *s)
 {
 	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	if (!v)
-		return NULL;
 	v[0] = s->district ? s->district : s->want_district;
 	v[1] = s->industry;
 	v[2] = s->unit;
@@ -95,25 +94,4 @@ json_t *api_scope_json(const api_scope *s)
 	if (s->base)
 		json_object_set_new(o, "base", json_string(s->base));
 	return o;
-}
-
-bool api_scope_district_ok(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-bool api_scope_industry_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 32 || !islower((unsigned char)s[0]))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
 }

@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
 static _Noreturn void out_of_memory(size_t n)
 {
 	/* no stdio: it may allocate */
 	static const char msg[] = "{\"level\":\"error\",\"msg\":\"out of memory: worker aborts\"}\n";
-	(void)n;
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
 	(void)w;
 	abort();
@@ -49,4 +49,5 @@ char *api_xstrdup(const char *s)
 void api_alloc_install(void)
 {
 	json_set_alloc_funcs(api_xmalloc, free);
+	event_set_mem_functions(api_xmalloc, api_xrealloc, free);
 }

@@ -14,8 +14,8 @@ void *api_xcalloc(size_t count, size_t size) __attribute__((malloc, returns_nonn
 void *api_xrealloc(void *p, size_t n) __attribute__((returns_nonnull));
 char *api_xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 
-/* Makes jansson allocate through api_xmalloc (call once, before the workers
- * start): a JSON value that cannot be built aborts instead of coming back
- * NULL. */
+/* Makes jansson and libevent allocate through api_xmalloc (call once,
+ * before anything uses them): a JSON value or an evbuffer that cannot be
+ * built aborts instead of coming back NULL. */
 void api_alloc_install(void);
 #endif

@@ -91,11 +91,10 @@ static void send_now(api_req *r, int status, const char *content_type, const cha
 		evhttp_add_header(h, "Cache-Control", "no-store");
 		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 		struct evbuffer *out = evbuffer_new();
-		if (out && len)
+		if (len)
 			evbuffer_add(out, data, len);
 		evhttp_send_reply(r->ev, status, reason_phrase(status), out);
-		if (out)
-			evbuffer_free(out);
+		evbuffer_free(out);
 	} else {
 		r->status = 499; /* the client went away first */
 	}

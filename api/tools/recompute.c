@@ -37,6 +37,7 @@
 
 #include "core.h"
 #include "domain/rules.h"
+#include "http/alloc.h"
 
 #define BATCH_DEFAULT 5000
 #define BATCH_MAX 50000
@@ -47,7 +48,6 @@
 typedef struct buf {
 	char *p;
 	size_t len, cap;
-	bool oom;
 } buf;
 
 static void buf_reset(buf *b)
@@ -59,18 +59,11 @@ static void buf_reset(buf *b)
 
 static void buf_add(buf *b, const char *s, size_t n)
 {
-	if (b->oom)
-		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
+		b->p = api_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	memcpy(b->p + b->len, s, n);
@@ -90,7 +83,7 @@ static const char *arr_close(buf *b)
 	if (b->len == 0)
 		buf_add(b, "{", 1);
 	buf_add(b, "}", 1);
-	return b->oom ? NULL : b->p;
+	return b->p;
 }
 
 static void buf_free(buf *b)
@@ -289,10 +282,6 @@ static long batch(run *u, long persons_limit, long *pys)
 		prev = p;
 	}
 	const char *rv[2] = { arr_close(&u->keys[0]), arr_close(&u->keys[1]) };
-	if (!rv[0] || !rv[1]) {
-		fprintf(stderr, "\njxjyctl: out of memory\n");
-		goto out;
-	}
 	if (q(u, DB_STMT_RECOMPUTE_BATCH_READ, rv, &in, &e) < 0)
 		goto failed;
 	long decided, skipped;
@@ -300,10 +289,7 @@ static long batch(run *u, long persons_limit, long *pys)
 		goto out;
 	const char *sv[14];
 	for (int i = 0; i < A__COUNT; i++)
-		if (!(sv[i] = arr_close(&u->out[i]))) {
-			fprintf(stderr, "\njxjyctl: out of memory\n");
-			goto out;
-		}
+		sv[i] = arr_close(&u->out[i]);
 	char cursor[40];
 	snprintf(cursor, sizeof cursor, "%s", db_result_value(keys, nk - 1, 0));
 	snprintf(npersons, sizeof npersons, "%ld", np);
@@ -374,9 +360,7 @@ static const char *opt(int argc, char **argv, const char *name)
 
 int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **argv)
 {
-	run *u = calloc(1, sizeof *u);
-	if (!u)
-		return 1;
+	run *u = api_xcalloc(1, sizeof *u);
 	int rc = 1;
 	u->s = s;
 	u->session = session;
