@@ -63,16 +63,19 @@ const char **api_scope_check_values(api_req *r, const api_scope *s)
 
 static bool is_true(const db_result *res, int col)
 {
-	const char *v = db_result_value(res, 0, col);
-	return v && v[0] == 't';
+	bool v = false;
+	return db_result_bool(res, 0, col, &v) == 0 && v;
 }
 
 bool api_scope_verify(api_req *r, const api_scope *s, const db_result *res)
 {
-	bool ok = db_result_rows(res) == 1 && is_true(res, 0) && is_true(res, 1) && is_true(res, 2);
+	bool ok = db_result_rows(res) == 1 && is_true(res, REPORTS_SCOPE_COL_DISTRICT_EXISTS) &&
+	          is_true(res, REPORTS_SCOPE_COL_INDUSTRY_EXISTS) &&
+	          is_true(res, REPORTS_SCOPE_COL_UNIT_VISIBLE);
 	if (ok && s->want_district) {
-		const char *mine = db_result_value(res, 0, 3);
-		ok = mine && strcmp(mine, s->want_district) == 0;
+		const char *mine = NULL;
+		ok = db_result_str_opt(res, 0, REPORTS_SCOPE_COL_OWN_DISTRICT, &mine) == 0 && mine &&
+		     strcmp(mine, s->want_district) == 0;
 	}
 	if (!ok)
 		api_reply_problem(r, 404, "Not found",

@@ -22,14 +22,6 @@ typedef struct refresh {
 	const char *p2[2];
 } refresh;
 
-static int32_t tenths_of(const char *numeric)
-{
-	int32_t t = 0;
-	if (!numeric || core_hours_parse(&t, numeric) != 0)
-		return 0;
-	return t;
-}
-
 static void saved(api_req *r, db_result *const *res, int n)
 {
 	refresh *f = r->ctx_summary;
@@ -60,18 +52,23 @@ static void summed(api_req *r, db_result *const *res, int n)
 	refresh *f = r->ctx_summary;
 	const db_result *h = res[0];
 	core_year_input in = { .year = f->year };
-	in.verified_public = tenths_of(db_result_value(h, 0, 0));
-	in.verified_professional = tenths_of(db_result_value(h, 0, 1));
-	in.pending_public = tenths_of(db_result_value(h, 0, 2));
-	in.pending_professional = tenths_of(db_result_value(h, 0, 3));
-	const char *level = db_result_value(h, 0, 4);
-	const char *industry = db_result_value(h, 0, 5);
-	if (!level || core_level_parse(&in.level, level) != 0) {
+	const char *level, *industry, *rule_sets;
+	if (db_result_hours(h, 0, PERSON_YEAR_HOURS_COL_PUBLIC_VERIFIED, &in.verified_public) != 0 ||
+	    db_result_hours(h, 0, PERSON_YEAR_HOURS_COL_PROFESSIONAL_VERIFIED, &in.verified_professional) != 0 ||
+	    db_result_hours(h, 0, PERSON_YEAR_HOURS_COL_PUBLIC_PENDING, &in.pending_public) != 0 ||
+	    db_result_hours(h, 0, PERSON_YEAR_HOURS_COL_PROFESSIONAL_PENDING, &in.pending_professional) != 0 ||
+	    db_result_str_opt(h, 0, PERSON_YEAR_HOURS_COL_INDUSTRY, &industry) != 0 ||
+	    db_result_str_opt(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS, &rule_sets) != 0) {
+		f->done(r, NULL);
+		return;
+	}
+	if (db_result_str_opt(h, 0, PERSON_YEAR_HOURS_COL_TITLE_LEVEL, &level) != 0 || !level ||
+	    core_level_parse(&in.level, level) != 0) {
 		api_log_write(API_LOG_ERROR, r->request_id, "person-year without a title level");
 		f->done(r, NULL);
 		return;
 	}
-	int rc = api_rules_decide(&f->v, db_result_value(res[1], 0, 0), industry, &in);
+	int rc = api_rules_decide(&f->v, rule_sets, industry, &in);
 	if (rc != 0) {
 		api_log_write(API_LOG_ERROR, r->request_id, "no rule set decides %s (%s)", f->year_text,
 		              core_error_message(rc));

@@ -1,6 +1,5 @@
 #include "http/idempotency.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -9,9 +8,44 @@
 
 /* The answer of DB_STMT_IDEM_BEGIN: run the handler (a new key), refuse, or
  * replay the stored response. */
+static void reply_internal(api_req *r)
+{
+	api_reply_problem(r, 500, "Internal error", "the request failed; quote the request id");
+}
+
+/* The first response, as it was sent. */
+static void replay(api_req *r, const db_result *res)
+{
+	long status;
+	const char *headers, *stored;
+	if (db_result_int(res, 0, IDEM_BEGIN_COL_STATUS_CODE, &status) != 0 ||
+	    db_result_str(res, 0, IDEM_BEGIN_COL_RESPONSE_HEADERS, &headers) != 0 ||
+	    db_result_str_opt(res, 0, IDEM_BEGIN_COL_RESPONSE_BODY, &stored) != 0) {
+		reply_internal(r);
+		return;
+	}
+	json_t *h = json_loads(headers, 0, NULL);
+	const char *key;
+	json_t *v;
+	json_object_foreach(h, key, v)
+		api_reply_header(r, key, json_string_value(v));
+	json_decref(h);
+	api_reply_header(r, "Idempotent-Replayed", "true");
+	/* the result goes away with the next batch: keep the body */
+	const char *body = stored ? api_arena_strdup(r->mem, stored) : NULL;
+	/* no commit: the replay changes nothing (and stores nothing again) */
+	r->rollback_only = true;
+	api_reply_raw(r, (int)status, status >= 400 ? "application/problem+json" : "application/json",
+	              body ? body : "", body ? strlen(body) : 0);
+}
+
 static void idem_begun(api_req *r, db_result *const *res, int n)
 {
-	const char *state = db_result_value(res[0], 0, 0);
+	const char *state;
+	if (db_result_str_opt(res[0], 0, IDEM_BEGIN_COL_STATE, &state) != 0) {
+		reply_internal(r);
+		return;
+	}
 	if (!state || !strcmp(state, "new")) {
 		r->route->op->handler(r);
 		return;
@@ -25,22 +59,7 @@ static void idem_begun(api_req *r, db_result *const *res, int n)
 		                  "this Idempotency-Key was used with a different request");
 		return;
 	}
-	/* replay: the first response, as it was sent */
-	int status = atoi(db_result_value(res[0], 0, 1));
-	json_t *h = json_loads(db_result_value(res[0], 0, 2), 0, NULL);
-	const char *key;
-	json_t *v;
-	json_object_foreach(h, key, v)
-		api_reply_header(r, key, json_string_value(v));
-	json_decref(h);
-	api_reply_header(r, "Idempotent-Replayed", "true");
-	const char *stored = db_result_value(res[0], 0, 3);
-	/* the result goes away with the next batch: keep the body */
-	const char *body = stored ? api_arena_strdup(r->mem, stored) : NULL;
-	/* no commit: the replay changes nothing (and stores nothing again) */
-	r->rollback_only = true;
-	api_reply_raw(r, status, status >= 400 ? "application/problem+json" : "application/json",
-	              body ? body : "", body ? strlen(body) : 0);
+	replay(r, res[0]);
 }
 
 /* Hex SHA-256 of the route, the path parameters and the body, in the arena. */

@@ -10,6 +10,9 @@
 
 /* ---- single resources -------------------------------------------------- */
 
+/* The columns of a single-resource statement: (version, json), or (json). */
+enum { GET_COL_VERSION = 0, GET_COL_JSON = 1, GET_JSON_COL_JSON = 0 };
+
 typedef struct get_ctx {
 	const char *not_found;
 	bool versioned;
@@ -19,12 +22,12 @@ typedef struct get_ctx {
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	get_ctx *c = r->ctx;
-	const char *json = db_result_value(res[0], 0, c->versioned ? 1 : 0);
+	const char *json = db_result_value(res[0], 0, c->versioned ? GET_COL_JSON : GET_JSON_COL_JSON);
 	if (!json) {
 		api_reply_not_found(r, c->not_found);
 		return;
 	}
-	api_reply_doc(r, 200, c->versioned ? db_result_value(res[0], 0, 0) : NULL, json);
+	api_reply_doc(r, 200, c->versioned ? db_result_value(res[0], 0, GET_COL_VERSION) : NULL, json);
 }
 
 static void get(api_req *r, db_stmt_id stmt, const char *not_found, bool versioned)
@@ -55,6 +58,9 @@ void api_get_json(api_req *r, db_stmt_id stmt, const char *not_found_detail)
 
 /* ---- keyset lists ------------------------------------------------------ */
 
+/* The columns of a list statement (api_list_run). */
+enum { LIST_COL_KEY = 0, LIST_COL_JSON = 1 };
+
 typedef struct list_ctx {
 	api_page *pg;
 	const char *not_found; /* of the parent, with two calls */
@@ -84,7 +90,7 @@ static void list_done(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, c->not_found);
 		return;
 	}
-	api_page_reply(r, c->pg, res[c->ncalls - 1], 0, 1);
+	api_page_reply(r, c->pg, res[c->ncalls - 1], LIST_COL_KEY, LIST_COL_JSON);
 }
 
 static void list_run(api_req *r, api_page *pg, db_stmt_id parent, const char *not_found,
