@@ -22,6 +22,7 @@
 #include "http/config.h"
 #include "http/log.h"
 #include "http/metrics.h"
+#include "http/router.h"
 #include "http/worker.h"
 
 static int listen_on(const char *spec)
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
 		api_log_write(API_LOG_ERROR, NULL, "could not listen on %s: %s", cfg.listen, strerror(errno));
 		return 1;
 	}
-	api_metrics *metrics = api_metrics_new(cfg.workers);
+	api_metrics *metrics = api_metrics_new(cfg.workers, api_routes, api_routes_count);
 	if (!metrics) {
 		api_log_write(API_LOG_ERROR, NULL, "could not map shared metrics");
 		return 1;

@@ -87,7 +87,6 @@ static void *thread_main(void *arg)
 static void on_done(evutil_socket_t fd, short what, void *arg)
 {
 	api_hasher *h = arg;
-	(void)what;
 	job *batch[64];
 	ssize_t r;
 	while ((r = read(fd, batch, sizeof batch)) > 0) {

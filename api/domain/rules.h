@@ -17,9 +17,12 @@
 #include <jansson.h>
 
 #include "core.h"
-#include "http/request.h"
+
+typedef struct api_req api_req;
 
 #define API_RULE_SETS_MAX 256
+
+/* ---- JSON (domain/rules_json.c) ---------------------------------------- */
 
 /* Fills out from a rule set object; field errors (JSON paths) go to errors
  * (may be NULL).  id may be absent (a new set).  Returns 0 or -1. */
@@ -27,6 +30,8 @@ int api_rules_from_json(core_rule_set *out, json_t *j, json_t *errors);
 
 /* Parses the database's JSON array of rule sets; returns how many, or -1. */
 int api_rules_parse_array(core_rule_set *out, size_t max, const char *json);
+
+/* ---- the parsed-rule-set cache (domain/rules_cache.c) -------------------- */
 
 /* The same, through the worker's cache of the last text parsed: *out is
  * borrowed until the next call.  Returns how many, or -1. */
@@ -41,6 +46,8 @@ const core_rule_set *api_rules_select(const char *rule_sets_json, const char *in
  * rule sets.  Returns 0, or a CORE_* error (CORE_ENOTFOUND: no rule set). */
 int api_rules_decide(core_year_verdict *out, const char *rule_sets_json, const char *industry,
                      const core_year_input *in);
+
+/* ---- the person-year summary (domain/summary.c) ------------------------- */
 
 /* Re-decides person's year inside the request's transaction (r->tx must be
  * set): locks the person-year, sums its records, lets core decide and stores

@@ -1,8 +1,9 @@
 #include "domain/scope.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
+
+#include "http/request.h"
 
 static bool differs(const char *filter, const char *mine)
 {
@@ -54,8 +55,6 @@ bool api_scope_clamp(api_req *r, api_scope *s, const char *district, const char 
 const char **api_scope_check_values(api_req *r, const api_scope *s)
 {
 	const char **v = api_arena_alloc(r->mem, 3 * sizeof *v);
-	if (!v)
-		return NULL;
 	v[0] = s->district ? s->district : s->want_district;
 	v[1] = s->industry;
 	v[2] = s->unit;
@@ -64,16 +63,19 @@ const char **api_scope_check_values(api_req *r, const api_scope *s)
 
 static bool is_true(const db_result *res, int col)
 {
-	const char *v = db_result_value(res, 0, col);
-	return v && v[0] == 't';
+	bool v = false;
+	return db_result_bool(res, 0, col, &v) == 0 && v;
 }
 
 bool api_scope_verify(api_req *r, const api_scope *s, const db_result *res)
 {
-	bool ok = db_result_rows(res) == 1 && is_true(res, 0) && is_true(res, 1) && is_true(res, 2);
+	bool ok = db_result_rows(res) == 1 && is_true(res, REPORTS_SCOPE_COL_DISTRICT_EXISTS) &&
+	          is_true(res, REPORTS_SCOPE_COL_INDUSTRY_EXISTS) &&
+	          is_true(res, REPORTS_SCOPE_COL_UNIT_VISIBLE);
 	if (ok && s->want_district) {
-		const char *mine = db_result_value(res, 0, 3);
-		ok = mine && strcmp(mine, s->want_district) == 0;
+		const char *mine = NULL;
+		ok = db_result_str_opt(res, 0, REPORTS_SCOPE_COL_OWN_DISTRICT, &mine) == 0 && mine &&
+		     strcmp(mine, s->want_district) == 0;
 	}
 	if (!ok)
 		api_reply_problem(r, 404, "Not found",
@@ -95,25 +97,4 @@ json_t *api_scope_json(const api_scope *s)
 	if (s->base)
 		json_object_set_new(o, "base", json_string(s->base));
 	return o;
-}
-
-bool api_scope_district_ok(const char *s)
-{
-	if (strlen(s) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-bool api_scope_industry_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 32 || !islower((unsigned char)s[0]))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
-			return false;
-	return true;
 }

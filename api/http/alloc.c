@@ -11,7 +11,6 @@ static _Noreturn void out_of_memory(size_t n)
 {
 	/* no stdio: it may allocate */
 	static const char msg[] = "{\"level\":\"error\",\"msg\":\"out of memory: worker aborts\"}\n";
-	(void)n;
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
 	(void)w;
 	abort();

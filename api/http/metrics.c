@@ -6,7 +6,7 @@
 
 #include <event2/buffer.h>
 
-#include "http/router.h"
+#include "http/request.h"
 
 static const int statuses[] = { 200, 201, 204, 400, 401, 403, 404, 405, 409, 412,
                                  413, 415, 422, 429, 431, 500, 503 };
@@ -31,11 +31,13 @@ typedef struct pool_slot {
 
 struct api_metrics {
 	int workers;
+	const api_route *route_table;
+	int nroutes;
 	route_stats routes[API_METRICS_ROUTES + 1]; /* last: unmatched */
 	pool_slot pools[API_METRICS_WORKERS];
 };
 
-api_metrics *api_metrics_new(int workers)
+api_metrics *api_metrics_new(int workers, const api_route *routes, int nroutes)
 {
 	void *p = mmap(NULL, sizeof(api_metrics), PROT_READ | PROT_WRITE,
 	               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -44,6 +46,8 @@ api_metrics *api_metrics_new(int workers)
 	api_metrics *m = p;
 	memset(m, 0, sizeof *m);
 	m->workers = workers > API_METRICS_WORKERS ? API_METRICS_WORKERS : workers;
+	m->route_table = routes;
+	m->nroutes = nroutes;
 	return m;
 }
 
@@ -90,16 +94,16 @@ void api_metrics_pool(api_metrics *m, int worker, const db_pool_stats *s)
 	__atomic_store_n(&p->reconnects, s->reconnects, __ATOMIC_RELAXED);
 }
 
-static const char *route_label(int i)
+static const char *route_label(const api_metrics *m, int i)
 {
-	return i < api_routes_count ? api_routes[i].pattern : "unmatched";
+	return i < m->nroutes ? m->route_table[i].pattern : "unmatched";
 }
 
 void api_metrics_render(api_metrics *m, struct evbuffer *out)
 {
 	evbuffer_add_printf(out, "# HELP jxjy_http_requests_total HTTP requests by route and status.\n"
 	                         "# TYPE jxjy_http_requests_total counter\n");
-	int nroutes = api_routes_count < API_METRICS_ROUTES ? api_routes_count : API_METRICS_ROUTES;
+	int nroutes = m->nroutes < API_METRICS_ROUTES ? m->nroutes : API_METRICS_ROUTES;
 	for (int i = 0; i <= API_METRICS_ROUTES; i++) {
 		if (i >= nroutes && i != API_METRICS_ROUTES)
 			continue;
@@ -110,10 +114,10 @@ void api_metrics_render(api_metrics *m, struct evbuffer *out)
 				continue;
 			if (s == STATUS_OTHER)
 				evbuffer_add_printf(out, "jxjy_http_requests_total{route=\"%s\",status=\"other\"} %llu\n",
-				                    route_label(i), (unsigned long long)v);
+				                    route_label(m, i), (unsigned long long)v);
 			else
 				evbuffer_add_printf(out, "jxjy_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
-				                    route_label(i), statuses[s], (unsigned long long)v);
+				                    route_label(m, i), statuses[s], (unsigned long long)v);
 		}
 	}
 	evbuffer_add_printf(out, "# HELP jxjy_http_request_duration_seconds Request latency.\n"
@@ -132,14 +136,14 @@ void api_metrics_render(api_metrics *m, struct evbuffer *out)
 			acc += __atomic_load_n(&rs->hist[b], __ATOMIC_RELAXED);
 			evbuffer_add_printf(out,
 				"jxjy_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
-				route_label(i), buckets[b], (unsigned long long)acc);
+				route_label(m, i), buckets[b], (unsigned long long)acc);
 		}
 		evbuffer_add_printf(out,
 			"jxjy_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
 			"jxjy_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
 			"jxjy_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-			route_label(i), (unsigned long long)cum, route_label(i),
-			(double)__atomic_load_n(&rs->sum_ns, __ATOMIC_RELAXED) / 1e9, route_label(i),
+			route_label(m, i), (unsigned long long)cum, route_label(m, i),
+			(double)__atomic_load_n(&rs->sum_ns, __ATOMIC_RELAXED) / 1e9, route_label(m, i),
 			(unsigned long long)cum);
 	}
 	static const char *const gauges[] = { "size", "connected", "in_use", "waiting" };

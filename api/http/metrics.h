@@ -12,12 +12,15 @@
 #include "db.h"
 
 typedef struct api_metrics api_metrics;
+typedef struct api_route api_route;
 struct evbuffer;
 
 #define API_METRICS_ROUTES 128
 #define API_METRICS_WORKERS 64
 
-api_metrics *api_metrics_new(int workers);
+/* routes: the route table (labels of the per-route series), borrowed for
+ * the life of the metrics (it is static). */
+api_metrics *api_metrics_new(int workers, const api_route *routes, int nroutes);
 void api_metrics_free(api_metrics *m);
 
 /* route: index in the table, or -1 for requests that matched none. */

@@ -65,9 +65,8 @@ char *api_page_cursor(api_req *r, const char *key)
 		return NULL;
 	size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = api_arena_alloc(r->mem, cap);
-	if (out)
-		sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-		                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return out;
 }
 
@@ -87,8 +86,6 @@ void api_page_link(api_req *r, const api_page *pg, const char *next)
 		return;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
 	struct evbuffer *q = evbuffer_new();
-	if (!q)
-		return;
 	struct evkeyval *kv;
 	TAILQ_FOREACH(kv, r->query, next) {
 		if (!strcmp(kv->key, "cursor") || !strcmp(kv->key, "limit"))
@@ -104,8 +101,7 @@ void api_page_link(api_req *r, const api_page *pg, const char *next)
 	                              evhttp_uri_get_path(uri), (const char *)evbuffer_pullup(q, -1),
 	                              pg->limit, next);
 	evbuffer_free(q);
-	if (link)
-		api_reply_header(r, "Link", link);
+	api_reply_header(r, "Link", link);
 }
 
 void api_page_reply(api_req *r, const api_page *pg, const db_result *res, int key_col, int json_col)
@@ -119,10 +115,6 @@ void api_page_reply_rows(api_req *r, const api_page *pg, const db_result *res, i
 	int rows;
 	char *next = api_page_next(r, pg, res, key_col, &rows);
 	struct evbuffer *b = evbuffer_new();
-	if (!b) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	evbuffer_add_printf(b, "{\"items\":[");
 	for (int i = 0; i < rows; i++) {
 		if (i)

@@ -4,8 +4,6 @@
  * round trip with its error mapping (the api edge is where SQLSTATEs become
  * HTTP statuses).
  */
-#include "http/reply.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +13,9 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "http/conn.h"
 #include "http/log.h"
-#include "http/router.h"
+#include "http/request.h"
 #include "http/worker.h"
 
 static const char *status_slug(int status)
@@ -68,7 +67,7 @@ static void finish(api_req *r)
 	api_log_request(r->request_id, r->method_name, route, r->status, (double)ns / 1e6,
 	                r->authed ? api_role_name(r->claims.role) : NULL,
 	                r->authed ? r->claims.sub : NULL);
-	api_metrics_request(r->w->metrics, api_route_index(r->route), r->status, ns);
+	api_metrics_request(r->w->metrics, r->route_index, r->status, ns);
 	if (r->conn)
 		api_conn_request_done(r->conn);
 	json_decref(r->body);
@@ -92,11 +91,10 @@ static void send_now(api_req *r, int status, const char *content_type, const cha
 		evhttp_add_header(h, "Cache-Control", "no-store");
 		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 		struct evbuffer *out = evbuffer_new();
-		if (out && len)
+		if (len)
 			evbuffer_add(out, data, len);
 		evhttp_send_reply(r->ev, status, reason_phrase(status), out);
-		if (out)
-			evbuffer_free(out);
+		evbuffer_free(out);
 	} else {
 		r->status = 499; /* the client went away first */
 	}
@@ -126,8 +124,6 @@ static void on_commit(db_conn *conn, db_result *const *res, int n, const db_erro
 {
 	api_req *r = arg;
 	pending_reply *p = r->ctx_reply;
-	(void)res;
-	(void)n;
 	r->db = NULL;
 	r->tx_open = false;
 	db_conn_release(conn);
@@ -135,7 +131,7 @@ static void on_commit(db_conn *conn, db_result *const *res, int n, const db_erro
 		drop_output_headers(r);
 		if (db_error_is_retryable(err) && r->db_retries < 3) {
 			r->db_retries++;
-			api_req_dispatch(r);
+			r->restart(r);
 			return;
 		}
 		reply_db_error(r, err);
@@ -159,7 +155,7 @@ static char *replay_headers(api_req *r)
 	}
 	char *s = json_dumps(h, JSON_COMPACT);
 	json_decref(h);
-	char *a = s ? api_arena_strdup(r->mem, s) : NULL;
+	char *a = api_arena_strdup(r->mem, s);
 	free(s);
 	return a;
 }
@@ -171,15 +167,7 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 		 * must find its locks (e.g. the Idempotency-Key's) released */
 		bool commit = status < 400 && !r->rollback_only;
 		pending_reply *p = api_arena_alloc(r->mem, sizeof *p);
-		char *copy = p ? api_arena_alloc(r->mem, len + 1) : NULL;
-		if (!copy) {
-			db_conn *c = r->db;
-			r->db = NULL;
-			r->tx_open = false;
-			db_conn_release(c);
-			send_now(r, 503, "application/problem+json", "", 0);
-			return;
-		}
+		char *copy = api_arena_alloc(r->mem, len + 1);
 		memcpy(copy, data, len);
 		p->commit = commit;
 		p->status = status;
@@ -222,10 +210,6 @@ void api_reply_json(api_req *r, int status, json_t *body)
 	/* 15 significant digits: hours (tenths) print as 47.9, not 47.899999999999999 */
 	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(body);
-	if (!s) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	api_reply_raw(r, status, "application/json", s, strlen(s));
 	free(s);
 }
@@ -240,16 +224,10 @@ static json_t *problem(api_req *r, int status, const char *title, const char *de
 
 static void send_problem(api_req *r, int status, json_t *p)
 {
-	char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	if (status == 503)
 		api_reply_header(r, "Retry-After", "1");
-	if (!s) {
-		static const char fallback[] = "{\"type\":\"urn:jxjy:problem:unavailable\","
-		                               "\"title\":\"Service unavailable\",\"status\":503}";
-		api_reply_raw(r, 503, "application/problem+json", fallback, sizeof fallback - 1);
-		return;
-	}
 	api_reply_raw(r, status, "application/problem+json", s, strlen(s));
 	free(s);
 }
@@ -262,17 +240,8 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors)
 {
 	json_t *p = problem(r, status, title, "the request has invalid fields: see errors");
-	if (p)
-		json_object_set_new(p, "errors", errors);
-	else
-		json_decref(errors);
+	json_object_set_new(p, "errors", errors);
 	send_problem(r, status, p);
-}
-
-void api_error_add(json_t *errors, const char *field, const char *code, const char *message)
-{
-	json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", field, "code", code,
-	                                        "message", message));
 }
 
 const char *api_query(api_req *r, const char *name)
@@ -350,7 +319,7 @@ static void db_on_batch(db_conn *conn, db_result *const *res, int n, const db_er
 			if (r->tx) {
 				/* the transaction is gone: run the request again from the start */
 				drop_output_headers(r);
-				api_req_dispatch(r);
+				r->restart(r);
 			} else {
 				db_start(r);
 			}
@@ -378,13 +347,6 @@ static void start_batch(api_req *r, db_conn *conn)
 	db_call *all = api_arena_alloc(r->mem, sizeof *all * (size_t)(r->ncalls + 2));
 	const char **claims = api_arena_alloc(r->mem, sizeof *claims);
 	int n = 0;
-	if (!all || !claims) {
-		r->db = NULL;
-		r->tx_open = false;
-		db_conn_release(conn);
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	if (!r->tx_open) {
 		if (r->tx)
 			all[n++] = (db_call){ DB_STMT_BEGIN, NULL };
@@ -450,9 +412,7 @@ void api_db_tx(api_req *r)
 
 void api_etag_set(api_req *r, const char *version)
 {
-	char *etag = api_arena_printf(r->mem, "\"v%s\"", version);
-	if (etag)
-		api_reply_header(r, "ETag", etag);
+	api_reply_header(r, "ETag", api_arena_printf(r->mem, "\"v%s\"", version));
 }
 
 bool api_if_match(api_req *r, long *expected)

@@ -12,10 +12,11 @@
 
 #include <jansson.h>
 
-#include "http/arena.h"
-#include "http/op.h"
 #include "auth/auth.h"
 #include "db.h"
+#include "http/arena.h"
+#include "http/op.h"
+#include "render/json.h" /* api_error_add, for the handlers' errors arrays */
 
 struct evhttp_request;
 struct evkeyvalq;
@@ -59,6 +60,7 @@ struct api_req {
 	api_conn *conn;
 	api_arena *mem;
 	const api_route *route;
+	int route_index;          /* route's index in the table (metrics), -1: none */
 	int method;
 	const char *method_name;
 	char request_id[72];
@@ -89,7 +91,10 @@ struct api_req {
 	void *ctx; /* handler-private state, in the arena (op->ctx_size, zeroed) */
 	void *ctx_step;  /* a shared step in flight (http/transition.c) */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
-	void *ctx_summary; /* a person-year refresh in flight (rules.c) */
+	void *ctx_summary; /* a person-year refresh in flight (domain/summary.c) */
+	/* runs the request again from its operation: a transaction that lost a
+	 * serialization race (reply.c); api_req_dispatch (http/idempotency.h) */
+	api_handler restart;
 };
 
 /* Replies (each ends the request). */
@@ -102,9 +107,6 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors);
 /* Adds a response header before the reply. */
 void api_reply_header(api_req *r, const char *name, const char *value);
-
-/* Appends {"field","code","message"} to an errors array. */
-void api_error_add(json_t *errors, const char *field, const char *code, const char *message);
 
 /* Query parameter (decoded) or NULL. */
 const char *api_query(api_req *r, const char *name);
@@ -138,10 +140,6 @@ bool api_if_match(api_req *r, long *expected);
 /* True when the client asks for text/csv (Accept). */
 bool api_wants_csv(api_req *r);
 
-/* Runs the route's handler, after the Idempotency-Key step for POSTs that
- * carry one (worker.c). Also used to rerun a transaction that lost a
- * serialization race. */
-void api_req_dispatch(api_req *r);
-
+/* Monotonic clock in nanoseconds (request durations). */
 uint64_t api_now_ns(void);
 #endif

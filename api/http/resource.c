@@ -10,6 +10,9 @@
 
 /* ---- single resources -------------------------------------------------- */
 
+/* The columns of a single-resource statement: (version, json), or (json). */
+enum { GET_COL_VERSION = 0, GET_COL_JSON = 1, GET_JSON_COL_JSON = 0 };
+
 typedef struct get_ctx {
 	const char *not_found;
 	bool versioned;
@@ -19,13 +22,12 @@ typedef struct get_ctx {
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	get_ctx *c = r->ctx;
-	(void)n;
-	const char *json = db_result_value(res[0], 0, c->versioned ? 1 : 0);
+	const char *json = db_result_value(res[0], 0, c->versioned ? GET_COL_JSON : GET_JSON_COL_JSON);
 	if (!json) {
 		api_reply_not_found(r, c->not_found);
 		return;
 	}
-	api_reply_doc(r, 200, c->versioned ? db_result_value(res[0], 0, 0) : NULL, json);
+	api_reply_doc(r, 200, c->versioned ? db_result_value(res[0], 0, GET_COL_VERSION) : NULL, json);
 }
 
 static void get(api_req *r, db_stmt_id stmt, const char *not_found, bool versioned)
@@ -37,8 +39,6 @@ static void get(api_req *r, db_stmt_id stmt, const char *not_found, bool version
 		if (!api_path_uuid(r, i, not_found))
 			return;
 	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
 	c->not_found = not_found;
 	c->versioned = versioned;
 	c->call = (db_call){ stmt, r->path_params };
@@ -58,6 +58,9 @@ void api_get_json(api_req *r, db_stmt_id stmt, const char *not_found_detail)
 
 /* ---- keyset lists ------------------------------------------------------ */
 
+/* The columns of a list statement (api_list_run). */
+enum { LIST_COL_KEY = 0, LIST_COL_JSON = 1 };
+
 typedef struct list_ctx {
 	api_page *pg;
 	const char *not_found; /* of the parent, with two calls */
@@ -75,7 +78,7 @@ api_page *api_list_begin(api_req *r, const char *const *allowed, api_page_key_fn
 api_page *api_list_page(api_req *r, api_page_key_fn key_ok)
 {
 	api_page *pg = api_arena_alloc(r->mem, sizeof *pg);
-	if (!api_alloc_ok(r, pg) || !api_page_read_with(r, pg, 500, 50, key_ok))
+	if (!api_page_read_with(r, pg, 500, 50, key_ok))
 		return NULL;
 	return pg;
 }
@@ -83,12 +86,11 @@ api_page *api_list_page(api_req *r, api_page_key_fn key_ok)
 static void list_done(api_req *r, db_result *const *res, int n)
 {
 	list_ctx *c = r->ctx;
-	(void)n;
 	if (c->ncalls == 2 && db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, c->not_found);
 		return;
 	}
-	api_page_reply(r, c->pg, res[c->ncalls - 1], 0, 1);
+	api_page_reply(r, c->pg, res[c->ncalls - 1], LIST_COL_KEY, LIST_COL_JSON);
 }
 
 static void list_run(api_req *r, api_page *pg, db_stmt_id parent, const char *not_found,
@@ -96,8 +98,6 @@ static void list_run(api_req *r, api_page *pg, db_stmt_id parent, const char *no
 {
 	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
 	const char **v = api_arena_alloc(r->mem, (size_t)n * sizeof *v);
-	if (!api_alloc_ok(r, c) || !api_alloc_ok(r, v))
-		return;
 	memcpy(v, values, (size_t)n * sizeof *v);
 	c->pg = pg;
 	c->not_found = not_found;

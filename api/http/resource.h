@@ -2,7 +2,7 @@
  * The shapes handlers share: a resource read by its id, a keyset list run
  * by one statement, a new resource answered 201 with its Location, and the
  * usual refusals (404 for a malformed id, 422 for a body that is not an
- * object or has field errors, 503 when the arena is exhausted).
+ * object or has field errors).
  */
 #ifndef JXJY_API_RESOURCE_H
 #define JXJY_API_RESOURCE_H
@@ -31,7 +31,7 @@ void api_get_json(api_req *r, db_stmt_id stmt, const char *not_found_detail);
 api_page *api_list_begin(api_req *r, const char *const *allowed, api_page_key_fn key_ok);
 /* ?limit and ?cursor, the cursor's key checked by key_ok (usually
  * api_cursor_is_time_id): the page (in the arena), or NULL after replying
- * 400 (or 503). */
+ * 400. */
 api_page *api_list_page(api_req *r, api_page_key_fn key_ok);
 /* Runs stmt with the n values (copied into the arena) and replies with the
  * page of its rows: column 0 the key, column 1 the JSON.  Uses r->ctx. */
@@ -47,7 +47,8 @@ void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *no
  * _int, _bool, _hours: rc != 0, already logged by db/) failed; combine reads
  * with |. */
 bool api_result_ok(api_req *r, int rc);
-/* True when p is set; else replies 503 (the arena is exhausted) and false. */
+/* Obsolete (allocation cannot fail, http/alloc.h): its calls are being
+ * removed.  True when p is set; else replies 503 and false. */
 bool api_alloc_ok(api_req *r, const void *p);
 /* True when path parameter i is a UUID; else replies 404 with detail (an
  * object that cannot exist is not found, never a 400). */

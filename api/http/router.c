@@ -23,8 +23,6 @@ static bool match_one(const char *pattern, const char *path, api_arena *mem, con
 				return false;
 			if (params) {
 				char *v = api_arena_alloc(mem, sl + 1);
-				if (!v)
-					return false;
 				memcpy(v, s, sl);
 				params[n] = v;
 			}

@@ -2,14 +2,17 @@
 #ifndef JXJY_API_WORKER_H
 #define JXJY_API_WORKER_H
 
+#include <stdint.h>
+
 #include "auth/auth.h"
-#include "http/config.h"
-#include "db.h"
 #include "auth/hasher.h"
+#include "db.h"
+#include "http/config.h"
 #include "http/metrics.h"
 
 struct event_base;
 struct evhttp;
+typedef struct api_conns api_conns;
 
 struct api_worker {
 	int index;
@@ -20,9 +23,8 @@ struct api_worker {
 	api_auth *auth;
 	api_hasher *hasher;
 	api_metrics *metrics;
-	struct api_conn_table *conns;
-	int open_conns;
-	uint64_t seq; /* request id counter */
+	api_conns *conns; /* open connections (http/conn.h) */
+	uint64_t seq;     /* request id counter */
 };
 
 /* Runs a worker on the listening socket until SIGTERM/SIGINT.  Returns the

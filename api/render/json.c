@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/request.h"
-
 /* Depth of arrays/objects, skipping strings; jansson itself allows 2048. */
 static bool depth_ok(const char *s, size_t n)
 {
@@ -48,6 +46,12 @@ json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail
 		return NULL;
 	}
 	return j;
+}
+
+void api_error_add(json_t *errors, const char *field, const char *code, const char *message)
+{
+	json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", field, "code", code,
+	                                        "message", message));
 }
 
 void api_json_unknown_field(json_t *errors, const char *key)

@@ -15,9 +15,13 @@
 /* Parses a body; NULL with a client-safe detail on failure. */
 json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail_len);
 
-/* Adds an error to errors for every key of obj not in the NULL-terminated
- * allowed list; returns how many were unknown. */
+/* Appends {"field","code","message"} to an errors array (a problem's
+ * errors[], API.md). */
+void api_error_add(json_t *errors, const char *field, const char *code, const char *message);
+
 /* Adds the "unknown_field" error of key. */
 void api_json_unknown_field(json_t *errors, const char *key);
+/* Adds an error to errors for every key of obj not in the NULL-terminated
+ * allowed list; returns how many were unknown. */
 int api_json_unknown_fields(const json_t *obj, const char *const *allowed, json_t *errors);
 #endif

@@ -9,6 +9,8 @@
 #include <event2/http.h>
 #include <xlsxwriter.h>
 
+#include "http/alloc.h"
+
 struct api_xlsx {
 	char path[64];
 	lxw_workbook *wb;
@@ -21,9 +23,7 @@ struct api_xlsx {
 
 api_xlsx *api_xlsx_new(void)
 {
-	api_xlsx *x = calloc(1, sizeof *x);
-	if (!x)
-		return NULL;
+	api_xlsx *x = api_xcalloc(1, sizeof *x);
 	snprintf(x->path, sizeof x->path, "/tmp/jxjy-xlsx-XXXXXX");
 	int fd = mkstemp(x->path);
 	if (fd < 0) {
@@ -131,8 +131,7 @@ void api_reply_attachment(api_req *r, const char *fallback, const char *filename
 	char *disp = api_arena_printf(r->mem, "attachment; filename=\"%s\"; filename*=UTF-8''%s",
 	                              fallback, enc ? enc : fallback);
 	free(enc);
-	if (disp)
-		api_reply_header(r, "Content-Disposition", disp);
+	api_reply_header(r, "Content-Disposition", disp);
 }
 
 void api_xlsx_reply(api_req *r, api_xlsx *x, const char *filename)

@@ -262,9 +262,11 @@ static int cmd_audit_verify(void)
 	db_result *res = NULL;
 	int rc = 1;
 	if (operator_session(s) == 0 && run(s, DB_STMT_ADMIN_AUDIT_VERIFY, NULL, &res) == 0) {
-		const char *broken = db_result_value(res, 0, 0);
-		const char *rows = db_result_value(res, 0, 1);
-		if (broken) {
+		const char *broken = NULL, *rows = NULL;
+		if (db_result_str_opt(res, 0, ADMIN_AUDIT_VERIFY_COL_FIRST_BROKEN, &broken) != 0 ||
+		    db_result_str(res, 0, ADMIN_AUDIT_VERIFY_COL_ROWS, &rows) != 0) {
+			fprintf(stderr, "jxjyctl: the audit check answered something unexpected\n");
+		} else if (broken) {
 			printf("audit chain BROKEN: first bad link at id %s (of %s rows)\n", broken, rows);
 		} else {
 			printf("audit chain verified: %s rows\n", rows);
@@ -290,8 +292,12 @@ static int cmd_demo_data(int argc, char **argv)
 	int rc = 1;
 	if (run(s, DB_STMT_ADMIN_DEMO_LOADED, NULL, &res) < 0)
 		goto done;
-	bool loaded = db_result_value(res, 0, 0) && db_result_value(res, 0, 0)[0] == 't';
+	bool loaded = false;
+	int vrc = db_result_bool(res, 0, ADMIN_DEMO_LOADED_COL_LOADED, &loaded);
 	db_result_free(res);
+	res = NULL;
+	if (vrc != 0)
+		goto done;
 	if (loaded && !flag(argc, argv, "--force")) {
 		fprintf(stderr, "jxjyctl: demo data is already loaded (units exist); nothing to do\n");
 		rc = 0;
@@ -377,16 +383,22 @@ int jxjyctl_demo_accounts(db_sync *s)
 		const char *name;
 	} demo[] = {
 		{ "demo-city", "user", API_ROLE_CITY, -1, "苏州市人社局 (demo)" },
-		{ "demo-district", "user", API_ROLE_DISTRICT, 0, "姑苏区人社局 (demo)" },
-		{ "demo-industry", "user", API_ROLE_INDUSTRY, 1, "行业主管部门 (demo)" },
-		{ "demo-unit", "user", API_ROLE_UNIT, 2, "单位人事 (demo)" },
-		{ "demo-unit-hr", "client", API_ROLE_UNIT, 2, "单位 HR 系统 (demo)" },
-		{ "demo-base", "user", API_ROLE_BASE, 3, "继续教育基地 (demo)" },
-		{ "demo-person", "user", API_ROLE_PERSON, 4, "专业技术人员 (demo)" },
+		{ "demo-district", "user", API_ROLE_DISTRICT, ADMIN_DEMO_PICKS_COL_DISTRICT, "姑苏区人社局 (demo)" },
+		{ "demo-industry", "user", API_ROLE_INDUSTRY, ADMIN_DEMO_PICKS_COL_INDUSTRY, "行业主管部门 (demo)" },
+		{ "demo-unit", "user", API_ROLE_UNIT, ADMIN_DEMO_PICKS_COL_UNIT, "单位人事 (demo)" },
+		{ "demo-unit-hr", "client", API_ROLE_UNIT, ADMIN_DEMO_PICKS_COL_UNIT, "单位 HR 系统 (demo)" },
+		{ "demo-base", "user", API_ROLE_BASE, ADMIN_DEMO_PICKS_COL_BASE, "继续教育基地 (demo)" },
+		{ "demo-person", "user", API_ROLE_PERSON, ADMIN_DEMO_PICKS_COL_PERSON, "专业技术人员 (demo)" },
 	};
-	char jur[5][64];
-	for (int c = 0; c < 5; c++)
-		snprintf(jur[c], sizeof jur[c], "%s", db_result_value(res, 0, c) ? db_result_value(res, 0, c) : "");
+	char jur[ADMIN_DEMO_PICKS_COL__COUNT][64];
+	for (int c = 0; c < ADMIN_DEMO_PICKS_COL__COUNT; c++) {
+		const char *v = NULL;
+		if (db_result_str_opt(res, 0, c, &v) != 0) {
+			db_result_free(res);
+			return -1;
+		}
+		snprintf(jur[c], sizeof jur[c], "%s", v ? v : "");
+	}
 	db_result_free(res);
 	char pw[sizeof demo / sizeof demo[0]][21];
 	if (operator_session(s) < 0)

@@ -37,6 +37,7 @@
 
 #include "core.h"
 #include "domain/rules.h"
+#include "http/alloc.h"
 
 #define BATCH_DEFAULT 5000
 #define BATCH_MAX 50000
@@ -47,7 +48,6 @@
 typedef struct buf {
 	char *p;
 	size_t len, cap;
-	bool oom;
 } buf;
 
 static void buf_reset(buf *b)
@@ -59,18 +59,11 @@ static void buf_reset(buf *b)
 
 static void buf_add(buf *b, const char *s, size_t n)
 {
-	if (b->oom)
-		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
+		b->p = api_xrealloc(b->p, cap);
 		b->cap = cap;
 	}
 	memcpy(b->p + b->len, s, n);
@@ -90,7 +83,7 @@ static const char *arr_close(buf *b)
 	if (b->len == 0)
 		buf_add(b, "{", 1);
 	buf_add(b, "}", 1);
-	return b->oom ? NULL : b->p;
+	return b->p;
 }
 
 static void buf_free(buf *b)
@@ -146,7 +139,13 @@ static int load_rules(run *u)
 		rollback(u);
 		return -1;
 	}
-	u->nsets = api_rules_parse_array(u->sets, API_RULE_SETS_MAX, db_result_value(res, 0, 0));
+	const char *json = NULL;
+	if (db_result_str(res, 0, RULE_SETS_ALL_COL_RULE_SETS, &json) != 0) {
+		db_result_free(res);
+		rollback(u);
+		return -1;
+	}
+	u->nsets = api_rules_parse_array(u->sets, API_RULE_SETS_MAX, json);
 	db_result_free(res);
 	if (q(u, DB_STMT_COMMIT, NULL, NULL, NULL) < 0)
 		return -1;
@@ -175,10 +174,15 @@ static int open_run(run *u, bool restart)
 		if (q(u, DB_STMT_RECOMPUTE_RUN_NEW, v, &res, NULL) < 0)
 			goto fail;
 	}
-	snprintf(u->id, sizeof u->id, "%s", db_result_value(res, 0, 0));
-	snprintf(u->cursor, sizeof u->cursor, "%s", db_result_value(res, 0, 1));
-	u->person_years = atol(db_result_value(res, 0, 2));
-	u->persons = atol(db_result_value(res, 0, 3));
+	/* RECOMPUTE_RUN_NEW answers the same columns */
+	const char *id, *cursor;
+	if (db_result_str(res, 0, RECOMPUTE_RUN_OPEN_COL_ID, &id) != 0 ||
+	    db_result_str(res, 0, RECOMPUTE_RUN_OPEN_COL_CURSOR, &cursor) != 0 ||
+	    db_result_int(res, 0, RECOMPUTE_RUN_OPEN_COL_PERSON_YEARS, &u->person_years) != 0 ||
+	    db_result_int(res, 0, RECOMPUTE_RUN_OPEN_COL_PERSONS, &u->persons) != 0)
+		goto fail;
+	snprintf(u->id, sizeof u->id, "%s", id);
+	snprintf(u->cursor, sizeof u->cursor, "%s", cursor);
 	db_result_free(res);
 	res = NULL;
 	if (q(u, DB_STMT_COMMIT, NULL, NULL, NULL) < 0)
@@ -201,10 +205,25 @@ static void hours_put(buf *b, int32_t tenths)
 	arr_put(b, h);
 }
 
-static int32_t tenths_of(const char *s)
+/* One row of RECOMPUTE_BATCH_READ as core's input; -1 when a value is
+ * malformed (db_result_* has said which). */
+static int read_input(const db_result *in, int i, core_year_input *yi, const char **person,
+                      const char **level, const char **industry)
 {
-	int32_t t = 0;
-	return s && core_hours_parse(&t, s) == 0 ? t : -1;
+	long year;
+	if (db_result_str(in, i, RECOMPUTE_BATCH_READ_COL_PERSON, person) != 0 ||
+	    db_result_int(in, i, RECOMPUTE_BATCH_READ_COL_YEAR, &year) != 0 ||
+	    db_result_hours(in, i, RECOMPUTE_BATCH_READ_COL_VERIFIED_PUBLIC, &yi->verified_public) != 0 ||
+	    db_result_hours(in, i, RECOMPUTE_BATCH_READ_COL_VERIFIED_PROFESSIONAL,
+	                    &yi->verified_professional) != 0 ||
+	    db_result_hours(in, i, RECOMPUTE_BATCH_READ_COL_REGISTERED_PUBLIC, &yi->pending_public) != 0 ||
+	    db_result_hours(in, i, RECOMPUTE_BATCH_READ_COL_REGISTERED_PROFESSIONAL,
+	                    &yi->pending_professional) != 0 ||
+	    db_result_str_opt(in, i, RECOMPUTE_BATCH_READ_COL_TITLE_LEVEL, level) != 0 ||
+	    db_result_str_opt(in, i, RECOMPUTE_BATCH_READ_COL_INDUSTRY, industry) != 0)
+		return -1;
+	yi->year = (int)year;
+	return 0;
 }
 
 /* Core decides each person-year read; decisions go to the output arrays. */
@@ -215,14 +234,10 @@ static int decide_batch(run *u, const db_result *in, long *decided, long *skippe
 	*decided = 0;
 	*skipped = 0;
 	for (int i = 0; i < db_result_rows(in); i++) {
-		const char *person = db_result_value(in, i, 0);
-		core_year_input yi = { .year = atoi(db_result_value(in, i, 1)) };
-		yi.verified_public = tenths_of(db_result_value(in, i, 2));
-		yi.verified_professional = tenths_of(db_result_value(in, i, 3));
-		yi.pending_public = tenths_of(db_result_value(in, i, 4));
-		yi.pending_professional = tenths_of(db_result_value(in, i, 5));
-		const char *level = db_result_value(in, i, 6);
-		const char *industry = db_result_value(in, i, 7);
+		const char *person, *level, *industry;
+		core_year_input yi = { 0 };
+		if (read_input(in, i, &yi, &person, &level, &industry) != 0)
+			return -1;
 		const core_rule_set *rs = NULL;
 		core_year_verdict v;
 		int rc = !level || core_level_parse(&yi.level, level) != 0 ? CORE_EINVAL
@@ -281,18 +296,17 @@ static long batch(run *u, long persons_limit, long *pys)
 	long np = 0;
 	const char *prev = "";
 	for (int i = 0; i < nk; i++) {
-		const char *p = db_result_value(keys, i, 0);
+		const char *p, *y;
+		if (db_result_str(keys, i, RECOMPUTE_BATCH_LOCK_COL_PERSON, &p) != 0 ||
+		    db_result_str(keys, i, RECOMPUTE_BATCH_LOCK_COL_YEAR, &y) != 0)
+			goto out;
 		arr_put(&u->keys[0], p);
-		arr_put(&u->keys[1], db_result_value(keys, i, 1));
+		arr_put(&u->keys[1], y);
 		if (strcmp(p, prev) != 0)
 			np++;
 		prev = p;
 	}
 	const char *rv[2] = { arr_close(&u->keys[0]), arr_close(&u->keys[1]) };
-	if (!rv[0] || !rv[1]) {
-		fprintf(stderr, "\njxjyctl: out of memory\n");
-		goto out;
-	}
 	if (q(u, DB_STMT_RECOMPUTE_BATCH_READ, rv, &in, &e) < 0)
 		goto failed;
 	long decided, skipped;
@@ -300,12 +314,12 @@ static long batch(run *u, long persons_limit, long *pys)
 		goto out;
 	const char *sv[14];
 	for (int i = 0; i < A__COUNT; i++)
-		if (!(sv[i] = arr_close(&u->out[i]))) {
-			fprintf(stderr, "\njxjyctl: out of memory\n");
-			goto out;
-		}
+		sv[i] = arr_close(&u->out[i]);
 	char cursor[40];
-	snprintf(cursor, sizeof cursor, "%s", db_result_value(keys, nk - 1, 0));
+	const char *last;
+	if (db_result_str(keys, nk - 1, RECOMPUTE_BATCH_LOCK_COL_PERSON, &last) != 0)
+		goto out;
+	snprintf(cursor, sizeof cursor, "%s", last);
 	snprintf(npersons, sizeof npersons, "%ld", np);
 	sv[11] = u->id;
 	sv[12] = cursor;
@@ -374,9 +388,7 @@ static const char *opt(int argc, char **argv, const char *name)
 
 int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **argv)
 {
-	run *u = calloc(1, sizeof *u);
-	if (!u)
-		return 1;
+	run *u = api_xcalloc(1, sizeof *u);
 	int rc = 1;
 	u->s = s;
 	u->session = session;
