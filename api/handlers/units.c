@@ -141,6 +141,7 @@ typedef struct create_ctx {
 	bool checksum_override;
 	core_unit_kind kind;
 	json_t *contact[CONTACT__COUNT];
+	bool foreign; /* a district bureau names another district */
 	const char *v[C__COUNT];
 	const char *refs[2];
 	db_call calls[1];
@@ -173,6 +174,13 @@ static void create_check(api_req *r, json_t *errors)
 {
 	create_ctx *c = r->ctx;
 	codes_check(&c->district, &c->industry, errors);
+	/* another district's unit is 403 before any field error (the handler answers it) */
+	c->foreign = c->district && r->claims.role == API_ROLE_DISTRICT &&
+	             strcmp(c->district, r->claims.jur) != 0;
+	if (c->foreign) {
+		json_array_clear(errors);
+		return;
+	}
 	if (!c->checksum_override && c->override_reason)
 		api_error_add(errors, "override_reason", "not_allowed",
 		              "only with checksum_override: true");
@@ -201,7 +209,7 @@ static void create_check(api_req *r, json_t *errors)
 static void units_create(api_req *r)
 {
 	create_ctx *c = r->ctx;
-	if (r->claims.role == API_ROLE_DISTRICT && strcmp(c->district, r->claims.jur) != 0) {
+	if (c->foreign) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau registers units only in its own district");
 		return;
@@ -263,6 +271,7 @@ typedef struct update_ctx {
 	json_t *ro[RO__COUNT];
 	const char *v[U__COUNT];
 	const char *refs[2];
+	bool forbidden; /* a unit names what only a bureau changes */
 	char mask[160];
 	db_call calls[2];
 } update_ctx;
@@ -342,6 +351,19 @@ static bool sent(api_req *r, const char *name, json_t *errors)
 static void update_check(api_req *r, json_t *errors)
 {
 	update_ctx *c = r->ctx;
+	/* a unit changes its contact details only, and nobody but a bureau
+	 * touches the checksum override: naming anything else is 403 before
+	 * any field error (the handler answers it) */
+	if (!is_bureau(r)) {
+		for (size_t i = 0; i < sizeof bureau_only / sizeof *bureau_only; i++)
+			c->forbidden = c->forbidden || api_body_has(r, bureau_only[i]);
+		for (int i = 0; i < RO__COUNT; i++)
+			c->forbidden = c->forbidden || api_body_has(r, read_only[i]);
+		if (c->forbidden) {
+			json_array_clear(errors);
+			return;
+		}
+	}
 	for (int i = 0; i < RO__COUNT; i++)
 		if (api_body_has(r, read_only[i]))
 			api_error_add(errors, read_only[i], "read_only",
@@ -374,20 +396,11 @@ static void update_check(api_req *r, json_t *errors)
 static void units_update(api_req *r)
 {
 	update_ctx *c = r->ctx;
-	/* a unit changes its contact details only; nobody but a bureau touches
-	 * the checksum override */
-	if (!is_bureau(r)) {
-		bool other = false;
-		for (size_t i = 0; i < sizeof bureau_only / sizeof *bureau_only; i++)
-			other = other || api_body_has(r, bureau_only[i]);
-		for (int i = 0; i < RO__COUNT; i++)
-			other = other || api_body_has(r, read_only[i]);
-		if (other) {
-			api_reply_problem(r, 403, "Forbidden",
-			                  "a unit may change only its contact details (contact_name, "
-			                  "contact_phone, contact_email, address)");
-			return;
-		}
+	if (c->forbidden) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  "a unit may change only its contact details (contact_name, "
+		                  "contact_phone, contact_email, address)");
+		return;
 	}
 	c->v[U_ID] = r->path_params[0];
 	c->refs[0] = c->v[U_DISTRICT];
