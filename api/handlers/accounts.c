@@ -60,7 +60,7 @@ static const char *const jur_fields[J__COUNT] = { "district", "industry", "unit"
 
 static void insert_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, ACCOUNT_INSERT_COL_ACCOUNT);
 	if (!a) {
 		/* row-level security hid the new row from its creator */
 		api_reply_problem(r, 403, "Forbidden", "this account is outside the caller's jurisdiction");
@@ -109,7 +109,7 @@ static void check_done(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	if (c->role == API_ROLE_BASE && r->claims.role == API_ROLE_DISTRICT) {
-		const char *level = db_result_value(res[0], 0, 0);
+		const char *level = db_result_value(res[0], 0, BASE_VISIBLE_COL_LEVEL);
 		if (!level || strcmp(level, "district") != 0) {
 			sodium_memzero(c->password, strlen(c->password));
 			api_reply_problem(r, 403, "Forbidden",

@@ -78,26 +78,38 @@ static void lookup_done(api_req *r, db_result *const *res, int n)
 	const db_result *a = res[0];
 	const char *hash = NULL;
 	if (db_result_rows(a) > 0) {
-		const char *failures = db_result_value(a, 0, 10);
-		if (failures && atoi(failures) >= api_req_config(r)->auth_max_failures) {
+		long failures = 0;
+		bool disabled = false, locked = false;
+		const char *id, *role;
+		if (db_result_str(a, 0, AUTH_LOOKUP_COL_ACCOUNT_ID, &id) != 0 ||
+		    db_result_str(a, 0, AUTH_LOOKUP_COL_ROLE, &role) != 0 ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR) &&
+		     db_result_int(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR, &failures) != 0) ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_DISABLED) &&
+		     db_result_bool(a, 0, AUTH_LOOKUP_COL_DISABLED, &disabled) != 0) ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_LOCKED) &&
+		     db_result_bool(a, 0, AUTH_LOOKUP_COL_LOCKED, &locked) != 0)) {
+			scrub(t);
+			api_reply_problem(r, 500, "Internal error", "the account could not be read");
+			return;
+		}
+		if (failures >= api_req_config(r)->auth_max_failures) {
 			scrub(t);
 			api_reply_header(r, "Retry-After", "3600");
 			api_reply_problem(r, 429, "Too many failed attempts",
 			                  "this account has too many failed logins; try again later");
 			return;
 		}
-		hash = db_result_value(a, 0, 1);
-		snprintf(t->account_id, sizeof t->account_id, "%s", db_result_value(a, 0, 0));
-		t->role = api_role_parse(db_result_value(a, 0, 2));
-		for (int col = 3; col <= 7; col++) {
+		hash = db_result_value(a, 0, AUTH_LOOKUP_COL_PASSWORD_HASH);
+		snprintf(t->account_id, sizeof t->account_id, "%s", id);
+		t->role = api_role_parse(role);
+		/* the role's one jurisdiction column, district … person */
+		for (int col = AUTH_LOOKUP_COL_DISTRICT; col <= AUTH_LOOKUP_COL_PERSON; col++) {
 			const char *v = db_result_value(a, 0, col);
 			if (v)
 				snprintf(t->jur, sizeof t->jur, "%s", v);
 		}
-		const char *disabled = db_result_value(a, 0, 8);
-		const char *locked = db_result_value(a, 0, 9);
-		t->usable = t->role >= 0 && !(disabled && disabled[0] == 't') &&
-		            !(locked && locked[0] == 't');
+		t->usable = t->role >= 0 && !disabled && !locked;
 	}
 	/* the hash is copied by the hasher before this result goes away */
 	if (api_hasher_verify(r->w->hasher, hash, t->password, on_verified, r) != 0) {

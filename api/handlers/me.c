@@ -19,7 +19,7 @@ static void me_done(api_req *r, db_result *const *res, int n)
 	if (claim)
 		json_object_set_new(claims, claim, json_string(c->jur));
 	json_t *account = json_null();
-	const char *a = n > 0 ? db_result_value(res[0], 0, 0) : NULL;
+	const char *a = n > 0 ? db_result_value(res[0], 0, ACCOUNT_GET_COL_ACCOUNT) : NULL;
 	if (a) {
 		json_decref(account);
 		account = json_loads(a, 0, NULL);

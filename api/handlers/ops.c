@@ -22,16 +22,21 @@ const api_op op_livez = { .handler = livez, .flags = API_OP_ANY_QUERY };
 
 static void readyz_done(api_req *r, db_result *const *res, int n)
 {
-	const char *v = db_result_value(res[0], 0, 0);
-	int have = v ? atoi(v) : 0;
+	long have = 0;
+	if (!db_result_is_null(res[0], 0, SCHEMA_VERSION_COL_VERSION) &&
+	    db_result_int(res[0], 0, SCHEMA_VERSION_COL_VERSION, &have) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the schema version could not be read");
+		return;
+	}
 	int want = db_migrate_latest();
 	if (have < want) {
 		char detail[96];
-		snprintf(detail, sizeof detail, "the schema is at version %d, the gateway needs %d", have, want);
+		snprintf(detail, sizeof detail, "the schema is at version %ld, the gateway needs %d", have,
+		         want);
 		api_reply_problem(r, 503, "Not ready", detail);
 		return;
 	}
-	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", have));
+	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", (int)have));
 }
 
 static void readyz(api_req *r)

@@ -286,7 +286,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	}
 	api_csv_row(&csv, cols);
 	for (int i = 0; i < rows; i++) {
-		json_t *p = persons_view(r, db_result_value(res, i, 1), c->reveal);
+		json_t *p = persons_view(r, db_result_value(res, i, PERSONS_LIST_COL_PERSON), c->reveal);
 		if (!p) {
 			api_csv_dispose(&csv);
 			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
@@ -411,7 +411,9 @@ static void get_done(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
+	/* PERSONS_GET_REVEAL answers the same columns */
+	reply_person(r, 200, db_result_value(res[0], 0, PERSONS_GET_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_GET_COL_VERSION), c->reveal);
 }
 
 static void persons_get(api_req *r)
@@ -452,12 +454,13 @@ static void create_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 403, "Forbidden", "this person is outside the caller's jurisdiction");
 		return;
 	}
-	json_t *p = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *p = json_loads(db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON), 0, NULL);
 	const char *id = json_string_value(json_object_get(p, "id"));
 	if (id)
 		api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/persons/%s", id));
 	json_decref(p);
-	reply_person(r, 201, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), false);
+	reply_person(r, 201, db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_CREATE_COL_VERSION), false);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
@@ -558,8 +561,8 @@ static void patch_updated(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "the person changed meanwhile; read it again");
 		return;
 	}
-	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_PERSON));
+	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_VERSION));
 	if (c->refresh) {
 		/* a new title level or industry changes what this year requires */
 		api_summary_refresh(r, r->path_params[0], api_today().y, patch_refreshed);
@@ -594,20 +597,27 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	long version = atol(db_result_value(res[0], 0, 1));
+	const char *version_s, *unit;
+	long version;
+	if (db_result_str(res[0], 0, PERSONS_LOCK_COL_VERSION, &version_s) != 0 ||
+	    db_result_int(res[0], 0, PERSONS_LOCK_COL_VERSION, &version) != 0 ||
+	    db_result_str(res[0], 0, PERSONS_LOCK_COL_UNIT, &unit) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the person could not be read");
+		return;
+	}
 	if (r->if_match >= 0 && r->if_match != version) {
 		api_reply_problem(r, 412, "Precondition failed",
 		                  "If-Match names another version of this person: read it again");
 		return;
 	}
-	json_t *old = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *old = json_loads(db_result_value(res[0], 0, PERSONS_LOCK_COL_PERSON), 0, NULL);
 	if (!old) {
 		api_reply_problem(r, 500, "Internal error", "the person could not be read");
 		return;
 	}
 	persons_in *in = &c->in;
 	json_t *errors = json_array();
-	if (in->unit && strcasecmp(in->unit, db_result_value(res[0], 0, 2)) != 0)
+	if (in->unit && strcasecmp(in->unit, unit) != 0)
 		api_error_add(errors, "unit", "invalid",
 		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
 	if (in->industry && db_result_rows(res[2]) == 0)
@@ -632,7 +642,7 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 	json_decref(old);
 	const char *v[10] = { r->path_params[0], in->national_id, in->name, in->industry,
 	                      in->title_level, in->speciality_set ? "true" : "false", in->speciality,
-	                      in->cycle_start_year, in->status, db_result_value(res[0], 0, 1) };
+	                      in->cycle_start_year, in->status, version_s };
 	memcpy(c->v, v, sizeof v);
 	c->v[9] = api_arena_strdup(r->mem, v[9]);
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };

@@ -261,7 +261,7 @@ typedef struct import_ctx {
 
 static void imported(api_req *r, db_result *const *res, int n)
 {
-	const char *a = n == 2 ? db_result_value(res[1], 0, 0) : NULL;
+	const char *a = n == 2 ? db_result_value(res[1], 0, PERSONS_IMPORT_COL_IMPORT) : NULL;
 	json_t *summary = a ? json_loads(a, 0, NULL) : NULL;
 	if (!summary) {
 		api_reply_problem(r, 500, "Internal error", "the import gave no answer");
@@ -294,21 +294,23 @@ static void import_insert(api_req *r)
 	api_db_run(r, c->calls, 2, imported);
 }
 
-static void set_of_column(api_req *r, strset *s, const db_result *res)
+/* The values of column col (the checks' first: a national id, a unit id, an
+ * industry code). */
+static void set_of_column(api_req *r, strset *s, const db_result *res, int col)
 {
 	int rows = db_result_rows(res);
 	strset_init(r, s, (size_t)rows);
 	for (int i = 0; i < rows; i++)
-		strset_put(s, api_arena_strdup(r->mem, db_result_value(res, i, 0)), i);
+		strset_put(s, api_arena_strdup(r->mem, db_result_value(res, i, col)), i);
 }
 
 static void import_checked(api_req *r, db_result *const *res, int n)
 {
 	import_ctx *c = r->ctx;
 	strset taken, units, industries;
-	set_of_column(r, &taken, res[0]);
-	set_of_column(r, &units, res[1]);
-	set_of_column(r, &industries, res[2]);
+	set_of_column(r, &taken, res[0], PERSONS_IDS_TAKEN_COL_NATIONAL_ID);
+	set_of_column(r, &units, res[1], PERSONS_UNITS_SEEN_COL_UNIT);
+	set_of_column(r, &industries, res[2], PERSONS_INDUSTRIES_KNOWN_COL_CODE);
 	json_t *errors = json_array();
 	for (size_t i = 0; i < c->n; i++) {
 		const persons_in *in = &c->rows[i];

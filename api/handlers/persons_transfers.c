@@ -56,7 +56,7 @@ static void requested(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 403, "Forbidden", "only the releasing side requests a transfer");
 		return;
 	}
-	reply_transfer(r, 201, db_result_value(res[0], 0, 0), true);
+	reply_transfer(r, 201, db_result_value(res[0], 0, PERSONS_TRANSFER_CREATE_COL_TRANSFER), true);
 }
 
 static void request_checked(api_req *r, db_result *const *res, int n)
@@ -66,9 +66,9 @@ static void request_checked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	const char *from_unit = db_result_value(res[0], 0, 0);
+	const char *from_unit = db_result_value(res[0], 0, PERSONS_TRANSFER_PERSON_COL_UNIT);
 	json_t *errors = json_array();
-	if (db_result_rows(res[1]) == 0 || db_result_is_null(res[1], 0, 0))
+	if (db_result_rows(res[1]) == 0 || db_result_is_null(res[1], 0, PERSONS_TRANSFER_TARGET_COL_TO_DISTRICT))
 		api_error_add(errors, "to_unit", "unknown", "no such unit");
 	else if (strcasecmp(from_unit, c->to_unit) == 0)
 		api_error_add(errors, "to_unit", "invalid", "the person is already in this unit");
@@ -116,7 +116,7 @@ static void got(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
-	reply_transfer(r, 200, db_result_value(res[0], 0, 0), false);
+	reply_transfer(r, 200, db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TRANSFER), false);
 }
 
 static void transfers_get(api_req *r)
@@ -137,7 +137,7 @@ static void accepted(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", "the transfer is no longer requested");
 		return;
 	}
-	reply_transfer(r, 200, db_result_value(res[0], 0, 0), false);
+	reply_transfer(r, 200, db_result_value(res[0], 0, PERSONS_TRANSFER_ACCEPT_COL_TRANSFER), false);
 }
 
 static void accept_checked(api_req *r, db_result *const *res, int n)
@@ -147,9 +147,9 @@ static void accept_checked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
-	const char *status = db_result_value(res[0], 0, 1);
-	const char *to_unit = db_result_value(res[0], 0, 2);
-	const char *to_district = db_result_value(res[0], 0, 3);
+	const char *status = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_STATUS);
+	const char *to_unit = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TO_UNIT);
+	const char *to_district = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TO_DISTRICT);
 	bool receiving = r->claims.role == API_ROLE_CITY ||
 	                 (r->claims.role == API_ROLE_DISTRICT && !strcmp(to_district, r->claims.jur)) ||
 	                 (r->claims.role == API_ROLE_UNIT && !strcasecmp(to_unit, r->claims.jur));

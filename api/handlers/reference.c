@@ -6,7 +6,8 @@
 /* The database builds the array; wrap it as {"items":[…]}. */
 static void items_done(api_req *r, db_result *const *res, int n)
 {
-	const char *arr = db_result_value(res[0], 0, 0);
+	/* DISTRICTS_LIST and INDUSTRIES_LIST: one column, the array */
+	const char *arr = db_result_value(res[0], 0, DISTRICTS_LIST_COL_DISTRICTS);
 	char *body = api_arena_printf(r->mem, "{\"items\":%s}", arr ? arr : "[]");
 	api_reply_raw(r, 200, "application/json", body, strlen(body));
 }

@@ -121,13 +121,30 @@ static void codes_check(const char **district, const char **industry, json_t *er
 	}
 }
 
-static void refs_errors(const db_result *refs, json_t *errors)
+/* The codes UNITS_REFS did not find, as field errors; DB_EVALUE when its
+ * answer is unreadable. */
+static int refs_errors(const db_result *refs, json_t *errors)
 {
-	const char *d = db_result_value(refs, 0, 0), *i = db_result_value(refs, 0, 1);
-	if (!d || strcmp(d, "t") != 0)
+	bool district, industry;
+	if (db_result_bool(refs, 0, UNITS_REFS_COL_DISTRICT_EXISTS, &district) != 0 ||
+	    db_result_bool(refs, 0, UNITS_REFS_COL_INDUSTRY_EXISTS, &industry) != 0)
+		return DB_EVALUE;
+	if (!district)
 		api_error_add(errors, "district", "unknown", "no such district code");
-	if (!i || strcmp(i, "t") != 0)
+	if (!industry)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
+	return 0;
+}
+
+static bool refs_reply(api_req *r, const db_result *refs)
+{
+	json_t *errors = json_array();
+	if (refs_errors(refs, errors) != 0) {
+		json_decref(errors);
+		api_reply_problem(r, 500, "Internal error", "the unit's codes could not be checked");
+		return true;
+	}
+	return api_errors_reply(r, errors);
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -149,20 +166,18 @@ typedef struct create_ctx {
 
 static void inserted(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, UNITS_INSERT_COL_UNIT);
 	if (!a) {
 		api_reply_problem(r, 409, "Conflict", "a unit with this credit code is already registered");
 		return;
 	}
-	api_reply_created(r, "/v1/units/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/units/", db_result_value(res[0], 0, UNITS_INSERT_COL_VERSION), a);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	json_t *errors = json_array();
-	refs_errors(res[0], errors);
-	if (api_errors_reply(r, errors))
+	if (refs_reply(r, res[0]))
 		return;
 	c->calls[0] = (db_call){ DB_STMT_UNITS_INSERT, c->v };
 	api_db_run(r, c->calls, 1, inserted);
@@ -278,13 +293,13 @@ typedef struct update_ctx {
 
 static void updated(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, UNITS_UPDATE_COL_UNIT);
 	if (!a) {
 		/* the row was locked and its version checked: should not happen */
 		api_reply_problem(r, 412, "Precondition failed", "the unit has changed since it was read");
 		return;
 	}
-	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
+	api_reply_doc(r, 200, db_result_value(res[0], 0, UNITS_UPDATE_COL_VERSION), a);
 }
 
 /* The lock → 404 → 412 → right → update flow stays here rather than in
@@ -298,10 +313,16 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	const char *version = db_result_value(row, 0, 0);
-	const char *cur_district = db_result_value(row, 0, 1);
-	const char *doc = db_result_value(row, 0, 2);
-	if (r->if_match >= 0 && r->if_match != atol(version)) {
+	const char *version, *cur_district, *doc;
+	long v;
+	if (db_result_str(row, 0, UNITS_LOCK_COL_VERSION, &version) != 0 ||
+	    db_result_int(row, 0, UNITS_LOCK_COL_VERSION, &v) != 0 ||
+	    db_result_str(row, 0, UNITS_LOCK_COL_DISTRICT, &cur_district) != 0 ||
+	    db_result_str(row, 0, UNITS_LOCK_COL_UNIT, &doc) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the unit could not be read");
+		return;
+	}
+	if (r->if_match >= 0 && r->if_match != v) {
 		api_etag_set(r, version);
 		api_reply_problem(r, 412, "Precondition failed",
 		                  "the unit has changed since it was read (If-Match names another version)");
@@ -312,9 +333,7 @@ static void update_locked(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 403, "Forbidden", "only the city bureau moves a unit to another district");
 		return;
 	}
-	json_t *errors = json_array();
-	refs_errors(res[1], errors);
-	if (api_errors_reply(r, errors))
+	if (refs_reply(r, res[1]))
 		return;
 	if (c->mask[0] == '\0') {
 		/* nothing to change: the unit as it is */
