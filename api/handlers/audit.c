@@ -24,11 +24,9 @@ static bool key_ok(const char *s)
 	return true;
 }
 
-void h_audit_list(api_req *r)
+static void audit_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "entity", "entity_id", "actor",
-	                                       "from", "to", NULL };
-	api_page *pg = api_list_begin(r, allowed, key_ok);
+	api_page *pg = api_list_page(r, key_ok);
 	if (!pg)
 		return;
 	const char *dates[2] = { api_query(r, "from"), api_query(r, "to") };
@@ -46,6 +44,6 @@ void h_audit_list(api_req *r)
 	api_list_run(r, pg, DB_STMT_AUDIT_LIST, v, 8);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_audit_list = { .handler = h_audit_list, .flags = API_OP_ANY_QUERY };
+static const char *const list_query[] = { "limit", "cursor", "entity", "entity_id", "actor",
+                                          "from", "to", NULL };
+const api_op op_audit_list = { .handler = audit_list, .query = list_query };

@@ -4,6 +4,5 @@
 
 #include "http/request.h"
 
-void h_audit_list(api_req *r);
 extern const api_op op_audit_list;
 #endif

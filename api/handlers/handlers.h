@@ -4,23 +4,6 @@
 
 #include "http/request.h"
 
-/* ops.c */
-void h_livez(api_req *r);
-void h_readyz(api_req *r);
-void h_metrics(api_req *r);
-void h_openapi(api_req *r);
-/* reference.c */
-void h_districts_list(api_req *r);
-void h_industries_list(api_req *r);
-/* auth.c */
-void h_auth_token(api_req *r);
-/* me.c */
-void h_me(api_req *r);
-/* accounts.c */
-void h_accounts_list(api_req *r);
-void h_accounts_create(api_req *r);
-void h_accounts_get(api_req *r);
-
 /* one header per resource */
 #include "rule_sets.h"
 #include "units.h"

@@ -19,7 +19,7 @@ static void me_done(api_req *r, db_result *const *res, int n)
 	if (claim)
 		json_object_set_new(claims, claim, json_string(c->jur));
 	json_t *account = json_null();
-	const char *a = n > 0 ? db_result_value(res[0], 0, 0) : NULL;
+	const char *a = n > 0 ? db_result_value(res[0], 0, ACCOUNT_GET_COL_ACCOUNT) : NULL;
 	if (a) {
 		json_decref(account);
 		account = json_loads(a, 0, NULL);
@@ -29,13 +29,9 @@ static void me_done(api_req *r, db_result *const *res, int n)
 	api_reply_json(r, 200, json_pack("{s:o, s:o}", "claims", claims, "account", account));
 }
 
-void h_me(api_req *r)
+static void me(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	me_ctx *m = api_arena_alloc(r->mem, sizeof *m);
-	r->ctx = m;
+	me_ctx *m = r->ctx;
 	int n = 0;
 	/* operator-minted tokens may name a subject that is no account */
 	if (api_is_uuid(r->claims.sub)) {
@@ -46,6 +42,4 @@ void h_me(api_req *r)
 	api_db_run(r, m->calls, n, me_done);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_me = { .handler = h_me, .flags = API_OP_ANY_QUERY };
+const api_op op_me = { .handler = me, .ctx_size = sizeof(me_ctx) };

@@ -11,34 +11,43 @@
 extern const char api_openapi_json[];
 extern const size_t api_openapi_json_len;
 
-void h_livez(api_req *r)
+static void livez(api_req *r)
 {
 	static const char body[] = "{\"status\":\"ok\"}";
 	api_reply_raw(r, 200, "application/json", body, sizeof body - 1);
 }
 
+/* the public operations routes ignore query parameters (probes add their own) */
+const api_op op_livez = { .handler = livez, .flags = API_OP_ANY_QUERY };
+
 static void readyz_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *v = db_result_value(res[0], 0, 0);
-	int have = v ? atoi(v) : 0;
+	long have = 0;
+	if (!db_result_is_null(res[0], 0, SCHEMA_VERSION_COL_VERSION) &&
+	    db_result_int(res[0], 0, SCHEMA_VERSION_COL_VERSION, &have) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the schema version could not be read");
+		return;
+	}
 	int want = db_migrate_latest();
 	if (have < want) {
 		char detail[96];
-		snprintf(detail, sizeof detail, "the schema is at version %d, the gateway needs %d", have, want);
+		snprintf(detail, sizeof detail, "the schema is at version %ld, the gateway needs %d", have,
+		         want);
 		api_reply_problem(r, 503, "Not ready", detail);
 		return;
 	}
-	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", have));
+	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", (int)have));
 }
 
-void h_readyz(api_req *r)
+static void readyz(api_req *r)
 {
 	static const db_call calls[] = { { DB_STMT_SCHEMA_VERSION, NULL } };
 	api_db_run(r, calls, 1, readyz_done);
 }
 
-void h_metrics(api_req *r)
+const api_op op_readyz = { .handler = readyz, .flags = API_OP_ANY_QUERY };
+
+static void metrics(api_req *r)
 {
 	struct evbuffer *b = evbuffer_new();
 	if (!b) {
@@ -52,14 +61,11 @@ void h_metrics(api_req *r)
 	evbuffer_free(b);
 }
 
-void h_openapi(api_req *r)
+const api_op op_metrics = { .handler = metrics, .flags = API_OP_ANY_QUERY };
+
+static void openapi(api_req *r)
 {
 	api_reply_raw(r, 200, "application/json", api_openapi_json, api_openapi_json_len);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_livez = { .handler = h_livez, .flags = API_OP_ANY_QUERY };
-const api_op op_metrics = { .handler = h_metrics, .flags = API_OP_ANY_QUERY };
-const api_op op_openapi = { .handler = h_openapi, .flags = API_OP_ANY_QUERY };
-const api_op op_readyz = { .handler = h_readyz, .flags = API_OP_ANY_QUERY };
+const api_op op_openapi = { .handler = openapi, .flags = API_OP_ANY_QUERY };

@@ -83,8 +83,6 @@ char *persons_pg_array(api_req *r, const char *const *values, size_t n)
 	for (size_t i = 0; i < n; i++)
 		cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
 	char *out = api_arena_alloc(r->mem, cap);
-	if (!out)
-		return NULL;
 	char *p = out;
 	*p++ = '{';
 	for (size_t i = 0; i < n; i++) {
@@ -126,7 +124,7 @@ static void errors_prefixed(json_t *errors, json_t *local, const char *prefix)
 static char *lower_copy(api_req *r, const char *s)
 {
 	char *c = api_arena_strdup(r->mem, s);
-	for (char *p = c; p && *p; p++)
+	for (char *p = c; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return c;
 }
@@ -217,7 +215,7 @@ void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix
 	}
 	long year;
 	if ((create || !null_refused(obj, "cycle_start_year", e)) &&
-	    api_field_int(obj, "cycle_start_year", false, 1990, 2100, &year, e))
+	    api_field_int(obj, "cycle_start_year", false, API_YEAR_MIN, API_YEAR_MAX, &year, e))
 		out->cycle_start_year = api_arena_printf(r->mem, "%ld", year);
 	else if (create && absent(obj, "cycle_start_year"))
 		/* the cycle starts in the year the person enters the system */
@@ -267,9 +265,11 @@ static const char *list_row(api_req *r, const char *json, void *arg)
 {
 	const list_ctx *c = arg;
 	json_t *p = persons_view(r, json, c->reveal);
-	char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
+	if (!p)
+		return NULL;
+	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
-	char *out = s ? api_arena_strdup(r->mem, s) : NULL;
+	char *out = api_arena_strdup(r->mem, s);
 	free(s);
 	return out;
 }
@@ -286,7 +286,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	}
 	api_csv_row(&csv, cols);
 	for (int i = 0; i < rows; i++) {
-		json_t *p = persons_view(r, db_result_value(res, i, 1), c->reveal);
+		json_t *p = persons_view(r, db_result_value(res, i, PERSONS_LIST_COL_PERSON), c->reveal);
 		if (!p) {
 			api_csv_dispose(&csv);
 			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
@@ -304,7 +304,6 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 static void list_done(api_req *r, db_result *const *res, int n)
 {
 	list_ctx *c = r->ctx;
-	(void)n;
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
@@ -332,16 +331,9 @@ static bool reveal_read(api_req *r, bool *out)
 	return true;
 }
 
-void h_persons_list(api_req *r)
+static void persons_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "unit", "district", "industry",
-	                                       "title_level", "status", "q", "reveal", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
+	list_ctx *c = r->ctx;
 	c->csv = api_wants_csv(r);
 	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
 	                        api_cursor_is_time_id))
@@ -388,11 +380,15 @@ void h_persons_list(api_req *r)
 	api_db_run(r, &c->call, 1, list_done);
 }
 
+static const char *const list_query[] = { "limit", "cursor", "unit", "district", "industry",
+                                          "title_level", "status", "q", "reveal", NULL };
+const api_op op_persons_list = { .handler = persons_list, .query = list_query,
+                                 .ctx_size = sizeof(list_ctx) };
+
 /* ---- GET /v1/persons/{id} --------------------------------------------- */
 
 typedef struct get_ctx {
 	bool reveal;
-	const char *v[1];
 	db_call call;
 } get_ctx;
 
@@ -411,32 +407,29 @@ static void reply_person(api_req *r, int status, const char *json, const char *v
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	get_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
+	/* PERSONS_GET_REVEAL answers the same columns */
+	reply_person(r, 200, db_result_value(res[0], 0, PERSONS_GET_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_GET_COL_VERSION), c->reveal);
 }
 
-void h_persons_get(api_req *r)
+static void persons_get(api_req *r)
 {
-	static const char *const allowed[] = { "reveal", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
+	get_ctx *c = r->ctx;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
-		return;
-	c->v[0] = r->path_params[0];
 	/* with reveal the read and its audit row are one statement, one transaction */
-	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET, c->v };
+	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET,
+	                     r->path_params };
 	api_db_run(r, &c->call, 1, get_done);
 }
+
+static const char *const get_query[] = { "reveal", NULL };
+const api_op op_persons_get = { .handler = persons_get, .query = get_query,
+                                .not_found = PERSONS_NOT_FOUND, .ctx_size = sizeof(get_ctx) };
 
 /* ---- POST /v1/persons -------------------------------------------------- */
 
@@ -456,25 +449,23 @@ static void reply_taken(api_req *r)
 
 static void create_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		/* row-level security hid the new row from its creator */
 		api_reply_problem(r, 403, "Forbidden", "this person is outside the caller's jurisdiction");
 		return;
 	}
-	json_t *p = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *p = json_loads(db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON), 0, NULL);
 	const char *id = json_string_value(json_object_get(p, "id"));
-	char *loc = id ? api_arena_printf(r->mem, "/v1/persons/%s", id) : NULL;
+	if (id)
+		api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/persons/%s", id));
 	json_decref(p);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	reply_person(r, 201, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), false);
+	reply_person(r, 201, db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_CREATE_COL_VERSION), false);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[1]) == 0) {
 		/* as for accounts: a unit outside the jurisdiction is not found */
 		api_reply_not_found(r, "no such unit in the caller's jurisdiction");
@@ -498,17 +489,11 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	api_db_run(r, c->calls, 1, create_done);
 }
 
-void h_persons_create(api_req *r)
+static void persons_create(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
+	create_ctx *c = r->ctx;
 	if (!api_body_object(r))
 		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
 	json_t *errors = json_array();
 	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
 	if (api_errors_reply(r, errors))
@@ -523,20 +508,23 @@ void h_persons_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->arr[1] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[2] };
-	/* read → decide → write, one transaction */
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, create_checked);
 }
+
+/* The body is one person as persons_read reads it (no field table: the
+ * import reads its rows with the same reader); read → decide → write, one
+ * transaction. */
+const api_op op_persons_create = { .handler = persons_create, .ctx_size = sizeof(create_ctx),
+                                   .flags = API_OP_BODY_OWN | API_OP_TX };
 
 /* ---- PATCH /v1/persons/{id} -------------------------------------------- */
 
 typedef struct patch_ctx {
 	persons_in in;
-	long expected;
 	bool refresh;
 	const char *arr[2];
 	char year[16];
-	const char *lock_v[1], *sum_v[2];
+	const char *sum_v[2];
 	const char *v[10];
 	const char *audit_v[3];
 	char *json, *version; /* the updated person */
@@ -546,8 +534,6 @@ typedef struct patch_ctx {
 static void patch_audited(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)res;
-	(void)n;
 	reply_person(r, 200, c->json, c->version, false);
 }
 
@@ -571,13 +557,12 @@ static void patch_refreshed(api_req *r, const core_year_verdict *v)
 static void patch_updated(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 409, "Conflict", "the person changed meanwhile; read it again");
 		return;
 	}
-	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_PERSON));
+	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_VERSION));
 	if (c->refresh) {
 		/* a new title level or industry changes what this year requires */
 		api_summary_refresh(r, r->path_params[0], api_today().y, patch_refreshed);
@@ -594,7 +579,7 @@ static const char *masked_json(api_req *r, json_t *p)
 	json_object_set_new(copy, "national_id", m ? json_string(m) : json_null());
 	char *s = json_dumps(copy, JSON_COMPACT);
 	json_decref(copy);
-	char *a = s ? api_arena_strdup(r->mem, s) : NULL;
+	char *a = api_arena_strdup(r->mem, s);
 	free(s);
 	return a;
 }
@@ -608,25 +593,31 @@ static bool differs(json_t *p, const char *field, const char *value)
 static void patch_locked(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	long version = atol(db_result_value(res[0], 0, 1));
-	if (c->expected >= 0 && c->expected != version) {
+	const char *version_s, *unit;
+	long version;
+	if (db_result_str(res[0], 0, PERSONS_LOCK_COL_VERSION, &version_s) != 0 ||
+	    db_result_int(res[0], 0, PERSONS_LOCK_COL_VERSION, &version) != 0 ||
+	    db_result_str(res[0], 0, PERSONS_LOCK_COL_UNIT, &unit) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the person could not be read");
+		return;
+	}
+	if (r->if_match >= 0 && r->if_match != version) {
 		api_reply_problem(r, 412, "Precondition failed",
 		                  "If-Match names another version of this person: read it again");
 		return;
 	}
-	json_t *old = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *old = json_loads(db_result_value(res[0], 0, PERSONS_LOCK_COL_PERSON), 0, NULL);
 	if (!old) {
 		api_reply_problem(r, 500, "Internal error", "the person could not be read");
 		return;
 	}
 	persons_in *in = &c->in;
 	json_t *errors = json_array();
-	if (in->unit && strcasecmp(in->unit, db_result_value(res[0], 0, 2)) != 0)
+	if (in->unit && strcasecmp(in->unit, unit) != 0)
 		api_error_add(errors, "unit", "invalid",
 		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
 	if (in->industry && db_result_rows(res[2]) == 0)
@@ -651,26 +642,16 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 	json_decref(old);
 	const char *v[10] = { r->path_params[0], in->national_id, in->name, in->industry,
 	                      in->title_level, in->speciality_set ? "true" : "false", in->speciality,
-	                      in->cycle_start_year, in->status, db_result_value(res[0], 0, 1) };
+	                      in->cycle_start_year, in->status, version_s };
 	memcpy(c->v, v, sizeof v);
 	c->v[9] = api_arena_strdup(r->mem, v[9]);
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };
 	api_db_run(r, c->calls, 1, patch_updated);
 }
 
-void h_persons_patch(api_req *r)
+static void persons_patch(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
-		return;
-	patch_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	if (!api_if_match(r, &c->expected))
-		return;
+	patch_ctx *c = r->ctx;
 	if (!json_is_object(r->body) || json_object_size(r->body) == 0) {
 		api_reply_problem(r, 422, "Validation failed",
 		                  "the body must be a JSON object naming the fields to change");
@@ -683,20 +664,19 @@ void h_persons_patch(api_req *r)
 	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
 	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
 	snprintf(c->year, sizeof c->year, "%d", api_today().y);
-	c->lock_v[0] = r->path_params[0];
 	c->sum_v[0] = r->path_params[0];
 	c->sum_v[1] = c->year;
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, c->lock_v };
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, r->path_params };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[1] };
 	c->calls[3] = (db_call){ DB_STMT_PERSONS_SUMMARY_EXISTS, c->sum_v };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 4, patch_locked);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_persons_create = { .handler = h_persons_create, .flags = API_OP_ANY_QUERY };
-const api_op op_persons_get = { .handler = h_persons_get, .flags = API_OP_ANY_QUERY };
-const api_op op_persons_list = { .handler = h_persons_list, .flags = API_OP_ANY_QUERY };
-const api_op op_persons_patch = { .handler = h_persons_patch, .flags = API_OP_ANY_QUERY };
+/* Only what is sent changes: persons_read (PERSONS_PATCH) reads the body.
+ * The lock → 404 → 412 → update flow stays here: a person has no status for
+ * core to decide a transition on (http/transition.h), and its 412 says
+ * "read it again". */
+const api_op op_persons_patch = { .handler = persons_patch, .not_found = PERSONS_NOT_FOUND,
+                                  .ctx_size = sizeof(patch_ctx),
+                                  .flags = API_OP_BODY_OWN | API_OP_IF_MATCH | API_OP_TX };

@@ -62,7 +62,7 @@ json_t *persons_view(api_req *r, const char *json, bool reveal);
 bool persons_other_unit(const api_req *r, const char *unit);
 
 /* A PostgreSQL array literal of n values (NULL elements allowed), every
- * element quoted, in the arena; NULL when out of memory. */
+ * element quoted, in the arena. */
 char *persons_pg_array(api_req *r, const char *const *values, size_t n);
 
 /* The uuid-typed empty array, for a check that has nothing to look up. */

@@ -4,10 +4,6 @@
 
 #include "http/request.h"
 
-void h_units_list(api_req *r);
-void h_units_create(api_req *r);
-void h_units_get(api_req *r);
-void h_units_update(api_req *r);
 
 extern const api_op op_units_create;
 extern const api_op op_units_get;
