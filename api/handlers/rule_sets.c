@@ -39,10 +39,9 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
-void h_rule_sets_list(api_req *r)
+static void rule_sets_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
-	api_page *pg = api_list_begin(r, allowed, cursor_ok);
+	api_page *pg = api_list_page(r, cursor_ok);
 	if (!pg)
 		return;
 	const char *industry = api_query(r, "industry");
@@ -55,10 +54,11 @@ void h_rule_sets_list(api_req *r)
 	api_list_run(r, pg, DB_STMT_RULE_SETS_LIST, v, 3);
 }
 
-void h_rule_sets_get(api_req *r)
-{
-	api_get_json(r, DB_STMT_RULE_SETS_GET, "no such rule set");
-}
+static const char *const list_query[] = { "limit", "cursor", "industry", NULL };
+const api_op op_rule_sets_list = { .handler = rule_sets_list, .query = list_query };
+
+const api_op op_rule_sets_get = { .handler = api_op_get_json, .stmt = DB_STMT_RULE_SETS_GET,
+                                  .not_found = "no such rule set" };
 
 /* ---- create ------------------------------------------------------------ */
 
@@ -161,13 +161,11 @@ static void check_shape(json_t *body, json_t *errors)
 	}
 }
 
-/* a JSON value serialised into the arena (NULL when out of memory) */
+/* a JSON value serialised into the arena (j is stolen) */
 static const char *dump(api_req *r, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (!s)
-		return NULL;
 	char *copy = api_arena_strdup(r->mem, s);
 	free(s);
 	return copy;
@@ -209,7 +207,7 @@ static bool build_values(api_req *r, create_ctx *c)
 	if (rs->has_effective_to && core_date_format(c->to, sizeof c->to, rs->effective_to) != 0)
 		return false;
 	snprintf(c->cycle, sizeof c->cycle, "%d", rs->cycle_years);
-	return c->minimums_json && c->conversions_json && c->codes_json;
+	return true;
 }
 
 static void created(api_req *r, db_result *const *res, int n)
@@ -220,10 +218,8 @@ static void created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
 		return;
 	}
-	char *loc = api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id));
+	api_reply_doc(r, 201, NULL, doc);
 }
 
 /* a known form code's is_achievement ("t"/"f"), or NULL when unknown */
@@ -271,7 +267,6 @@ static void insert(api_req *r)
 static void checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	const db_result *scope = res[1], *kinds = res[2];
 	json_t *errors = json_array();
 	const char *exists = db_result_value(scope, 0, 2);
@@ -320,11 +315,7 @@ static void checked(api_req *r, db_result *const *res, int n)
 			json_string_value(json_object_get(o, "effective_from")),
 			to ? "until " : "with no end", to ? to : "");
 		json_decref(o);
-		api_reply_problem(r, 409, "Conflict", detail ? detail : "the rule set overlaps another one");
-		return;
-	}
-	if (!c->new_forms_json || !c->new_codes_json) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		api_reply_problem(r, 409, "Conflict", detail);
 		return;
 	}
 	const char *closed = db_result_value(scope, 0, 1);
@@ -379,15 +370,11 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 	return true;
 }
 
-void h_rule_sets_create(api_req *r)
+static void rule_sets_create(api_req *r)
 {
+	create_ctx *c = r->ctx;
 	if (!api_body_object(r))
 		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	memset(c, 0, sizeof *c);
-	r->ctx = c;
 	json_t *errors = json_array();
 	if (!read_body(r, c, errors)) {
 		json_decref(errors);
@@ -396,7 +383,8 @@ void h_rule_sets_create(api_req *r)
 	if (api_errors_reply(r, errors))
 		return;
 	if (!build_values(r, c)) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		/* validated dates always format: a broken invariant, not the caller's */
+		api_reply_problem(r, 500, "Internal error", "the rule set's dates could not be written");
 		return;
 	}
 	c->v_lock[0] = c->industry;
@@ -407,12 +395,11 @@ void h_rule_sets_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_SCOPE_LOCK, c->v_lock };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_SCOPE_CHECK, c->v_scope };
 	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_KINDS, c->v_kinds };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, checked);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_rule_sets_create = { .handler = h_rule_sets_create, .flags = API_OP_ANY_QUERY };
-const api_op op_rule_sets_get = { .handler = h_rule_sets_get, .flags = API_OP_ANY_QUERY };
-const api_op op_rule_sets_list = { .handler = h_rule_sets_list, .flags = API_OP_ANY_QUERY };
+/* the body is nested (requirements, conversion_kinds, base_thresholds) and
+ * the caller's right on its scope (403) is decided before any field error */
+const api_op op_rule_sets_create = { .handler = rule_sets_create,
+                                     .ctx_size = sizeof(create_ctx),
+                                     .flags = API_OP_BODY_OWN | API_OP_TX };
