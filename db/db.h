@@ -31,6 +31,7 @@ enum {
 	DB_EBUSY = -2,    /* pool exhausted and the wait queue full or timed out */
 	DB_ESQL = -3,     /* the server refused a statement: see sqlstate */
 	DB_EINVAL = -4,   /* bad use: too many statements in one batch, … */
+	DB_EVALUE = -5,   /* a result value is NULL, malformed or out of range */
 };
 
 typedef struct db_error {
@@ -115,6 +116,25 @@ bool db_result_is_null(const db_result *r, int row, int col);
 const char *db_result_column_name(const db_result *r, int col);
 /* Rows changed by an INSERT/UPDATE/DELETE, -1 when unknown. */
 long db_result_affected(const db_result *r);
+
+/* Typed accessors: col is a column number of the statement, <ID>_COL_<NAME>
+ * (statements.h).  Each returns 0 and sets *out, or DB_EVALUE — a NULL where
+ * a value is required, a malformed value, row or col out of range, no result
+ * — after logging one line to stderr that names the statement, row, column
+ * and why; *out is then left untouched.  Strings are borrowed from the
+ * result. */
+/* text; SQL NULL is an error */
+DB_MUSTCHECK int db_result_str(const db_result *res, int row, int col, const char **out);
+/* text or NULL: SQL NULL sets *out = NULL and returns 0 */
+DB_MUSTCHECK int db_result_str_opt(const db_result *res, int row, int col, const char **out);
+/* a base-10 integer, the whole value, within the range of long */
+DB_MUSTCHECK int db_result_int(const db_result *res, int row, int col, long *out);
+/* PostgreSQL's boolean "t" or "f" */
+DB_MUSTCHECK int db_result_bool(const db_result *res, int row, int col, bool *out);
+/* hours as tenths (12.5 h -> 125): a numeric as PostgreSQL prints it
+ * ("12", "12.5", "12.50", "-4.0") with at most one significant decimal;
+ * more precision, junk or more than INT32_MAX tenths is an error */
+DB_MUSTCHECK int db_result_hours(const db_result *res, int row, int col, int32_t *out);
 
 /* Maps a pool error to a hint for the edge; true for transient errors that a
  * client should retry (503). */

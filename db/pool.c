@@ -11,6 +11,7 @@
  * one pipeline closed by a sync, so its statements cost one round trip.
  */
 #include "db.h"
+#include "result.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -36,10 +37,6 @@ typedef struct expect {
 	int stmt;        /* statement id, for a prepare */
 	bool is_prepare;
 } expect;
-
-struct db_result {
-	PGresult *res;
-};
 
 struct db_conn {
 	db_pool *pool;
@@ -347,6 +344,25 @@ static void conn_batch_done(db_conn *c)
 	}
 }
 
+/* Keeps the result of a call, unless its width disagrees with the
+ * statement's column list: then the batch fails (a programming error, the
+ * edge answers 500) and no later result of it is kept.  The statements
+ * after it have run all the same: a sent pipeline cannot be recalled. */
+static void conn_take_result(db_conn *c, const expect *e, PGresult *res)
+{
+	char why[sizeof c->err.message];
+	if (db_result_check_width(res, e->stmt, why, sizeof why) < 0) {
+		PQclear(res);
+		set_error(&c->err, DB_EINVAL, why);
+		c->err.failed_index = e->call;
+		return;
+	}
+	if (c->results[e->call].res)
+		PQclear(c->results[e->call].res);
+	c->results[e->call].res = res;
+	c->results[e->call].stmt = e->stmt;
+}
+
 /* Reads what the server sent for the batch in flight. */
 static void conn_read_results(db_conn *c)
 {
@@ -388,10 +404,9 @@ static void conn_read_results(db_conn *c)
 			if (st != PGRES_COMMAND_OK)
 				c->prepared[e->stmt] = false;
 			PQclear(res);
-		} else if (e->call >= 0 && !failed && st != PGRES_PIPELINE_ABORTED) {
-			if (c->results[e->call].res)
-				PQclear(c->results[e->call].res);
-			c->results[e->call].res = res;
+		} else if (e->call >= 0 && !failed && st != PGRES_PIPELINE_ABORTED &&
+		           c->err.code == DB_OK) {
+			conn_take_result(c, e, res);
 		} else {
 			PQclear(res);
 		}
@@ -725,49 +740,6 @@ void db_pool_get_stats(const db_pool *pool, db_pool_stats *out)
 bool db_pool_is_up(const db_pool *pool)
 {
 	return pool_connected(pool) > 0;
-}
-
-int db_result_rows(const db_result *r)
-{
-	return r ? PQntuples(r->res) : 0;
-}
-
-int db_result_cols(const db_result *r)
-{
-	return r ? PQnfields(r->res) : 0;
-}
-
-const char *db_result_value(const db_result *r, int row, int col)
-{
-	if (!r || row >= PQntuples(r->res) || col >= PQnfields(r->res) ||
-	    PQgetisnull(r->res, row, col))
-		return NULL;
-	return PQgetvalue(r->res, row, col);
-}
-
-int db_result_length(const db_result *r, int row, int col)
-{
-	return r ? PQgetlength(r->res, row, col) : 0;
-}
-
-bool db_result_is_null(const db_result *r, int row, int col)
-{
-	return !r || PQgetisnull(r->res, row, col);
-}
-
-const char *db_result_column_name(const db_result *r, int col)
-{
-	return r ? PQfname(r->res, col) : NULL;
-}
-
-long db_result_affected(const db_result *r)
-{
-	if (!r)
-		return -1;
-	const char *s = PQcmdTuples(r->res);
-	if (!s || !*s)
-		return -1;
-	return strtol(s, NULL, 10);
 }
 
 bool db_error_is_unavailable(const db_error *err)
