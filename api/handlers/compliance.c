@@ -1,12 +1,12 @@
 /*
- * Compliance, eligibility and the certificate of a person (API.md;
- * DOMAIN.md R-5, R-6, R-12, R-13, R-15):
+ * Compliance and eligibility of a person (API.md; DOMAIN.md R-5, R-6, R-13,
+ * R-15), and the verdicts of person-years the certificate shares:
  *
  *   GET  /v1/persons/{id}/compliance?year=Y | ?from=Y1&to=Y2
  *   GET  /v1/persons/{id}/eligibility?purpose=…&as_of=D[&year=Y]
- *   GET  /v1/persons/{id}/certificate
  *
- * (the person's cycle assessments are cycle_assessments.c's).
+ * (the certificate is certificate.c's, cycle assessments
+ * cycle_assessments.c's).
  *
  * Every decision is core's.  A person-year with records was decided at write
  * time (jxjy.person_year_summary, kept by api_summary_refresh and `jxjyctl
@@ -31,25 +31,38 @@
 #define NOT_FOUND_DETAIL COMPLIANCE_PERSON_NOT_FOUND
 #define RANGE_YEARS_MAX 20 /* ?from&to: at most this many years in one answer */
 
-/* Where a statement answers the summary (JXJY_COMPLIANCE_SUMMARY_COLS). */
-typedef struct summary_cols {
-	int rule_set, level, earned_public, earned_professional, pending_public,
-	    pending_professional, required_public, required_professional, compliant, decided_at;
-} summary_cols;
+static const api_compliance_cols year_cols = API_COMPLIANCE_COLS_OF(COMPLIANCE_YEAR);
+static const api_compliance_cols eligibility_cols =
+	API_COMPLIANCE_COLS_OF(COMPLIANCE_ELIGIBILITY_YEARS);
 
-#define SUMMARY_FROM(c) { (c), (c) + 1, (c) + 2, (c) + 3, (c) + 4, (c) + 5, (c) + 6, (c) + 7, \
-	                  (c) + 8, (c) + 9 }
-/* COMPLIANCE_YEAR and COMPLIANCE_YEARS answer the same columns */
-static const summary_cols year_cols = SUMMARY_FROM(3);
-static const summary_cols eligibility_cols = SUMMARY_FROM(4);
-static const summary_cols cert_cols = SUMMARY_FROM(6);
+/* one reading of both: ?year= and ?from&to answer the same columns */
+#define SAME_COL(name) ((int)COMPLIANCE_YEAR_COL_##name == (int)COMPLIANCE_YEARS_COL_##name)
+_Static_assert(SAME_COL(YEAR) && SAME_COL(TITLE_LEVEL) && SAME_COL(INDUSTRY) &&
+               SAME_COL(RULE_SET) && SAME_COL(SUMMARY_TITLE_LEVEL) &&
+               SAME_COL(PUBLIC_VERIFIED) && SAME_COL(PROFESSIONAL_VERIFIED) &&
+               SAME_COL(PUBLIC_PENDING) && SAME_COL(PROFESSIONAL_PENDING) &&
+               SAME_COL(REQUIRED_PUBLIC) && SAME_COL(REQUIRED_PROFESSIONAL) &&
+               SAME_COL(COMPLIANT) && SAME_COL(DECIDED_AT) &&
+               (int)COMPLIANCE_YEAR_COL__COUNT == (int)COMPLIANCE_YEARS_COL__COUNT,
+               "COMPLIANCE_YEAR and COMPLIANCE_YEARS answer the same columns");
+#undef SAME_COL
 
-static int32_t tenths(const char *numeric)
+/* An integer column that holds a year (or a cycle's first year). */
+static int result_year(const db_result *res, int row, int col, int *out)
 {
-	int32_t t = 0;
-	if (!numeric || core_hours_parse(&t, numeric) != 0)
-		return 0;
-	return t;
+	long y;
+	int rc = db_result_int(res, row, col, &y);
+	if (rc == 0)
+		*out = (int)y;
+	return rc;
+}
+
+int api_compliance_level_read(const db_result *res, int row, int col, core_level *out)
+{
+	const char *s;
+	if (db_result_str(res, row, col, &s) != 0 || core_level_parse(out, s) != 0)
+		return CORE_EINVAL;
+	return 0;
 }
 
 static void bad_query(api_req *r, const char *detail)
@@ -64,7 +77,7 @@ static bool year_in(const char *s, int *out)
 {
 	if (!s || !*s || strlen(s) > 4 || strspn(s, "0123456789") != strlen(s))
 		return false;
-	int y = atoi(s);
+	int y = (int)strtol(s, NULL, 10);
 	if (y < API_YEAR_MIN || y > API_YEAR_MAX)
 		return false;
 	*out = y;
@@ -91,26 +104,22 @@ static int decide_zero(core_year_verdict *out, const core_rule_set *sets, int n,
 	return core_year_evaluate(out, rs, &in);
 }
 
-/* The stored verdict of a person-year.  The shortfall is the stored
- * requirement less the stored earned hours, as core_year_evaluate computed
- * it. */
-static int verdict_from_row(core_year_verdict *v, const db_result *res, int row,
-                            const summary_cols *k, int year)
+int api_compliance_verdict_read(core_year_verdict *v, const db_result *res, int row,
+                                const api_compliance_cols *k, int year)
 {
 	*v = (core_year_verdict){ .year = year };
-	const char *rs = db_result_value(res, row, k->rule_set);
-	const char *level = db_result_value(res, row, k->level);
-	if (!rs || !level || core_level_parse(&v->level, level) != 0)
+	const char *rs;
+	if (db_result_str(res, row, k->rule_set, &rs) != 0 ||
+	    api_compliance_level_read(res, row, k->level, &v->level) != 0 ||
+	    db_result_hours(res, row, k->earned_public, &v->earned_public) != 0 ||
+	    db_result_hours(res, row, k->earned_professional, &v->earned_professional) != 0 ||
+	    db_result_hours(res, row, k->pending_public, &v->pending_public) != 0 ||
+	    db_result_hours(res, row, k->pending_professional, &v->pending_professional) != 0 ||
+	    db_result_hours(res, row, k->required_public, &v->required_public) != 0 ||
+	    db_result_hours(res, row, k->required_professional, &v->required_professional) != 0 ||
+	    db_result_bool(res, row, k->compliant, &v->compliant) != 0)
 		return CORE_EINVAL;
 	snprintf(v->rule_set, sizeof v->rule_set, "%s", rs);
-	v->earned_public = tenths(db_result_value(res, row, k->earned_public));
-	v->earned_professional = tenths(db_result_value(res, row, k->earned_professional));
-	v->pending_public = tenths(db_result_value(res, row, k->pending_public));
-	v->pending_professional = tenths(db_result_value(res, row, k->pending_professional));
-	v->required_public = tenths(db_result_value(res, row, k->required_public));
-	v->required_professional = tenths(db_result_value(res, row, k->required_professional));
-	const char *ok = db_result_value(res, row, k->compliant);
-	v->compliant = ok && ok[0] == 't';
 	v->required_total = v->required_public + v->required_professional;
 	v->earned_total = v->earned_public + v->earned_professional;
 	v->shortfall_public = v->required_public > v->earned_public
@@ -126,9 +135,8 @@ static json_t *pair(int32_t pub, int32_t pro)
 	                 api_json_hours(pro));
 }
 
-/* The compliance object (API.md "compliance"); decided_at NULL when core
- * decided the year just now (no records, no stored row). */
-static json_t *verdict_json(const char *person, const core_year_verdict *v, const char *decided_at)
+json_t *api_compliance_verdict_json(const char *person, const core_year_verdict *v,
+                                    const char *decided_at)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "person", json_string(person));
@@ -192,7 +200,7 @@ static void compliance_reply(api_req *r, compliance_ctx *c)
 {
 	json_t *items = json_array();
 	for (int i = 0; i < c->n; i++)
-		json_array_append_new(items, verdict_json(r->path_params[0], &c->years[i].v,
+		json_array_append_new(items, api_compliance_verdict_json(r->path_params[0], &c->years[i].v,
 		                                          c->years[i].decided_at));
 	if (c->range) {
 		api_reply_json(r, 200, json_pack("{s:o}", "items", items));
@@ -209,7 +217,7 @@ static void compliance_rules(api_req *r, db_result *const *res, int n)
 {
 	compliance_ctx *c = r->ctx;
 	const core_rule_set *sets;
-	int ns = api_rules_cached(&sets, db_result_value(res[0], 0, 0));
+	int ns = api_rules_cached(&sets, db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	if (ns < 0) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
@@ -233,18 +241,22 @@ static bool compliance_stored(api_req *r, compliance_ctx *c, const db_result *q,
 	int rows = db_result_rows(q);
 	for (int i = 0; i < rows && c->n < c->to - c->from + 1; i++) {
 		year_entry *e = &c->years[c->n++];
-		e->year = atoi(db_result_value(q, i, 0));
+		const char *at;
+		if (result_year(q, i, COMPLIANCE_YEAR_COL_YEAR, &e->year) != 0) {
+			api_compliance_core_failure(r, CORE_EINVAL);
+			return false;
+		}
 		e->stored = !db_result_is_null(q, i, year_cols.rule_set);
 		if (!e->stored) {
 			*missing = true;
 			continue;
 		}
-		if (verdict_from_row(&e->v, q, i, &year_cols, e->year) != 0) {
+		if (api_compliance_verdict_read(&e->v, q, i, &year_cols, e->year) != 0 ||
+		    db_result_str(q, i, year_cols.decided_at, &at) != 0) {
 			api_compliance_core_failure(r, CORE_EINVAL);
 			return false;
 		}
-		const char *at = db_result_value(q, i, year_cols.decided_at);
-		e->decided_at = at ? api_arena_strdup(r->mem, at) : NULL;
+		e->decided_at = api_arena_strdup(r->mem, at);
 	}
 	return true;
 }
@@ -257,13 +269,13 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	const char *lv = db_result_value(q, 0, 1);
-	const char *industry = db_result_value(q, 0, 2);
-	c->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
-	if (!lv || core_level_parse(&c->level, lv) != 0) {
+	const char *industry;
+	if (api_compliance_level_read(q, 0, COMPLIANCE_YEAR_COL_TITLE_LEVEL, &c->level) != 0 ||
+	    db_result_str_opt(q, 0, COMPLIANCE_YEAR_COL_INDUSTRY, &industry) != 0) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
 	}
+	c->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
 	bool missing = false;
 	if (!compliance_stored(r, c, q, &missing))
 		return;
@@ -350,19 +362,26 @@ typedef struct eligibility_person {
 	core_level level;
 } eligibility_person;
 
-/* The latest assessment of the cycle recorded on or before as_of, or null. */
+/* The latest assessment of the cycle recorded on or before as_of, or null;
+ * NULL when a row cannot be read. */
 static json_t *cycle_assessment(const db_result *a, int start_year, core_date as_of)
 {
 	json_t *out = json_null();
 	for (int i = 0; i < db_result_rows(a); i++) {
+		int start;
+		const char *result, *on_s;
 		core_date on;
-		if (atoi(db_result_value(a, i, 0)) != start_year ||
-		    core_date_parse(&on, db_result_value(a, i, 3)) != 0 ||
+		if (result_year(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_CYCLE_START_YEAR, &start) != 0 ||
+		    db_result_str(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_RESULT, &result) != 0 ||
+		    db_result_str(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_ASSESSED_ON, &on_s) != 0) {
+			json_decref(out);
+			return NULL;
+		}
+		if (start != start_year || core_date_parse(&on, on_s) != 0 ||
 		    core_date_compare(on, as_of) > 0)
 			continue;
 		json_decref(out);
-		out = json_pack("{s:s, s:s}", "result", db_result_value(a, i, 2), "assessed_on",
-		                db_result_value(a, i, 3));
+		out = json_pack("{s:s, s:s}", "result", result, "assessed_on", on_s);
 	}
 	return out;
 }
@@ -372,10 +391,16 @@ static int eligibility_year(core_year_verdict *v, const db_result *q, const elig
                             int y)
 {
 	int row = -1;
-	for (int i = 0; i < db_result_rows(q); i++)
-		if (!db_result_is_null(q, i, 3) && atoi(db_result_value(q, i, 3)) == y)
+	for (int i = 0; i < db_result_rows(q); i++) {
+		int stored;
+		if (db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR))
+			continue;
+		if (result_year(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR, &stored) != 0)
+			return CORE_EINVAL;
+		if (stored == y)
 			row = i;
-	return row >= 0 ? verdict_from_row(v, q, row, &eligibility_cols, y)
+	}
+	return row >= 0 ? api_compliance_verdict_read(v, q, row, &eligibility_cols, y)
 	                : decide_zero(v, p->sets, p->nsets, p->industry, p->level, y);
 }
 
@@ -399,7 +424,8 @@ static bool eligibility_years(api_req *r, core_eligibility_input *in, const db_r
 	return true;
 }
 
-static json_t *eligibility_json(api_req *r, const core_eligibility *e, const db_result *assessments)
+/* The answer (API.md "eligibility"); assessment stolen. */
+static json_t *eligibility_json(api_req *r, const core_eligibility *e, json_t *assessment)
 {
 	eligibility_ctx *c = r->ctx;
 	char as_of[CORE_DATE_BUFSZ];
@@ -417,8 +443,7 @@ static json_t *eligibility_json(api_req *r, const core_eligibility *e, const db_
 	for (size_t i = 0; i < e->n_reasons; i++)
 		json_array_append_new(reasons, json_string(e->reasons[i]));
 	json_t *cycle = json_pack("{s:i, s:i, s:s, s:o}", "start_year", e->cycle_start, "end_year",
-	                          e->cycle_end, "rule_set", e->rule_set, "assessment",
-	                          cycle_assessment(assessments, e->cycle_start, c->as_of));
+	                          e->cycle_end, "rule_set", e->rule_set, "assessment", assessment);
 	json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "person", r->path_params[0],
 	                         "purpose", core_purpose_name(c->purpose), "as_of", as_of,
 	                         "eligible", e->eligible, "cycle", cycle, "failing_years", failing,
@@ -436,11 +461,13 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	eligibility_person p = { .industry = db_result_value(q, 0, 2) };
-	p.nsets = api_rules_cached(&p.sets, db_result_value(res[2], 0, 0));
-	const char *lv = db_result_value(q, 0, 1);
-	int start = atoi(db_result_value(q, 0, 0));
-	if (p.nsets < 0 || !lv || core_level_parse(&p.level, lv) != 0) {
+	eligibility_person p;
+	p.nsets = api_rules_cached(&p.sets, db_result_value(res[2], 0, RULE_SETS_ALL_COL_RULE_SETS));
+	int start;
+	if (p.nsets < 0 ||
+	    result_year(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_CYCLE_START_YEAR, &start) != 0 ||
+	    api_compliance_level_read(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_TITLE_LEVEL, &p.level) != 0 ||
+	    db_result_str_opt(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_INDUSTRY, &p.industry) != 0) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
 	}
@@ -459,7 +486,12 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 		api_compliance_core_failure(r, rc);
 		return;
 	}
-	api_reply_json(r, 200, eligibility_json(r, &e, res[1]));
+	json_t *assessment = cycle_assessment(res[1], e.cycle_start, c->as_of);
+	if (!assessment) {
+		api_compliance_core_failure(r, CORE_EINVAL);
+		return;
+	}
+	api_reply_json(r, 200, eligibility_json(r, &e, assessment));
 }
 
 /* ?purpose=, ?as_of= and ?year= into c; false after a 400. */
@@ -516,77 +548,3 @@ const api_op op_compliance_eligibility = { .handler = eligibility,
                                            .query = eligibility_query_names,
                                            .not_found = NOT_FOUND_DETAIL,
                                            .ctx_size = sizeof(eligibility_ctx) };
-
-/* ---- GET /v1/persons/{id}/certificate ---------------------------------- */
-
-/* Year row i's summary: the stored verdict, or core's from the records
- * shown when none is stored yet.  0 or core's code (CORE_ENOTFOUND: no
- * rule set, the summary is null). */
-static int cert_verdict(core_year_verdict *v, const char **decided_at, const db_result *q, int i,
-                        const char *industry, core_level level, int year)
-{
-	*decided_at = NULL;
-	if (!db_result_is_null(q, i, cert_cols.rule_set)) {
-		*decided_at = db_result_value(q, i, cert_cols.decided_at);
-		return verdict_from_row(v, q, i, &cert_cols, year);
-	}
-	const core_rule_set *sets, *rs = NULL;
-	int ns = api_rules_cached(&sets, db_result_value(q, i, cert_cols.decided_at + 1));
-	int rc = ns < 0 ? CORE_EINVAL : core_rules_select(&rs, sets, (size_t)ns, industry, year);
-	if (rc != 0)
-		return rc;
-	core_year_input in = { .year = year, .level = level,
-	                       .verified_public = tenths(db_result_value(q, i, 2)),
-	                       .verified_professional = tenths(db_result_value(q, i, 3)),
-	                       .pending_public = tenths(db_result_value(q, i, 4)),
-	                       .pending_professional = tenths(db_result_value(q, i, 5)) };
-	return core_year_evaluate(v, rs, &in);
-}
-
-static void certificate_done(api_req *r, db_result *const *res, int n)
-{
-	const db_result *p = res[0], *q = res[1];
-	if (db_result_rows(p) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
-		return;
-	}
-	core_level level;
-	const char *lv = db_result_value(p, 0, 1);
-	const char *industry = db_result_value(p, 0, 2);
-	json_t *person = json_loads(db_result_value(p, 0, 0), 0, NULL);
-	if (!person || !lv || core_level_parse(&level, lv) != 0) {
-		json_decref(person);
-		api_compliance_core_failure(r, CORE_EINVAL);
-		return;
-	}
-	json_t *years = json_array();
-	for (int i = 0; i < db_result_rows(q); i++) {
-		int year = atoi(db_result_value(q, i, 0));
-		core_year_verdict v;
-		const char *decided_at;
-		int rc = cert_verdict(&v, &decided_at, q, i, industry, level, year);
-		if (rc != 0 && rc != CORE_ENOTFOUND) {
-			json_decref(years);
-			json_decref(person);
-			api_compliance_core_failure(r, rc);
-			return;
-		}
-		json_t *summary = rc == 0 ? verdict_json(r->path_params[0], &v, decided_at) : json_null();
-		json_t *records = json_loads(db_result_value(q, i, 1), 0, NULL);
-		json_array_append_new(years, json_pack("{s:i, s:o, s:o}", "year", year, "summary",
-		                                       summary, "records",
-		                                       records ? records : json_array()));
-	}
-	api_reply_json(r, 200, json_pack("{s:o, s:o}", "person", person, "years", years));
-}
-
-static void certificate(api_req *r)
-{
-	db_call *calls = api_arena_alloc(r->mem, 2 * sizeof *calls);
-	calls[0] = (db_call){ DB_STMT_COMPLIANCE_CERT_PERSON, r->path_params };
-	calls[1] = (db_call){ DB_STMT_COMPLIANCE_CERT_YEARS, r->path_params };
-	api_db_run(r, calls, 2, certificate_done);
-}
-
-const api_op op_compliance_certificate = { .handler = certificate,
-                                           .not_found = NOT_FOUND_DETAIL };

@@ -10,7 +10,6 @@
  * person outside the caller's jurisdiction has no row, hence 404.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "http/fields.h"
@@ -34,7 +33,7 @@ typedef struct assess_ctx {
 
 static void assess_inserted(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, COMPLIANCE_CA_INSERT_COL_ASSESSMENT);
 	if (!a) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
@@ -74,20 +73,21 @@ static void assess_person(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	const core_rule_set *sets;
-	int ns = api_rules_cached(&sets, db_result_value(res[1], 0, 0));
-	if (ns < 0) {
+	int ns = api_rules_cached(&sets, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
+	long first;
+	const char *industry;
+	if (ns < 0 || db_result_int(res[0], 0, COMPLIANCE_CA_PERSON_COL_CYCLE_START_YEAR, &first) != 0 ||
+	    db_result_str_opt(res[0], 0, COMPLIANCE_CA_PERSON_COL_INDUSTRY, &industry) != 0) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
 	}
-	int first = atoi(db_result_value(res[0], 0, 0));
 	core_cycle cyc;
-	int rc = core_cycle_locate(&cyc, sets, (size_t)ns, db_result_value(res[0], 0, 1), first,
-	                           c->start);
+	int rc = core_cycle_locate(&cyc, sets, (size_t)ns, industry, (int)first, c->start);
 	if (rc != 0 && rc != CORE_ENOTFOUND) {
 		api_compliance_core_failure(r, rc);
 		return;
 	}
-	if (!assess_cycle_ok(r, &cyc, rc, first))
+	if (!assess_cycle_ok(r, &cyc, rc, (int)first))
 		return;
 	snprintf(c->end_s, sizeof c->end_s, "%d", cyc.end_year);
 	snprintf(c->start_s, sizeof c->start_s, "%d", c->start);

@@ -24,12 +24,12 @@ static void read_past_year(api_req *r, long *out, json_t *errors)
 	(void)api_field_int(r->body, "year", true, API_YEAR_MIN, api_today().y, out, errors);
 }
 
-/* 201 with the created row (JSON from the database); these resources are
- * read through their collections, which the Location names.  404 when
- * nothing was created (the target is not visible to the caller). */
-static void reply_created(api_req *r, db_result *const *res, const char *collection)
+/* 201 with the created row (its JSON in column col of res); these
+ * resources are read through their collections, which the Location names.
+ * 404 when nothing was created (the target is not visible to the caller). */
+static void reply_created(api_req *r, const db_result *res, int col, const char *collection)
 {
-	const char *j = db_result_value(res[0], 0, 0);
+	const char *j = db_result_value(res, 0, col);
 	if (!j) {
 		api_reply_not_found(r, "no such target in the caller's jurisdiction");
 		return;
@@ -52,8 +52,8 @@ typedef struct eval_ctx {
 
 static void eval_inserted(api_req *r, db_result *const *res, int n)
 {
-	reply_created(r, res, api_arena_printf(r->mem, "/v1/units/%s/evaluations",
-	                                       r->path_params[0]));
+	reply_created(r, res[0], EVALUATIONS_INSERT_COL_EVALUATION,
+	              api_arena_printf(r->mem, "/v1/units/%s/evaluations", r->path_params[0]));
 }
 
 static void eval_counted(api_req *r, db_result *const *res, int n)
@@ -63,8 +63,12 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
-	long headcount = atol(db_result_value(res[0], 0, 1));
-	long compliant = atol(db_result_value(res[0], 0, 2));
+	long headcount, compliant;
+	if (db_result_int(res[0], 0, EVALUATIONS_UNIT_COUNTS_COL_IN_SERVICE, &headcount) != 0 ||
+	    db_result_int(res[0], 0, EVALUATIONS_UNIT_COUNTS_COL_COMPLIANT, &compliant) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the unit's staff could not be counted");
+		return;
+	}
 	double rate = core_stats_rate(compliant, headcount);
 	snprintf(e->rate_s, sizeof e->rate_s, "%.4f", rate);
 	e->v[0] = r->path_params[0];
@@ -108,7 +112,7 @@ static void evals_listed(api_req *r, db_result *const *res, int n)
 		api_reply_not_found(r, UNIT_NOT_FOUND);
 		return;
 	}
-	const char *arr = db_result_value(res[1], 0, 0);
+	const char *arr = db_result_value(res[1], 0, EVALUATIONS_LIST_COL_EVALUATIONS);
 	char *body = api_arena_printf(r->mem, "{\"items\":%s,\"next_cursor\":null}", arr ? arr : "[]");
 	api_reply_doc(r, 200, NULL, body);
 }
@@ -136,7 +140,7 @@ typedef struct commendation_ctx {
 
 static void commendation_inserted(api_req *r, db_result *const *res, int n)
 {
-	reply_created(r, res, "/v1/commendations");
+	reply_created(r, res[0], COMMENDATIONS_INSERT_COL_COMMENDATION, "/v1/commendations");
 }
 
 static void commendation_check(api_req *r, json_t *errors)

@@ -213,7 +213,7 @@ static bool build_values(api_req *r, create_ctx *c)
 static void created(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	const char *doc = db_result_value(res[n - 1], 0, 0);
+	const char *doc = db_result_value(res[n - 1], 0, RULE_SETS_CREATED_COL_RULE_SET);
 	if (!doc) {
 		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
 		return;
@@ -222,13 +222,57 @@ static void created(api_req *r, db_result *const *res, int n)
 	api_reply_doc(r, 201, NULL, doc);
 }
 
-/* a known form code's is_achievement ("t"/"f"), or NULL when unknown */
-static const char *known_form(const db_result *kinds, const char *code)
+/* Is code a known form: 1 (*achievement set), 0 (unknown), or DB_EVALUE. */
+static int known_form(bool *achievement, const db_result *kinds, const char *code)
 {
-	for (int i = 0; i < db_result_rows(kinds); i++)
-		if (strcmp(db_result_value(kinds, i, 0), code) == 0)
-			return db_result_value(kinds, i, 1);
-	return NULL;
+	for (int i = 0; i < db_result_rows(kinds); i++) {
+		const char *known;
+		if (db_result_str(kinds, i, RULE_SETS_KINDS_COL_CODE, &known) != 0)
+			return DB_EVALUE;
+		if (strcmp(known, code) == 0)
+			return db_result_bool(kinds, i, RULE_SETS_KINDS_COL_IS_ACHIEVEMENT, achievement) != 0
+			           ? DB_EVALUE : 1;
+	}
+	return 0;
+}
+
+/* R-9c: only the city bureau introduces kinds; forms of education are not
+ * achievement kinds.  The kinds it introduces go to c (new_forms_json,
+ * new_codes_json); false when kinds cannot be read. */
+static bool check_kinds(api_req *r, create_ctx *c, const db_result *kinds, json_t *errors)
+{
+	json_t *new_forms = json_array(), *new_codes = json_array();
+	size_t i;
+	json_t *k;
+	bool ok = true;
+	json_array_foreach(c->kinds_in, i, k) {
+		const char *code = json_string_value(json_object_get(k, "code"));
+		if (!code)
+			continue;
+		bool ach = false;
+		int known = known_form(&ach, kinds, code);
+		char field[64];
+		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
+		if (known < 0) {
+			ok = false;
+			break;
+		} else if (known && !ach) {
+			api_error_add(errors, field, "not_achievement",
+			              "this code is a form of education, not an achievement kind");
+		} else if (!known && r->claims.role != API_ROLE_CITY) {
+			api_error_add(errors, field, "unknown",
+			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
+		} else if (!known) {
+			const char *name = json_string_value(json_object_get(k, "name"));
+			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name",
+			                                           name ? name : code));
+			json_array_append_new(new_codes, json_string(code));
+		}
+	}
+	c->n_new = (int)json_array_size(new_forms);
+	c->new_forms_json = dump(r, new_forms);
+	c->new_codes_json = dump(r, new_codes);
+	return ok;
 }
 
 static void insert(api_req *r)
@@ -269,40 +313,18 @@ static void checked(api_req *r, db_result *const *res, int n)
 	create_ctx *c = r->ctx;
 	const db_result *scope = res[1], *kinds = res[2];
 	json_t *errors = json_array();
-	const char *exists = db_result_value(scope, 0, 2);
-	if (!exists || strcmp(exists, "t") != 0)
+	bool exists = false;
+	int rc = db_result_bool(scope, 0, RULE_SETS_SCOPE_CHECK_COL_INDUSTRY_EXISTS, &exists);
+	if (rc == 0 && !exists)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-
-	/* R-9c: only the city bureau introduces kinds; forms of education are
-	 * not achievement kinds */
-	json_t *new_forms = json_array(), *new_codes = json_array();
-	size_t i;
-	json_t *k;
-	json_array_foreach(c->kinds_in, i, k) {
-		const char *code = json_string_value(json_object_get(k, "code"));
-		if (!code)
-			continue;
-		const char *ach = known_form(kinds, code);
-		char field[64];
-		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
-		if (ach && strcmp(ach, "t") != 0) {
-			api_error_add(errors, field, "not_achievement",
-			              "this code is a form of education, not an achievement kind");
-		} else if (!ach && r->claims.role != API_ROLE_CITY) {
-			api_error_add(errors, field, "unknown",
-			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
-		} else if (!ach) {
-			const char *name = json_string_value(json_object_get(k, "name"));
-			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name", name ? name : code));
-			json_array_append_new(new_codes, json_string(code));
-		}
+	if (rc != 0 || !check_kinds(r, c, kinds, errors)) {
+		json_decref(errors);
+		api_reply_problem(r, 500, "Internal error", "the scope of the rule set could not be read");
+		return;
 	}
-	c->n_new = (int)json_array_size(new_forms);
-	c->new_forms_json = dump(r, new_forms);
-	c->new_codes_json = dump(r, new_codes);
 	if (api_errors_reply(r, errors))
 		return;
-	const char *overlap = db_result_value(scope, 0, 0);
+	const char *overlap = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_OVERLAPPING);
 	if (overlap) {
 		json_t *o = json_loads(overlap, 0, NULL);
 		const char *to = json_string_value(json_object_get(o, "effective_to"));
@@ -318,7 +340,7 @@ static void checked(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 409, "Conflict", detail);
 		return;
 	}
-	const char *closed = db_result_value(scope, 0, 1);
+	const char *closed = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_CLOSES);
 	c->v_created[1] = closed ? api_arena_strdup(r->mem, closed) : NULL;
 	insert(r);
 }
