@@ -39,10 +39,9 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
-void h_rule_sets_list(api_req *r)
+static void rule_sets_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
-	api_page *pg = api_list_begin(r, allowed, cursor_ok);
+	api_page *pg = api_list_page(r, cursor_ok);
 	if (!pg)
 		return;
 	const char *industry = api_query(r, "industry");
@@ -55,10 +54,11 @@ void h_rule_sets_list(api_req *r)
 	api_list_run(r, pg, DB_STMT_RULE_SETS_LIST, v, 3);
 }
 
-void h_rule_sets_get(api_req *r)
-{
-	api_get_json(r, DB_STMT_RULE_SETS_GET, "no such rule set");
-}
+static const char *const list_query[] = { "limit", "cursor", "industry", NULL };
+const api_op op_rule_sets_list = { .handler = rule_sets_list, .query = list_query };
+
+const api_op op_rule_sets_get = { .handler = api_op_get_json, .stmt = DB_STMT_RULE_SETS_GET,
+                                  .not_found = "no such rule set" };
 
 /* ---- create ------------------------------------------------------------ */
 
@@ -161,13 +161,11 @@ static void check_shape(json_t *body, json_t *errors)
 	}
 }
 
-/* a JSON value serialised into the arena (NULL when out of memory) */
+/* a JSON value serialised into the arena (j is stolen) */
 static const char *dump(api_req *r, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (!s)
-		return NULL;
 	char *copy = api_arena_strdup(r->mem, s);
 	free(s);
 	return copy;
@@ -209,30 +207,72 @@ static bool build_values(api_req *r, create_ctx *c)
 	if (rs->has_effective_to && core_date_format(c->to, sizeof c->to, rs->effective_to) != 0)
 		return false;
 	snprintf(c->cycle, sizeof c->cycle, "%d", rs->cycle_years);
-	return c->minimums_json && c->conversions_json && c->codes_json;
+	return true;
 }
 
 static void created(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	const char *doc = db_result_value(res[n - 1], 0, 0);
+	const char *doc = db_result_value(res[n - 1], 0, RULE_SETS_CREATED_COL_RULE_SET);
 	if (!doc) {
 		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
 		return;
 	}
-	char *loc = api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id));
+	api_reply_doc(r, 201, NULL, doc);
 }
 
-/* a known form code's is_achievement ("t"/"f"), or NULL when unknown */
-static const char *known_form(const db_result *kinds, const char *code)
+/* Is code a known form: 1 (*achievement set), 0 (unknown), or DB_EVALUE. */
+static int known_form(bool *achievement, const db_result *kinds, const char *code)
 {
-	for (int i = 0; i < db_result_rows(kinds); i++)
-		if (strcmp(db_result_value(kinds, i, 0), code) == 0)
-			return db_result_value(kinds, i, 1);
-	return NULL;
+	for (int i = 0; i < db_result_rows(kinds); i++) {
+		const char *known;
+		if (db_result_str(kinds, i, RULE_SETS_KINDS_COL_CODE, &known) != 0)
+			return DB_EVALUE;
+		if (strcmp(known, code) == 0)
+			return db_result_bool(kinds, i, RULE_SETS_KINDS_COL_IS_ACHIEVEMENT, achievement) != 0
+			           ? DB_EVALUE : 1;
+	}
+	return 0;
+}
+
+/* R-9c: only the city bureau introduces kinds; forms of education are not
+ * achievement kinds.  The kinds it introduces go to c (new_forms_json,
+ * new_codes_json); false when kinds cannot be read. */
+static bool check_kinds(api_req *r, create_ctx *c, const db_result *kinds, json_t *errors)
+{
+	json_t *new_forms = json_array(), *new_codes = json_array();
+	size_t i;
+	json_t *k;
+	bool ok = true;
+	json_array_foreach(c->kinds_in, i, k) {
+		const char *code = json_string_value(json_object_get(k, "code"));
+		if (!code)
+			continue;
+		bool ach = false;
+		int known = known_form(&ach, kinds, code);
+		char field[64];
+		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
+		if (known < 0) {
+			ok = false;
+			break;
+		} else if (known && !ach) {
+			api_error_add(errors, field, "not_achievement",
+			              "this code is a form of education, not an achievement kind");
+		} else if (!known && r->claims.role != API_ROLE_CITY) {
+			api_error_add(errors, field, "unknown",
+			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
+		} else if (!known) {
+			const char *name = json_string_value(json_object_get(k, "name"));
+			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name",
+			                                           name ? name : code));
+			json_array_append_new(new_codes, json_string(code));
+		}
+	}
+	c->n_new = (int)json_array_size(new_forms);
+	c->new_forms_json = dump(r, new_forms);
+	c->new_codes_json = dump(r, new_codes);
+	return ok;
 }
 
 static void insert(api_req *r)
@@ -271,43 +311,20 @@ static void insert(api_req *r)
 static void checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	const db_result *scope = res[1], *kinds = res[2];
 	json_t *errors = json_array();
-	const char *exists = db_result_value(scope, 0, 2);
-	if (!exists || strcmp(exists, "t") != 0)
+	bool exists = false;
+	int rc = db_result_bool(scope, 0, RULE_SETS_SCOPE_CHECK_COL_INDUSTRY_EXISTS, &exists);
+	if (rc == 0 && !exists)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-
-	/* R-9c: only the city bureau introduces kinds; forms of education are
-	 * not achievement kinds */
-	json_t *new_forms = json_array(), *new_codes = json_array();
-	size_t i;
-	json_t *k;
-	json_array_foreach(c->kinds_in, i, k) {
-		const char *code = json_string_value(json_object_get(k, "code"));
-		if (!code)
-			continue;
-		const char *ach = known_form(kinds, code);
-		char field[64];
-		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
-		if (ach && strcmp(ach, "t") != 0) {
-			api_error_add(errors, field, "not_achievement",
-			              "this code is a form of education, not an achievement kind");
-		} else if (!ach && r->claims.role != API_ROLE_CITY) {
-			api_error_add(errors, field, "unknown",
-			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
-		} else if (!ach) {
-			const char *name = json_string_value(json_object_get(k, "name"));
-			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name", name ? name : code));
-			json_array_append_new(new_codes, json_string(code));
-		}
+	if (rc != 0 || !check_kinds(r, c, kinds, errors)) {
+		json_decref(errors);
+		api_reply_problem(r, 500, "Internal error", "the scope of the rule set could not be read");
+		return;
 	}
-	c->n_new = (int)json_array_size(new_forms);
-	c->new_forms_json = dump(r, new_forms);
-	c->new_codes_json = dump(r, new_codes);
 	if (api_errors_reply(r, errors))
 		return;
-	const char *overlap = db_result_value(scope, 0, 0);
+	const char *overlap = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_OVERLAPPING);
 	if (overlap) {
 		json_t *o = json_loads(overlap, 0, NULL);
 		const char *to = json_string_value(json_object_get(o, "effective_to"));
@@ -320,14 +337,10 @@ static void checked(api_req *r, db_result *const *res, int n)
 			json_string_value(json_object_get(o, "effective_from")),
 			to ? "until " : "with no end", to ? to : "");
 		json_decref(o);
-		api_reply_problem(r, 409, "Conflict", detail ? detail : "the rule set overlaps another one");
+		api_reply_problem(r, 409, "Conflict", detail);
 		return;
 	}
-	if (!c->new_forms_json || !c->new_codes_json) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	const char *closed = db_result_value(scope, 0, 1);
+	const char *closed = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_CLOSES);
 	c->v_created[1] = closed ? api_arena_strdup(r->mem, closed) : NULL;
 	insert(r);
 }
@@ -379,15 +392,11 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 	return true;
 }
 
-void h_rule_sets_create(api_req *r)
+static void rule_sets_create(api_req *r)
 {
+	create_ctx *c = r->ctx;
 	if (!api_body_object(r))
 		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	memset(c, 0, sizeof *c);
-	r->ctx = c;
 	json_t *errors = json_array();
 	if (!read_body(r, c, errors)) {
 		json_decref(errors);
@@ -396,7 +405,8 @@ void h_rule_sets_create(api_req *r)
 	if (api_errors_reply(r, errors))
 		return;
 	if (!build_values(r, c)) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		/* validated dates always format: a broken invariant, not the caller's */
+		api_reply_problem(r, 500, "Internal error", "the rule set's dates could not be written");
 		return;
 	}
 	c->v_lock[0] = c->industry;
@@ -407,12 +417,11 @@ void h_rule_sets_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_SCOPE_LOCK, c->v_lock };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_SCOPE_CHECK, c->v_scope };
 	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_KINDS, c->v_kinds };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, checked);
 }
 
-/* ---- operations of the route table (http/op.h) -------------------------- */
-
-const api_op op_rule_sets_create = { .handler = h_rule_sets_create, .flags = API_OP_ANY_QUERY };
-const api_op op_rule_sets_get = { .handler = h_rule_sets_get, .flags = API_OP_ANY_QUERY };
-const api_op op_rule_sets_list = { .handler = h_rule_sets_list, .flags = API_OP_ANY_QUERY };
+/* the body is nested (requirements, conversion_kinds, base_thresholds) and
+ * the caller's right on its scope (403) is decided before any field error */
+const api_op op_rule_sets_create = { .handler = rule_sets_create,
+                                     .ctx_size = sizeof(create_ctx),
+                                     .flags = API_OP_BODY_OWN | API_OP_TX };
