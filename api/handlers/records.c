@@ -61,7 +61,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	}
 	api_csv_row(&csv, cols);
 	int rows;
-	char *next = api_page_next(r, c->pg, res, 0, &rows);
+	char *next = api_page_next(r, c->pg, res, RECORDS_LIST_CITY_COL_KEY, &rows);
 	for (int i = 0; i < rows; i++) {
 		json_t *j = json_loads(db_result_value(res, i, RECORDS_LIST_CITY_COL_RECORD), 0, NULL);
 		for (const char *const *col = cols; *col; col++) {
@@ -85,51 +85,16 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 static void list_done(api_req *r, db_result *const *res, int n)
 {
 	list_ctx *c = r->ctx;
-	(void)n;
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply(r, c->pg, res[0], 0, 1);
-}
-
-static bool bad_query(api_req *r, const char *detail)
-{
-	api_reply_problem(r, 400, "Bad query", detail);
-	return false;
-}
-
-/* Reads the filters into v[2..6]; false after a 400. */
-static bool list_filters(api_req *r, list_ctx *c)
-{
-	const char *person = api_query(r, "person"), *unit = api_query(r, "unit");
-	const char *year, *status = api_query(r, "status");
-	const char *category = api_query(r, "category");
-	if (person && !api_is_uuid(person))
-		return bad_query(r, "person must be an id (UUID)");
-	if (unit && !api_is_uuid(unit))
-		return bad_query(r, "unit must be an id (UUID)");
-	if (!api_query_year(r, &year))
-		return false;
-	core_record_status st;
-	if (status && core_record_status_parse(&st, status) != 0)
-		return bad_query(r, "status must be registered, verified, rejected or revoked");
-	core_category cat;
-	if (category && core_category_parse(&cat, category) != 0)
-		return bad_query(r, "category must be public or professional");
-	c->v[2] = person;
-	c->v[3] = year;
-	c->v[4] = status;
-	c->v[5] = category;
-	c->v[6] = unit;
-	return true;
+		api_page_reply(r, c->pg, res[0], RECORDS_LIST_CITY_COL_KEY, RECORDS_LIST_CITY_COL_RECORD);
 }
 
 static void records_list(api_req *r)
 {
 	list_ctx *c = r->ctx;
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg || !list_filters(r, c))
-		return;
+	api_page *pg = r->page;
 	c->pg = pg;
 	c->csv = api_wants_csv(r);
 	c->v[0] = pg->after;
@@ -148,10 +113,19 @@ static void records_list(api_req *r)
 	api_db_run(r, &c->call, 1, list_done);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "person", "year", "status",
-                                          "category", "unit", NULL };
-const api_op op_records_list = { .handler = records_list, .query = list_query,
-                                 .ctx_size = sizeof(list_ctx) };
+/* the filters land in the list statement's values $3..$7 */
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[2], "person", API_PARAM_UUID, NULL),
+	API_PARAM(list_ctx, v[3], "year", API_PARAM_YEAR, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[4], "status", record_status,
+	                  "status must be registered, verified, rejected or revoked"),
+	API_PARAM_ENUM_OF(list_ctx, v[5], "category", category,
+	                  "category must be public or professional"),
+	API_PARAM(list_ctx, v[6], "unit", API_PARAM_UUID, NULL),
+	API_PARAMS_END,
+};
+const api_op op_records_list = { .handler = records_list, .params = list_params,
+                                 .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 /* ---- one record -------------------------------------------------------- */
 
@@ -434,26 +408,11 @@ static const api_transition act_transition = {
 	.locked = act_locked,
 };
 
-static void act(api_req *r, core_record_action action)
+static void act(api_req *r)
 {
 	act_ctx *c = r->ctx;
-	c->action = action;
+	c->action = (core_record_action)api_op_arg(r);
 	api_transition_start(r, &act_transition, r->path_params, 1);
-}
-
-static void records_verify(api_req *r)
-{
-	act(r, CORE_RECORD_ACT_VERIFY);
-}
-
-static void records_reject(api_req *r)
-{
-	act(r, CORE_RECORD_ACT_REJECT);
-}
-
-static void records_revoke(api_req *r)
-{
-	act(r, CORE_RECORD_ACT_REVOKE);
 }
 
 static const api_field reason_fields[] = {
@@ -461,8 +420,8 @@ static const api_field reason_fields[] = {
 	API_FIELDS_END,
 };
 
-#define ACT_OP(fn, fields_) { .handler = fn, .not_found = NOT_FOUND_DETAIL, .fields = fields_, \
-	.ctx_size = sizeof(act_ctx), .flags = API_OP_TX | API_OP_IF_MATCH }
-const api_op op_records_verify = ACT_OP(records_verify, NULL);
-const api_op op_records_reject = ACT_OP(records_reject, reason_fields);
-const api_op op_records_revoke = ACT_OP(records_revoke, reason_fields);
+#define ACT_OP(action, fields_) { .handler = act, .arg = (action), .fields = (fields_), \
+	.not_found = NOT_FOUND_DETAIL, .ctx_size = sizeof(act_ctx), .flags = API_OP_TX | API_OP_IF_MATCH }
+const api_op op_records_verify = ACT_OP(CORE_RECORD_ACT_VERIFY, NULL);
+const api_op op_records_reject = ACT_OP(CORE_RECORD_ACT_REJECT, reason_fields);
+const api_op op_records_revoke = ACT_OP(CORE_RECORD_ACT_REVOKE, reason_fields);

@@ -98,17 +98,46 @@ API_ENUM_PARSER(unit_kind)
 API_ENUM_PARSER(person_status)
 #undef API_ENUM_PARSER
 
+/* Query parameters an op reads: each one's text (NULL when absent) lands in
+ * the ctx at offset once it has been checked; a bad one is 400 "Bad query"
+ * with invalid (or the kind's message). */
+typedef enum api_param_kind {
+	API_PARAM_TEXT,     /* any text */
+	API_PARAM_UUID,     /* an id */
+	API_PARAM_YEAR,     /* API_YEAR_MIN..API_YEAR_MAX */
+	API_PARAM_ENUM,     /* one of core's spellings (parse) */
+	API_PARAM_DISTRICT, /* a six-digit division code */
+	API_PARAM_INDUSTRY, /* an industry code */
+} api_param_kind;
+
+typedef struct api_param {
+	const char *name;
+	api_param_kind kind;
+	int (*parse)(void *out, const char *s); /* API_PARAM_ENUM */
+	const char *invalid;
+	size_t offset; /* of a const char * in the ctx */
+} api_param;
+
+#define API_PARAM(T, m, n, k, msg) { (n), (k), NULL, (msg), offsetof(T, m) }
+#define API_PARAM_ENUM_OF(T, m, n, what, msg) \
+	{ (n), API_PARAM_ENUM, api_parse_##what, (msg), offsetof(T, m) }
+#define API_PARAMS_END { NULL, 0, NULL, NULL, 0 }
+
 enum {
 	API_OP_TX = 1 << 0,        /* every batch of the request is one transaction (api_db_tx) */
 	API_OP_IF_MATCH = 1 << 1,  /* If-Match is read into r->if_match (-1: absent or "*") */
 	API_OP_ANY_QUERY = 1 << 2, /* query parameters are the handler's business */
 	API_OP_BODY_OWN = 1 << 3,  /* the handler reads the body itself (CSV, arrays, nested) */
+	API_OP_PAGED = 1 << 4,     /* a keyset list: ?limit and ?cursor read into r->page */
 };
 
 typedef struct api_op {
 	void (*handler)(api_req *r);
-	/* query parameters allowed (NULL-terminated); NULL: none at all */
+	/* query parameters allowed besides params' (NULL-terminated), read by
+	 * the handler; NULL: none */
 	const char *const *query;
+	/* query parameters checked and read into the ctx ({0}-terminated) */
+	const api_param *params;
 	/* when set, every path parameter must be a UUID, else 404 with this */
 	const char *not_found;
 	/* the body's fields ({0}-terminated); NULL: the route takes no fields */
@@ -121,7 +150,17 @@ typedef struct api_op {
 	/* for api_op_get / api_op_get_json: the statement reading the resource
 	 * by the path parameters ($1, $2, …) */
 	db_stmt_id stmt;
+	/* a value the handler reads (r->route->op->arg): the action of one
+	 * handler shared by several routes */
+	int arg;
 } api_op;
+
+/* The op's arg (see api_op.arg). */
+int api_op_arg(const api_req *r);
+
+/* From a check hook: answer status (403, 404, …) with detail instead of
+ * the 422 that field errors would give; the first refusal wins. */
+void api_check_refuse(api_req *r, int status, const char *title, const char *detail);
 
 /* Checks and fills what op declares (r->ctx, r->if_match, the transaction
  * flag); false after replying.  The pipeline calls it before every handler

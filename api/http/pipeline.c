@@ -5,7 +5,12 @@
  */
 #include "http/op.h"
 
+#include <assert.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
+
+#include <event2/keyvalq_struct.h>
 
 #include "http/fields.h"
 #include "http/request.h"
@@ -95,19 +100,123 @@ static bool read_body(api_req *r, const api_op *op)
 		read_field(r->body, f, r->ctx, errors);
 	if (op->check)
 		op->check(r, errors);
+	if (r->refused.status) {
+		json_decref(errors);
+		api_reply_problem(r, r->refused.status, r->refused.title, r->refused.detail);
+		return false;
+	}
 	return !api_errors_reply(r, errors);
+}
+
+void api_check_refuse(api_req *r, int status, const char *title, const char *detail)
+{
+	if (r->refused.status)
+		return;
+	r->refused.status = status;
+	r->refused.title = title;
+	r->refused.detail = detail;
+}
+
+int api_op_arg(const api_req *r)
+{
+	return r->route->op->arg;
+}
+
+/* ---- the query --------------------------------------------------------- */
+
+static bool in_list(const char *const *list, const char *key)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, key) == 0)
+			return true;
+	return false;
+}
+
+/* 400 for a name the op does not read. */
+static bool query_names_known(api_req *r, const api_op *op)
+{
+	static const char *const paging[] = { "limit", "cursor", NULL };
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, r->query, next) {
+		bool known = in_list(op->query, kv->key) ||
+		             ((op->flags & API_OP_PAGED) && in_list(paging, kv->key));
+		for (const api_param *p = op->params; !known && p && p->name; p++)
+			known = strcmp(p->name, kv->key) == 0;
+		if (!known) {
+			api_reply_problem(r, 400, "Bad query",
+			                  api_arena_printf(r->mem, "unknown query parameter \"%.80s\"",
+			                                   kv->key));
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool param_ok(const api_param *p, const char *v)
+{
+	long scratch; /* an enum of core */
+	char *end;
+	switch (p->kind) {
+	case API_PARAM_TEXT: return true;
+	case API_PARAM_UUID: return api_is_uuid(v);
+	case API_PARAM_YEAR: {
+		long y = strtol(v, &end, 10);
+		return *v && !*end && y >= API_YEAR_MIN && y <= API_YEAR_MAX;
+	}
+	case API_PARAM_ENUM: return p->parse(&scratch, v) == 0;
+	case API_PARAM_DISTRICT: return api_district_code_ok(v);
+	case API_PARAM_INDUSTRY: return api_industry_code_ok(v);
+	}
+	return false;
+}
+
+static const char *param_message(api_req *r, const api_param *p)
+{
+	if (p->invalid)
+		return p->invalid;
+	switch (p->kind) {
+	case API_PARAM_UUID: return api_arena_printf(r->mem, "%s must be an id (UUID)", p->name);
+	case API_PARAM_YEAR:
+		return api_arena_printf(r->mem, "%s must be an integer from %d to %d", p->name,
+		                        API_YEAR_MIN, API_YEAR_MAX);
+	case API_PARAM_DISTRICT: return "district must be a six-digit division code";
+	case API_PARAM_INDUSTRY: return "industry must be an industry code";
+	default: return api_arena_printf(r->mem, "%s is not a value this query takes", p->name);
+	}
+}
+
+static bool read_params(api_req *r, const api_op *op)
+{
+	for (const api_param *p = op->params; p && p->name; p++) {
+		const char *v = api_query(r, p->name);
+		if (v && !param_ok(p, v)) {
+			api_reply_problem(r, 400, "Bad query", param_message(r, p));
+			return false;
+		}
+		*(const char **)((char *)r->ctx + p->offset) = v;
+	}
+	if (!(op->flags & API_OP_PAGED))
+		return true;
+	api_page *pg = api_list_page(r, api_cursor_is_time_id); /* NULL: replied, r is gone */
+	if (!pg)
+		return false;
+	r->page = pg;
+	return true;
 }
 
 bool api_op_prepare(api_req *r, const api_op *op)
 {
-	static const char *const none[] = { NULL };
-	if (!(op->flags & API_OP_ANY_QUERY) && !api_query_only(r, op->query ? op->query : none))
+	if (!(op->flags & API_OP_ANY_QUERY) && !query_names_known(r, op))
 		return false;
 	if (op->not_found)
 		for (int i = 0; i < r->npath_params; i++)
 			if (!api_path_uuid(r, i, op->not_found))
 				return false;
+	assert(!op->params || op->ctx_size); /* params land in the ctx */
 	r->ctx = op->ctx_size ? api_arena_alloc(r->mem, op->ctx_size) : NULL;
+	r->refused.status = 0;
+	if (!read_params(r, op))
+		return false;
 	r->if_match = -1;
 	if ((op->flags & API_OP_IF_MATCH) && !api_if_match(r, &r->if_match))
 		return false;

@@ -88,6 +88,8 @@ struct api_req {
 	int ncalls;
 	void (*db_done)(api_req *r, db_result *const *res, int n);
 	long if_match;            /* If-Match version for API_OP_IF_MATCH ops, -1: none */
+	struct api_page *page;    /* ?limit and ?cursor of API_OP_PAGED ops */
+	struct { int status; const char *title, *detail; } refused; /* api_check_refuse */
 	void *ctx; /* handler-private state, in the arena (op->ctx_size, zeroed) */
 	void *ctx_step;  /* a shared step in flight (http/transition.c) */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */

@@ -29,8 +29,10 @@ static void locked(api_req *r, db_result *const *res, int n)
 			return;
 		if (version != r->if_match) {
 			api_reply_problem(r, 412, "Precondition failed",
-			                  api_arena_printf(r->mem, "the %s has changed since it was read",
-			                                   t->noun));
+			                  t->stale ? t->stale
+			                           : api_arena_printf(r->mem,
+			                                              "the %s has changed since it was read",
+			                                              t->noun));
 			return;
 		}
 	}

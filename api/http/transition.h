@@ -20,6 +20,7 @@ typedef struct api_transition {
 	int status_col;    /* the row's status, as core names it */
 	int version_col;   /* the row's version (ETag), -1: not versioned */
 	const char *noun;  /* "record": "the record has changed since it was read" */
+	const char *stale; /* the 412's detail when not that one */
 	/* no row: NULL answers 404 with the op's not_found; else it replies */
 	void (*missing)(api_req *r);
 	/* the caller's right on this row (NULL: the route's roles suffice):
