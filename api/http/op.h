@@ -43,6 +43,7 @@ typedef enum api_field_kind {
 	API_FIELD_UUID,   /* const char *: an id */
 	API_FIELD_INT,    /* long: min..max */
 	API_FIELD_YEAR,   /* int: API_YEAR_MIN..API_YEAR_MAX */
+	API_FIELD_YEAR_PAST, /* int: API_YEAR_MIN..this year (China Standard Time) */
 	API_FIELD_BOOL,   /* bool */
 	API_FIELD_HOURS,  /* int32_t tenths: > 0, or >= 0 with min = 0 */
 	API_FIELD_DATE,   /* core_date: a real YYYY-MM-DD */
@@ -70,6 +71,8 @@ typedef struct api_field {
 #define API_FIELD_ID(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_UUID, fl, 0, 0, NULL, NULL)
 #define API_FIELD_LONG(T, m, n, fl, lo, hi) API_FIELD_AT(T, m, n, API_FIELD_INT, fl, lo, hi, NULL, NULL)
 #define API_FIELD_YEAR_OF(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_YEAR, fl, 0, 0, NULL, NULL)
+#define API_FIELD_PAST_YEAR_OF(T, m, n, fl) \
+	API_FIELD_AT(T, m, n, API_FIELD_YEAR_PAST, fl, 0, 0, NULL, NULL)
 #define API_FIELD_FLAG(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_BOOL, fl, 0, 0, NULL, NULL)
 /* min 1: more than zero hours; min 0: zero allowed */
 #define API_FIELD_TENTHS(T, m, n, fl, lo) API_FIELD_AT(T, m, n, API_FIELD_HOURS, fl, lo, 0, NULL, NULL)
@@ -166,6 +169,11 @@ void api_check_refuse(api_req *r, int status, const char *title, const char *det
  * flag); false after replying.  The pipeline calls it before every handler
  * (and again when a transaction is rerun after a serialization failure). */
 bool api_op_prepare(api_req *r, const api_op *op);
+
+/* Reads obj against a field table into ctx, as the pipeline does for a body
+ * (unknown names refused, every error appended to errors): for objects the
+ * pipeline does not read itself, e.g. each row of an import. */
+void api_fields_read(json_t *obj, const api_field *fields, void *ctx, json_t *errors);
 
 /* True when the body has the field (even null): PATCH's "only what is sent". */
 bool api_body_has(const api_req *r, const char *name);

@@ -54,6 +54,12 @@ static void read_field(json_t *body, const api_field *f, char *ctx, json_t *erro
 			*(int *)out = (int)y;
 		break;
 	}
+	case API_FIELD_YEAR_PAST: {
+		long y;
+		if (api_field_int(body, f->name, required, API_YEAR_MIN, api_today().y, &y, errors))
+			*(int *)out = (int)y;
+		break;
+	}
 	case API_FIELD_BOOL:
 		api_field_bool(body, f->name, required, out, errors);
 		break;
@@ -82,22 +88,27 @@ static void read_field(json_t *body, const api_field *f, char *ctx, json_t *erro
 
 /* The body against the field table: unknown names refused, every field
  * read, then the op's own check; false after a 422. */
-static bool read_body(api_req *r, const api_op *op)
+void api_fields_read(json_t *obj, const api_field *fields, void *ctx, json_t *errors)
 {
-	if (!api_body_object(r))
-		return false;
-	json_t *errors = json_array();
 	const char *key;
 	json_t *v;
-	json_object_foreach(r->body, key, v) {
-		const api_field *f = op->fields;
+	json_object_foreach(obj, key, v) {
+		const api_field *f = fields;
 		while (f->name && strcmp(f->name, key) != 0)
 			f++;
 		if (!f->name)
 			api_json_unknown_field(errors, key);
 	}
-	for (const api_field *f = op->fields; f->name; f++)
-		read_field(r->body, f, r->ctx, errors);
+	for (const api_field *f = fields; f->name; f++)
+		read_field(obj, f, ctx, errors);
+}
+
+static bool read_body(api_req *r, const api_op *op)
+{
+	if (!api_body_object(r))
+		return false;
+	json_t *errors = json_array();
+	api_fields_read(r->body, op->fields, r->ctx, errors);
 	if (op->check)
 		op->check(r, errors);
 	if (r->refused.status) {
