@@ -245,14 +245,15 @@ bool api_body_has(const api_req *r, const char *name)
 
 /* ---- reading one resource ---------------------------------------------- */
 
-/* the columns of a statement that api_op_get reads; api_op_get_json's
- * answers the json alone */
+/* the columns of a statement that api_op_get reads, and of one that
+ * api_op_get_json reads */
 enum { GET_COL_VERSION, GET_COL_JSON };
+enum { GET_JSON_COL_JSON };
 
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	bool versioned = r->route->op->handler == api_op_get;
-	const char *json = db_result_value(res[0], 0, versioned ? GET_COL_JSON : 0);
+	const char *json = db_result_value(res[0], 0, versioned ? GET_COL_JSON : GET_JSON_COL_JSON);
 	if (!json) {
 		api_reply_not_found(r, r->route->op->not_found);
 		return;

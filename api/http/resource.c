@@ -121,13 +121,6 @@ void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *no
 
 /* ---- requests and replies ---------------------------------------------- */
 
-bool api_alloc_ok(api_req *r, const void *p)
-{
-	if (!p)
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-	return p != NULL;
-}
-
 bool api_path_uuid(api_req *r, int i, const char *not_found_detail)
 {
 	if (api_is_uuid(r->path_params[i]))
@@ -143,8 +136,10 @@ bool api_query_year(api_req *r, const char **out)
 		return true;
 	char *end;
 	long y = strtol(*out, &end, 10);
-	if (!**out || *end || y < 1990 || y > 2100) {
-		api_reply_problem(r, 400, "Bad query", "year must be an integer from 1990 to 2100");
+	if (!**out || *end || y < API_YEAR_MIN || y > API_YEAR_MAX) {
+		api_reply_problem(r, 400, "Bad query",
+		                  api_arena_printf(r->mem, "year must be an integer from %d to %d",
+		                                   API_YEAR_MIN, API_YEAR_MAX));
 		return false;
 	}
 	return true;

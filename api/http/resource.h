@@ -47,13 +47,10 @@ void api_list_run_in(api_req *r, api_page *pg, db_stmt_id parent, const char *no
  * _int, _bool, _hours: rc != 0, already logged by db/) failed; combine reads
  * with |. */
 bool api_result_ok(api_req *r, int rc);
-/* Obsolete (allocation cannot fail, http/alloc.h): its calls are being
- * removed.  True when p is set; else replies 503 and false. */
-bool api_alloc_ok(api_req *r, const void *p);
 /* True when path parameter i is a UUID; else replies 404 with detail (an
  * object that cannot exist is not found, never a 400). */
 bool api_path_uuid(api_req *r, int i, const char *not_found_detail);
-/* ?year= of a list: NULL (absent) or a year from 1990 to 2100 in *out; false
+/* ?year= of a list: NULL (absent) or a year from API_YEAR_MIN to API_YEAR_MAX in *out; false
  * after replying 400. */
 bool api_query_year(api_req *r, const char **out);
 /* True when the body is a JSON object; else replies 422. */

@@ -12,7 +12,7 @@ int api_csv_init(api_csv *c)
 	c->row_open = false;
 	c->buf = evbuffer_new();
 	if (!c->buf)
-		return -1;
+		abort(); /* libevent allocates through api_xmalloc (http/alloc.h) */
 	evbuffer_add(c->buf, "\xEF\xBB\xBF", 3);
 	return 0;
 }

@@ -21,8 +21,9 @@
 #include <sodium.h>
 
 #include "auth/auth.h"
-#include "http/config.h"
 #include "auth/hasher.h"
+#include "http/alloc.h"
+#include "http/config.h"
 #include "migrate.h"
 #include "tools/recompute.h"
 #include "sync.h"
@@ -77,7 +78,9 @@ static int cmd_migrate(void)
 	char err[1024];
 	if (need_db() < 0)
 		return 1;
-	int n = db_migrate_run(cfg.database_url, stdout, err, sizeof err);
+	/* the gateway's role (JXJY_DB_USER) is the one granted what it reads */
+	int n = db_migrate_run_for(cfg.database_url, *cfg.db_user ? cfg.db_user : NULL, stdout, err,
+	                           sizeof err);
 	if (n < 0) {
 		fprintf(stderr, "jxjyctl: %s\n", err);
 		return 1;
@@ -332,6 +335,7 @@ static int cmd_recompute(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	api_alloc_install();
 	if (argc < 2)
 		return usage();
 	const char *cmd = argv[1];

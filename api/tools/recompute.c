@@ -38,6 +38,7 @@
 #include "core.h"
 #include "domain/rules.h"
 #include "http/alloc.h"
+#include "http/op.h"
 
 #define BATCH_DEFAULT 5000
 #define BATCH_MAX 50000
@@ -386,50 +387,48 @@ static const char *opt(int argc, char **argv, const char *name)
 	return NULL;
 }
 
-int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **argv)
+/* The options into u (and *restart); false after printing the usage or
+ * what is wrong. */
+static bool read_options(run *u, int argc, char **argv, bool *restart)
 {
-	run *u = api_xcalloc(1, sizeof *u);
-	int rc = 1;
-	u->s = s;
-	u->session = session;
-	u->tty = isatty(STDERR_FILENO);
-	bool restart = false;
-	u->target = BATCH_DEFAULT;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--restart")) {
-			restart = true;
+			*restart = true;
 		} else if (i + 1 < argc && (!strcmp(argv[i], "--year") || !strcmp(argv[i], "--industry") ||
 		                            !strcmp(argv[i], "--batch"))) {
 			i++;
 		} else {
 			fprintf(stderr, "jxjyctl: recompute [--year Y] [--industry C] [--batch N] "
 			                "[--restart]\n");
-			rc = 2;
-			goto done;
+			return false;
 		}
 	}
 	u->year = opt(argc, argv, "--year");
 	u->industry = opt(argc, argv, "--industry");
 	const char *b = opt(argc, argv, "--batch");
 	char *end = NULL;
-	long y = u->year ? strtol(u->year, &end, 10) : 2000;
-	if (u->year && (*end || y < 1990 || y > 2100)) {
-		fprintf(stderr, "jxjyctl: --year must be a year from 1990 to 2100\n");
-		rc = 2;
-		goto done;
+	long y = u->year ? strtol(u->year, &end, 10) : API_YEAR_MIN;
+	if (u->year && (*end || y < API_YEAR_MIN || y > API_YEAR_MAX)) {
+		fprintf(stderr, "jxjyctl: --year must be a year from %d to %d\n", API_YEAR_MIN,
+		        API_YEAR_MAX);
+		return false;
 	}
+	u->target = BATCH_DEFAULT;
 	if (b) {
 		u->target = strtol(b, &end, 10);
 		if (*end || u->target < 1 || u->target > BATCH_MAX) {
 			fprintf(stderr, "jxjyctl: --batch must be 1 to %d person-years\n", BATCH_MAX);
-			rc = 2;
-			goto done;
+			return false;
 		}
 	}
-	if (load_rules(u) < 0 || open_run(u, restart) < 0)
-		goto done;
+	return true;
+}
 
-	double t0 = now_s(), shown = t0;
+/* Batches until none is left, each aimed at u->target person-years.
+ * Returns the person-years decided, or -1. */
+static long run_batches(run *u, double t0)
+{
+	double shown = t0;
 	long pys_run = 0;
 	long persons_limit = u->target / 3 > 0 ? u->target / 3 : 1; /* ~3 years each at first */
 	int retries = 0;
@@ -439,12 +438,11 @@ int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **a
 		if (n == -2 && retries++ < RETRIES_MAX)
 			continue; /* lost a lock race with the gateway: redo the batch */
 		if (n < 0)
-			goto done;
+			return -1;
 		if (n == 0)
-			break;
+			return pys_run;
 		retries = 0;
 		pys_run += pys;
-		/* aim the next batch at `target` person-years */
 		if (pys > 0) {
 			long next = (long)((double)u->target * (double)n / (double)pys);
 			persons_limit = next < 1 ? 1 : next > BATCH_MAX ? BATCH_MAX : next;
@@ -454,7 +452,25 @@ int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **a
 			shown = now_s();
 		}
 	}
-	if (finish(u) < 0)
+}
+
+int jxjyctl_recompute(db_sync *s, int (*session)(db_sync *s), int argc, char **argv)
+{
+	run *u = api_xcalloc(1, sizeof *u);
+	int rc = 1;
+	u->s = s;
+	u->session = session;
+	u->tty = isatty(STDERR_FILENO);
+	bool restart = false;
+	if (!read_options(u, argc, argv, &restart)) {
+		rc = 2;
+		goto done;
+	}
+	if (load_rules(u) < 0 || open_run(u, restart) < 0)
+		goto done;
+	double t0 = now_s();
+	long pys_run = run_batches(u, t0);
+	if (pys_run < 0 || finish(u) < 0)
 		goto done;
 	progress(u, pys_run, t0, true);
 	double dt = now_s() - t0;
