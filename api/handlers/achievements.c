@@ -36,24 +36,13 @@
 
 /* ---- list and one ------------------------------------------------------ */
 
+typedef struct list_ctx {
+	const char *v[6]; /* the list statements': $3 person, $4 status, $5 year (list_params) */
+} list_ctx;
+
 static void achievements_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *person = api_query(r, "person"), *status = api_query(r, "status");
-	const char *year;
-	if (person && !api_is_uuid(person)) {
-		api_reply_problem(r, 400, "Bad query", "person must be an id (UUID)");
-		return;
-	}
-	core_achieve_status st;
-	if (status && core_achieve_status_parse(&st, status) != 0) {
-		api_reply_problem(r, 400, "Bad query", "status must be submitted, approved or rejected");
-		return;
-	}
-	if (!api_query_year(r, &year))
-		return;
+	list_ctx *c = r->ctx;
 	db_stmt_id s;
 	switch (r->claims.role) {
 	case API_ROLE_DISTRICT: s = DB_STMT_ACHIEVEMENTS_LIST_DISTRICT; break;
@@ -62,12 +51,28 @@ static void achievements_list(api_req *r)
 	case API_ROLE_PERSON: s = DB_STMT_ACHIEVEMENTS_LIST_PERSON; break;
 	default: s = DB_STMT_ACHIEVEMENTS_LIST_CITY; break;
 	}
-	const char *v[] = { pg->after, pg->limit_plus_one, person, status, year, r->claims.jur };
-	api_list_run(r, pg, s, v, 6);
+	c->v[0] = r->page->after;
+	c->v[1] = r->page->limit_plus_one;
+	c->v[5] = r->claims.jur;
+	api_list_run(r, r->page, s, c->v, 6);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "person", "status", "year", NULL };
-const api_op op_achievements_list = { .handler = achievements_list, .query = list_query };
+/* core_achieve_status_parse with the signature of an api_param (op.h has
+ * no api_parse_achieve_status) */
+static int parse_status(void *out, const char *s)
+{
+	return core_achieve_status_parse(out, s);
+}
+
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[2], "person", API_PARAM_UUID, NULL),
+	{ "status", API_PARAM_ENUM, parse_status, "status must be submitted, approved or rejected",
+	  offsetof(list_ctx, v[3]) },
+	API_PARAM(list_ctx, v[4], "year", API_PARAM_YEAR, NULL),
+	API_PARAMS_END,
+};
+const api_op op_achievements_list = { .handler = achievements_list, .params = list_params,
+                                      .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 const api_op op_achievements_get = { .handler = api_op_get, .stmt = DB_STMT_ACHIEVEMENTS_GET,
                                      .not_found = NOT_FOUND_DETAIL };
@@ -335,10 +340,8 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 {
 	review_ctx *c = r->ctx;
 	long year;
-	if (db_result_int(row, 0, ACHIEVEMENTS_REVIEW_COL_YEAR, &year) != 0) {
-		api_reply_problem(r, 500, "Internal error", "Internal error");
+	if (!api_result_ok(r, db_result_int(row, 0, ACHIEVEMENTS_REVIEW_COL_YEAR, &year)))
 		return;
-	}
 	c->year = (int)year;
 	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_PERSON));
 	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_DISTRICT));
@@ -380,24 +383,15 @@ static void review_project_locked(api_req *r, db_result *const *res, int n)
 	api_transition_start(r, &review_transition, &c->id, 1);
 }
 
-static void review(api_req *r, core_achieve_action action)
+static void review(api_req *r)
 {
 	review_ctx *c = r->ctx;
-	c->action = action;
+	c->action = (core_achieve_action)api_op_arg(r);
 	c->id = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_LOCK, &c->id };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, action == CORE_ACHIEVE_ACT_APPROVE ? 2 : 1, review_project_locked);
-}
-
-static void achievements_approve(api_req *r)
-{
-	review(r, CORE_ACHIEVE_ACT_APPROVE);
-}
-
-static void achievements_reject(api_req *r)
-{
-	review(r, CORE_ACHIEVE_ACT_REJECT);
+	api_db_run(r, c->calls, c->action == CORE_ACHIEVE_ACT_APPROVE ? 2 : 1,
+	           review_project_locked);
 }
 
 static const api_field approve_fields[] = {
@@ -409,7 +403,8 @@ static const api_field reject_fields[] = {
 	API_FIELDS_END,
 };
 
-#define REVIEW_OP(fn, fields_) { .handler = fn, .not_found = NOT_FOUND_DETAIL, \
-	.fields = fields_, .ctx_size = sizeof(review_ctx), .flags = API_OP_TX }
-const api_op op_achievements_approve = REVIEW_OP(achievements_approve, approve_fields);
-const api_op op_achievements_reject = REVIEW_OP(achievements_reject, reject_fields);
+#define REVIEW_OP(action, fields_) { .handler = review, .arg = (action), \
+	.not_found = NOT_FOUND_DETAIL, .fields = (fields_), .ctx_size = sizeof(review_ctx), \
+	.flags = API_OP_TX }
+const api_op op_achievements_approve = REVIEW_OP(CORE_ACHIEVE_ACT_APPROVE, approve_fields);
+const api_op op_achievements_reject = REVIEW_OP(CORE_ACHIEVE_ACT_REJECT, reject_fields);

@@ -19,7 +19,6 @@
  * of the city rule set in force today for the base's level: 422 with one
  * error per failing criterion, the base unchanged).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,35 +48,34 @@ static bool may_manage(const api_req *r, const char *level, const char *district
 
 /* ---- GET /v1/bases ------------------------------------------------------ */
 
+typedef struct list_ctx {
+	const char *v[5]; /* BASES_LIST's: $2..$4 the filters (list_params) */
+} list_ctx;
+
 static void bases_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *level = api_query(r, "level");
-	const char *status = api_query(r, "status");
-	const char *district = api_query(r, "district");
-	core_base_level lv;
-	core_base_status st;
-	if (level && core_base_level_parse(&lv, level) != 0) {
-		api_reply_problem(r, 400, "Bad query", "level must be city or district");
-		return;
-	}
-	if (status && core_base_status_parse(&st, status) != 0) {
-		api_reply_problem(r, 400, "Bad query",
-		                  "status must be applied, accredited, suspended or revoked");
-		return;
-	}
-	if (district && !api_district_code_ok(district)) {
-		api_reply_problem(r, 400, "Bad query", "district must be a six-digit division code");
-		return;
-	}
-	const char *v[] = { pg->after, level, status, district, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_BASES_LIST, v, 5);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[4] = r->page->limit_plus_one;
+	api_list_run(r, r->page, DB_STMT_BASES_LIST, c->v, 5);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "level", "status", "district", NULL };
-const api_op op_bases_list = { .handler = bases_list, .query = list_query };
+/* core_base_status_parse with the signature of an api_param (op.h has no
+ * api_parse_base_status) */
+static int parse_status(void *out, const char *s)
+{
+	return core_base_status_parse(out, s);
+}
+
+static const api_param list_params[] = {
+	API_PARAM_ENUM_OF(list_ctx, v[1], "level", base_level, "level must be city or district"),
+	{ "status", API_PARAM_ENUM, parse_status,
+	  "status must be applied, accredited, suspended or revoked", offsetof(list_ctx, v[2]) },
+	API_PARAM(list_ctx, v[3], "district", API_PARAM_DISTRICT, NULL),
+	API_PARAMS_END,
+};
+const api_op op_bases_list = { .handler = bases_list, .params = list_params,
+                               .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 /* ---- GET /v1/bases/{id} ------------------------------------------------- */
 
@@ -346,10 +344,10 @@ static void action_done(api_req *r, db_result *const *res, int n)
 	api_reply_doc(r, 200, db_result_value(res[0], 0, BASES_SET_STATUS_COL_VERSION), a);
 }
 
-/* BASES_LOAD's row: 0 level, 1 district, 2 status, 3 version, 4.. the roster */
 static bool action_allowed(api_req *r, const db_result *row)
 {
-	if (may_manage(r, db_result_value(row, 0, BASES_LOAD_COL_LEVEL), db_result_value(row, 0, BASES_LOAD_COL_DISTRICT)))
+	if (may_manage(r, db_result_value(row, 0, BASES_LOAD_COL_LEVEL),
+	               db_result_value(row, 0, BASES_LOAD_COL_DISTRICT)))
 		return true;
 	api_reply_problem(r, 403, "Forbidden",
 	                  "a district bureau manages only the district-level bases of its "
@@ -386,10 +384,8 @@ static bool accreditable(api_req *r, action_ctx *c, const db_result *row, core_b
 	}
 	core_base_input in;
 	core_accreditation acc;
-	if (accreditation_input(&in, row, lv) != 0) {
-		api_reply_problem(r, 500, "Internal error", "Internal error");
+	if (!api_result_ok(r, accreditation_input(&in, row, lv)))
 		return false;
-	}
 	if (core_base_accreditation_check(&acc, rs, &in) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the roster could not be judged");
 		return false;
@@ -427,6 +423,7 @@ static const api_transition action_transition = {
 	.status_col = BASES_LOAD_COL_STATUS,
 	.version_col = BASES_LOAD_COL_VERSION,
 	.noun = "base",
+	.stale = "the base has changed since that ETag",
 	.allowed = action_allowed,
 	.decide = action_decide,
 	.locked = action_locked,
@@ -442,34 +439,14 @@ static void action_base_locked(api_req *r, db_result *const *res, int n)
 	api_transition_start(r, &action_transition, c->id, 1);
 }
 
-static void base_action(api_req *r, core_base_action action)
+static void base_action(api_req *r)
 {
 	action_ctx *c = r->ctx;
-	c->action = action;
+	c->action = (core_base_action)api_op_arg(r);
 	c->id[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_BASES_LOCK, c->id };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, action == CORE_BASE_ACT_ACCREDIT ? 2 : 1, action_base_locked);
-}
-
-static void bases_accredit(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_ACCREDIT);
-}
-
-static void bases_suspend(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_SUSPEND);
-}
-
-static void bases_reinstate(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_REINSTATE);
-}
-
-static void bases_revoke(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_REVOKE);
+	api_db_run(r, c->calls, c->action == CORE_BASE_ACT_ACCREDIT ? 2 : 1, action_base_locked);
 }
 
 /* suspending or revoking says why; the others may */
@@ -482,29 +459,25 @@ static const api_field reason_required_fields[] = {
 	API_FIELDS_END,
 };
 
-#define ACTION_OP(fn, fields_) { .handler = fn, .not_found = NOT_FOUND_DETAIL, \
-	.fields = fields_, .ctx_size = sizeof(action_ctx), .flags = API_OP_TX | API_OP_IF_MATCH }
-const api_op op_bases_accredit = ACTION_OP(bases_accredit, reason_fields);
-const api_op op_bases_suspend = ACTION_OP(bases_suspend, reason_required_fields);
-const api_op op_bases_reinstate = ACTION_OP(bases_reinstate, reason_fields);
-const api_op op_bases_revoke = ACTION_OP(bases_revoke, reason_required_fields);
+#define ACTION_OP(action, fields_) { .handler = base_action, .arg = (action), \
+	.not_found = NOT_FOUND_DETAIL, .fields = (fields_), .ctx_size = sizeof(action_ctx), \
+	.flags = API_OP_TX | API_OP_IF_MATCH }
+const api_op op_bases_accredit = ACTION_OP(CORE_BASE_ACT_ACCREDIT, reason_fields);
+const api_op op_bases_suspend = ACTION_OP(CORE_BASE_ACT_SUSPEND, reason_required_fields);
+const api_op op_bases_reinstate = ACTION_OP(CORE_BASE_ACT_REINSTATE, reason_fields);
+const api_op op_bases_revoke = ACTION_OP(CORE_BASE_ACT_REVOKE, reason_required_fields);
 
 /* ---- inspections -------------------------------------------------------- */
 
 static void bases_inspections_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
-	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL, DB_STMT_BASES_INSPECTIONS_LIST,
-	                v, 3);
+	const char *v[] = { r->path_params[0], r->page->after, r->page->limit_plus_one };
+	api_list_run_in(r, r->page, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL,
+	                DB_STMT_BASES_INSPECTIONS_LIST, v, 3);
 }
 
-static const char *const inspections_query[] = { "limit", "cursor", NULL };
 const api_op op_bases_inspections_list = { .handler = bases_inspections_list,
-                                           .query = inspections_query,
-                                           .not_found = NOT_FOUND_DETAIL };
+                                           .not_found = NOT_FOUND_DETAIL, .flags = API_OP_PAGED };
 
 const api_op op_bases_inspection_get = { .handler = api_op_get_json,
                                          .stmt = DB_STMT_BASES_INSPECTION_GET,

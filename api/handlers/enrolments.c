@@ -53,17 +53,13 @@ static void reply_row(api_req *r, int status, const char *version, const char *d
 
 static void enrolments_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
-	api_list_run_in(r, pg, DB_STMT_ENROLMENT_PROJECT_VISIBLE, PROJECT_NOT_FOUND,
+	const char *v[] = { r->path_params[0], r->page->after, r->page->limit_plus_one };
+	api_list_run_in(r, r->page, DB_STMT_ENROLMENT_PROJECT_VISIBLE, PROJECT_NOT_FOUND,
 	                DB_STMT_ENROLMENT_LIST, v, 3);
 }
 
-static const char *const list_query[] = { "limit", "cursor", NULL };
-const api_op op_enrolments_list = { .handler = enrolments_list, .query = list_query,
-                                    .not_found = PROJECT_NOT_FOUND };
+const api_op op_enrolments_list = { .handler = enrolments_list, .not_found = PROJECT_NOT_FOUND,
+                                    .flags = API_OP_PAGED };
 
 const api_op op_enrolments_get = { .handler = api_op_get, .stmt = DB_STMT_ENROLMENT_GET,
                                    .not_found = NOT_FOUND_DETAIL };
@@ -107,12 +103,13 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	}
 	bool exists = false;
 	long capacity, taken;
-	if (db_result_bool(res[2], 0, ENROLMENT_PERSON_EXISTS_COL_PERSON_EXISTS, &exists) != 0 ||
-	    db_result_int(res[0], 0, ENROLMENT_PROJECT_LOCK_COL_CAPACITY, &capacity) != 0 ||
-	    db_result_int(res[1], 0, ENROLMENT_PROJECT_COUNT_COL_ENROLMENTS, &taken) != 0) {
-		api_reply_problem(r, 500, "Internal error", "Internal error");
+	if (!api_result_ok(r, db_result_bool(res[2], 0, ENROLMENT_PERSON_EXISTS_COL_PERSON_EXISTS,
+	                                     &exists) |
+	                          db_result_int(res[0], 0, ENROLMENT_PROJECT_LOCK_COL_CAPACITY,
+	                                        &capacity) |
+	                          db_result_int(res[1], 0, ENROLMENT_PROJECT_COUNT_COL_ENROLMENTS,
+	                                        &taken)))
 		return;
-	}
 	if (!exists) {
 		api_reply_field_error(r, "person", "unknown", "no person with this id");
 		return;
@@ -223,6 +220,7 @@ static const api_transition update_transition = {
 	.status_col = ENROLMENT_LOCK_COL_STATUS,
 	.version_col = ENROLMENT_LOCK_COL_VERSION,
 	.noun = "enrolment",
+	.stale = "the enrolment has changed since the ETag given in If-Match",
 	.decide = update_decide,
 	.locked = update_locked,
 };
@@ -298,9 +296,7 @@ static void recorded(api_req *r, db_result *const *res, int n)
 	api_summary_refresh(r, c->person, c->year, summarized);
 }
 
-/* COMPLETE_READ's row: 0 status, 1 exam result, 2 attended hours, 3 person,
- * 4 project, 5 the project's hours, 6 category, 7 class type, 8 the base's
- * status, 9 the person's industry.  R-16: a base that is not accredited
+/* COMPLETE_READ's row, parsed once.  R-16: a base that is not accredited
  * registers nothing. */
 static bool complete_allowed(api_req *r, const db_result *row)
 {

@@ -47,31 +47,34 @@ _Static_assert((int)GUIDE_CREATED_COL_VERSION == (int)GUIDE_PUBLISH_COL_VERSION 
 
 /* ---- reads -------------------------------------------------------------- */
 
+typedef struct list_ctx {
+	const char *v[5]; /* GUIDE_LIST's: $2 year, $3 industry, $4 status (list_params) */
+} list_ctx;
+
 static void guides_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *year;
-	if (!api_query_year(r, &year))
-		return;
-	const char *industry = api_query(r, "industry");
-	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
-		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
-		return;
-	}
-	const char *status = api_query(r, "status");
-	core_guide_status gs;
-	if (status && core_guide_status_parse(&gs, status) != 0) {
-		api_reply_problem(r, 400, "Bad query", "status must be draft or published");
-		return;
-	}
-	const char *v[] = { pg->after, year, industry, status, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_GUIDE_LIST, v, 5);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[4] = r->page->limit_plus_one;
+	api_list_run(r, r->page, DB_STMT_GUIDE_LIST, c->v, 5);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "year", "industry", "status", NULL };
-const api_op op_guides_list = { .handler = guides_list, .query = list_query };
+/* core_guide_status_parse with the signature of an api_param (op.h has no
+ * api_parse_guide_status) */
+static int parse_status(void *out, const char *s)
+{
+	return core_guide_status_parse(out, s);
+}
+
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAM(list_ctx, v[2], "industry", API_PARAM_INDUSTRY, "industry is not an industry code"),
+	{ "status", API_PARAM_ENUM, parse_status, "status must be draft or published",
+	  offsetof(list_ctx, v[3]) },
+	API_PARAMS_END,
+};
+const api_op op_guides_list = { .handler = guides_list, .params = list_params,
+                                .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 const api_op op_guides_get = { .handler = api_op_get, .stmt = DB_STMT_GUIDE_GET,
                                .not_found = NOT_FOUND_DETAIL };
@@ -83,7 +86,6 @@ typedef struct create_ctx {
 	json_t *industry, *subjects_v;
 	int year;
 	const char *title;
-	const char *forbidden; /* another industry's guide, before the body's details */
 	char *subjects;        /* the JSON array the statement reads (create_check) */
 	char id[37], year_s[12];
 	const char *v[4];
@@ -152,15 +154,14 @@ static char *read_subjects(api_req *r, json_t *list, json_t *errors)
 }
 
 /* R-22: an industry authority writes its own industry's guide (403 whatever
- * else the body holds: the errors are dropped and the handler refuses);
- * then the industry's type and the subjects. */
+ * else the body holds); then the industry's type and the subjects. */
 static void create_check(api_req *r, json_t *errors)
 {
 	create_ctx *c = r->ctx;
 	json_t *ind = c->industry;
 	if (json_is_string(ind) && strcmp(json_string_value(ind), r->claims.jur) != 0) {
-		c->forbidden = "an industry authority writes only its own industry's guides";
-		json_array_clear(errors);
+		api_check_refuse(r, 403, "Forbidden",
+		                 "an industry authority writes only its own industry's guides");
 		return;
 	}
 	if (ind && !json_is_string(ind))
@@ -172,10 +173,6 @@ static void create_check(api_req *r, json_t *errors)
 static void guides_create(api_req *r)
 {
 	create_ctx *c = r->ctx;
-	if (c->forbidden) {
-		api_reply_problem(r, 403, "Forbidden", c->forbidden);
-		return;
-	}
 	api_uuid_v4(c->id);
 	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
 	c->v[0] = c->id;

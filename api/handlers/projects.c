@@ -44,27 +44,36 @@
 
 /* ---- GET /v1/bases/{id}/projects ---------------------------------------- */
 
+typedef struct list_ctx {
+	const char *v[5]; /* PROJECTS_LIST's: $3 year, $4 status (list_params) */
+} list_ctx;
+
 static void projects_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *year, *status = api_query(r, "status");
-	if (!api_query_year(r, &year))
-		return;
-	core_project_status st;
-	if (status && core_project_status_parse(&st, status) != 0) {
-		api_reply_problem(r, 400, "Bad query",
-		                  "status must be draft, submitted, approved or rejected");
-		return;
-	}
-	const char *v[] = { r->path_params[0], pg->after, year, status, pg->limit_plus_one };
-	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, BASE_NOT_FOUND, DB_STMT_PROJECTS_LIST, v, 5);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->path_params[0];
+	c->v[1] = r->page->after;
+	c->v[4] = r->page->limit_plus_one;
+	api_list_run_in(r, r->page, DB_STMT_BASE_VISIBLE, BASE_NOT_FOUND, DB_STMT_PROJECTS_LIST,
+	                c->v, 5);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "year", "status", NULL };
-const api_op op_projects_list = { .handler = projects_list, .query = list_query,
-                                  .not_found = BASE_NOT_FOUND };
+/* core_project_status_parse with the signature of an api_param (op.h has
+ * no api_parse_project_status) */
+static int parse_status(void *out, const char *s)
+{
+	return core_project_status_parse(out, s);
+}
+
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[2], "year", API_PARAM_YEAR, NULL),
+	{ "status", API_PARAM_ENUM, parse_status,
+	  "status must be draft, submitted, approved or rejected", offsetof(list_ctx, v[3]) },
+	API_PARAMS_END,
+};
+const api_op op_projects_list = { .handler = projects_list, .params = list_params,
+                                  .ctx_size = sizeof(list_ctx), .not_found = BASE_NOT_FOUND,
+                                  .flags = API_OP_PAGED };
 
 /* ---- GET /v1/projects/{id} ---------------------------------------------- */
 
@@ -303,13 +312,12 @@ static bool may_decide(const api_req *r, const char *level, const char *district
 	       strcmp(level, "district") == 0 && strcmp(district, r->claims.jur) == 0;
 }
 
-/* PROJECTS_LOAD's row: 0 status, 1 year, 2 version, 3 base status, 4 base
- * level, 5 base district, 6 the late window's last day */
 static bool action_allowed(api_req *r, const db_result *row)
 {
 	action_ctx *c = r->ctx;
 	if (c->action != CORE_PROJECT_ACT_SUBMIT &&
-	    !may_decide(r, db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_LEVEL), db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_DISTRICT))) {
+	    !may_decide(r, db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_LEVEL),
+	                db_result_value(row, 0, PROJECTS_LOAD_COL_BASE_DISTRICT))) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "projects are approved by the bureau of the base's level: city-level "
 		                  "bases by the city bureau, district-level bases by their district's");
@@ -351,10 +359,8 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 		bool has_late = late && core_date_parse(&until, late) == 0;
 		core_window w;
 		long year;
-		if (db_result_int(row, 0, PROJECTS_LOAD_COL_YEAR, &year) != 0) {
-			api_reply_problem(r, 500, "Internal error", "Internal error");
+		if (!api_result_ok(r, db_result_int(row, 0, PROJECTS_LOAD_COL_YEAR, &year)))
 			return;
-		}
 		if (core_project_window_check(&w, (int)year, api_today(),
 		                              has_late ? &until : NULL) != 0) {
 			api_reply_problem(r, 500, "Internal error", "the submission window could not be decided");
@@ -381,6 +387,7 @@ static const api_transition action_transition = {
 	.status_col = PROJECTS_LOAD_COL_STATUS,
 	.version_col = PROJECTS_LOAD_COL_VERSION,
 	.noun = "project",
+	.stale = "the project has changed since that ETag",
 	.allowed = action_allowed,
 	.decide = action_decide,
 	.locked = action_locked,
@@ -395,28 +402,13 @@ static void action_base_locked(api_req *r, db_result *const *res, int n)
 	api_transition_start(r, &action_transition, c->id, 1);
 }
 
-static void project_action(api_req *r, core_project_action action)
+static void project_action(api_req *r)
 {
 	action_ctx *c = r->ctx;
-	c->action = action;
+	c->action = (core_project_action)api_op_arg(r);
 	c->id[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_PROJECTS_LOCK_BASE, c->id };
 	api_db_run(r, c->calls, 1, action_base_locked);
-}
-
-static void projects_submit(api_req *r)
-{
-	project_action(r, CORE_PROJECT_ACT_SUBMIT);
-}
-
-static void projects_approve(api_req *r)
-{
-	project_action(r, CORE_PROJECT_ACT_APPROVE);
-}
-
-static void projects_reject(api_req *r)
-{
-	project_action(r, CORE_PROJECT_ACT_REJECT);
 }
 
 /* submit and approve take an empty object; reject may say why */
@@ -426,11 +418,12 @@ static const api_field reject_fields[] = {
 	API_FIELDS_END,
 };
 
-#define ACTION_OP(fn, fields_) { .handler = fn, .not_found = PROJECT_NOT_FOUND, \
-	.fields = fields_, .ctx_size = sizeof(action_ctx), .flags = API_OP_TX | API_OP_IF_MATCH }
-const api_op op_projects_submit = ACTION_OP(projects_submit, no_fields);
-const api_op op_projects_approve = ACTION_OP(projects_approve, no_fields);
-const api_op op_projects_reject = ACTION_OP(projects_reject, reject_fields);
+#define ACTION_OP(action, fields_) { .handler = project_action, .arg = (action), \
+	.not_found = PROJECT_NOT_FOUND, .fields = (fields_), .ctx_size = sizeof(action_ctx), \
+	.flags = API_OP_TX | API_OP_IF_MATCH }
+const api_op op_projects_submit = ACTION_OP(CORE_PROJECT_ACT_SUBMIT, no_fields);
+const api_op op_projects_approve = ACTION_OP(CORE_PROJECT_ACT_APPROVE, no_fields);
+const api_op op_projects_reject = ACTION_OP(CORE_PROJECT_ACT_REJECT, reject_fields);
 
 /* ---- late windows (R-19) ------------------------------------------------ */
 
@@ -483,17 +476,21 @@ const api_op op_late_windows_create = { .handler = late_windows_create, .fields 
 const api_op op_late_windows_get = { .handler = api_op_get_json, .stmt = DB_STMT_LATE_WINDOWS_GET,
                                      .not_found = "no such late window" };
 
+typedef struct windows_ctx {
+	const char *v[3]; /* LATE_WINDOWS_LIST's: $2 year (windows_params) */
+} windows_ctx;
+
 static void late_windows_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *year;
-	if (!api_query_year(r, &year))
-		return;
-	const char *v[] = { pg->after, year, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_LATE_WINDOWS_LIST, v, 3);
+	windows_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[2] = r->page->limit_plus_one;
+	api_list_run(r, r->page, DB_STMT_LATE_WINDOWS_LIST, c->v, 3);
 }
 
-static const char *const windows_query[] = { "limit", "cursor", "year", NULL };
-const api_op op_late_windows_list = { .handler = late_windows_list, .query = windows_query };
+static const api_param windows_params[] = {
+	API_PARAM(windows_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAMS_END,
+};
+const api_op op_late_windows_list = { .handler = late_windows_list, .params = windows_params,
+                                      .ctx_size = sizeof(windows_ctx), .flags = API_OP_PAGED };

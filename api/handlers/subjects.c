@@ -43,19 +43,32 @@ static void created(api_req *r, const char *prefix, db_result *const *res, int i
 
 /* ---- public subjects (R-21) --------------------------------------------- */
 
-static void public_subjects_list(api_req *r)
+/* a list of (after, filters…, limit): the filters land in v[1..n-2] (the
+ * op's params), the page around them */
+typedef struct list_ctx {
+	const char *v[5];
+} list_ctx;
+
+static void list(api_req *r, db_stmt_id stmt, int n)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	const char *year;
-	if (!pg || !api_query_year(r, &year))
-		return;
-	const char *v[] = { pg->after, year, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_PUBLIC_SUBJECT_LIST, v, 3);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[n - 1] = r->page->limit_plus_one;
+	api_list_run(r, r->page, stmt, c->v, n);
 }
 
-static const char *const public_subjects_query[] = { "limit", "cursor", "year", NULL };
+static void public_subjects_list(api_req *r)
+{
+	list(r, DB_STMT_PUBLIC_SUBJECT_LIST, 3);
+}
+
+static const api_param public_subjects_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAMS_END,
+};
 const api_op op_public_subjects_list = { .handler = public_subjects_list,
-                                         .query = public_subjects_query };
+                                         .params = public_subjects_params,
+                                         .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 const api_op op_public_subjects_get = { .handler = api_op_get_json,
                                         .stmt = DB_STMT_PUBLIC_SUBJECT_GET,
@@ -156,27 +169,17 @@ const api_op op_public_subjects_create = { .handler = public_subjects_create,
 
 static void plans_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	const char *year;
-	if (!pg || !api_query_year(r, &year))
-		return;
-	const char *kind = api_query(r, "kind");
-	core_category cat;
-	if (kind && core_category_parse(&cat, kind) != 0) {
-		api_reply_problem(r, 400, "Bad query", "kind must be public or professional");
-		return;
-	}
-	const char *industry = api_query(r, "industry");
-	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
-		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
-		return;
-	}
-	const char *v[] = { pg->after, year, kind, industry, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_PLAN_LIST, v, 5);
+	list(r, DB_STMT_PLAN_LIST, 5);
 }
 
-static const char *const plans_query[] = { "limit", "cursor", "year", "kind", "industry", NULL };
-const api_op op_plans_list = { .handler = plans_list, .query = plans_query };
+static const api_param plans_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[2], "kind", category, "kind must be public or professional"),
+	API_PARAM(list_ctx, v[3], "industry", API_PARAM_INDUSTRY, "industry is not an industry code"),
+	API_PARAMS_END,
+};
+const api_op op_plans_list = { .handler = plans_list, .params = plans_params,
+                               .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 const api_op op_plans_get = { .handler = api_op_get, .stmt = DB_STMT_PLAN_GET,
                               .not_found = "no such resource" };
@@ -186,27 +189,25 @@ typedef struct plan_ctx {
 	json_t *industry_v, *content;
 	const char *title, *industry;
 	int year;
-	const char *forbidden; /* the permission matrix's refusal, before the body's details */
 	char year_s[12];
 	const char *v[5];
 	db_call call;
 } plan_ctx;
 
 /* Who writes which plan is the permission matrix's: a valid kind the caller
- * may not write is 403 whatever else the body holds (the errors are
- * dropped and the handler refuses). */
+ * may not write is 403 whatever else the body holds. */
 static void plan_check(api_req *r, json_t *errors)
 {
 	plan_ctx *c = r->ctx;
+	const char *forbidden = NULL;
 	core_category kind;
 	const char *k = api_field_token(r->body, "kind");
 	if (!k || core_category_parse(&kind, k) != 0)
 		return;
-	bool city = r->claims.role == API_ROLE_CITY;
-	if (kind == CORE_CAT_PUBLIC && !city)
-		c->forbidden = "the public plan is the city bureau's (R-21)";
+	if (kind == CORE_CAT_PUBLIC && r->claims.role != API_ROLE_CITY)
+		forbidden = "the public plan is the city bureau's (R-21)";
 	else if (kind == CORE_CAT_PROFESSIONAL && r->claims.role != API_ROLE_INDUSTRY)
-		c->forbidden = "a professional plan is its industry authority's (R-22)";
+		forbidden = "a professional plan is its industry authority's (R-22)";
 	else if (kind == CORE_CAT_PUBLIC && c->industry_v)
 		api_error_add(errors, "industry", "not_allowed", "a public plan has no industry");
 	else if (kind == CORE_CAT_PROFESSIONAL && !c->industry_v)
@@ -214,9 +215,9 @@ static void plan_check(api_req *r, json_t *errors)
 	else if (kind == CORE_CAT_PROFESSIONAL &&
 	         api_field_string(r->body, "industry", false, 32, &c->industry, errors) &&
 	         strcmp(c->industry, r->claims.jur) != 0)
-		c->forbidden = "an industry authority writes only its own industry's plan";
-	if (c->forbidden) {
-		json_array_clear(errors);
+		forbidden = "an industry authority writes only its own industry's plan";
+	if (forbidden) {
+		api_check_refuse(r, 403, "Forbidden", forbidden);
 		return;
 	}
 	/* null too: content is an object, an array or a string when it is sent */
@@ -234,10 +235,6 @@ static void plan_created(api_req *r, db_result *const *res, int n)
 static void plans_create(api_req *r)
 {
 	plan_ctx *c = r->ctx;
-	if (c->forbidden) {
-		api_reply_problem(r, 403, "Forbidden", c->forbidden);
-		return;
-	}
 	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
 	c->v[0] = core_category_name(c->kind);
 	c->v[1] = c->industry;
