@@ -57,17 +57,10 @@ static void achievements_list(api_req *r)
 	api_list_run(r, r->page, s, c->v, 6);
 }
 
-/* core_achieve_status_parse with the signature of an api_param (op.h has
- * no api_parse_achieve_status) */
-static int parse_status(void *out, const char *s)
-{
-	return core_achieve_status_parse(out, s);
-}
-
 static const api_param list_params[] = {
 	API_PARAM(list_ctx, v[2], "person", API_PARAM_UUID, NULL),
-	{ "status", API_PARAM_ENUM, parse_status, "status must be submitted, approved or rejected",
-	  offsetof(list_ctx, v[3]) },
+	API_PARAM_ENUM_OF(list_ctx, v[3], "status", achieve_status,
+	                  "status must be submitted, approved or rejected"),
 	API_PARAM(list_ctx, v[4], "year", API_PARAM_YEAR, NULL),
 	API_PARAMS_END,
 };

@@ -60,17 +60,10 @@ static void bases_list(api_req *r)
 	api_list_run(r, r->page, DB_STMT_BASES_LIST, c->v, 5);
 }
 
-/* core_base_status_parse with the signature of an api_param (op.h has no
- * api_parse_base_status) */
-static int parse_status(void *out, const char *s)
-{
-	return core_base_status_parse(out, s);
-}
-
 static const api_param list_params[] = {
 	API_PARAM_ENUM_OF(list_ctx, v[1], "level", base_level, "level must be city or district"),
-	{ "status", API_PARAM_ENUM, parse_status,
-	  "status must be applied, accredited, suspended or revoked", offsetof(list_ctx, v[2]) },
+	API_PARAM_ENUM_OF(list_ctx, v[2], "status", base_status,
+	                  "status must be applied, accredited, suspended or revoked"),
 	API_PARAM(list_ctx, v[3], "district", API_PARAM_DISTRICT, NULL),
 	API_PARAMS_END,
 };
@@ -254,14 +247,6 @@ static void roster_check(api_req *r, json_t *errors)
 	}
 }
 
-static const char *arena_dump(api_req *r, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT);
-	const char *out = api_arena_strdup(r->mem, s);
-	free(s);
-	return out;
-}
-
 /* Not a transition: no state, no version, and the right is visibility
  * (row-level security shows a district bureau its district's bases and a
  * base itself); the advisory lock and the replacement travel as one
@@ -270,9 +255,9 @@ static void bases_faculty_put(api_req *r)
 {
 	roster_ctx *c = r->ctx;
 	c->v[0] = r->path_params[0];
-	c->v[1] = arena_dump(r, c->faculty);
-	c->v[2] = arena_dump(r, c->managers);
-	c->v[3] = arena_dump(r, c->systems);
+	c->v[1] = api_json_dump_arena(r->mem, c->faculty, JSON_COMPACT);
+	c->v[2] = api_json_dump_arena(r->mem, c->managers, JSON_COMPACT);
+	c->v[3] = api_json_dump_arena(r->mem, c->systems, JSON_COMPACT);
 	c->lock[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_BASES_LOCK, c->lock };
 	c->calls[1] = (db_call){ DB_STMT_BASES_ROSTER_PUT, c->v };

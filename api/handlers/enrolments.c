@@ -177,9 +177,7 @@ static void update_check(api_req *r, json_t *errors)
 	if (ev && !json_is_object(ev)) {
 		api_error_add(errors, "evaluation", "invalid", "must be a JSON object");
 	} else if (ev) {
-		char *s = json_dumps(ev, JSON_COMPACT);
-		c->v[3] = api_arena_strdup(r->mem, s);
-		free(s);
+		c->v[3] = api_json_dump_arena(r->mem, ev, JSON_COMPACT);
 	}
 	if (json_array_size(errors) > 0)
 		return;

@@ -59,18 +59,11 @@ static void guides_list(api_req *r)
 	api_list_run(r, r->page, DB_STMT_GUIDE_LIST, c->v, 5);
 }
 
-/* core_guide_status_parse with the signature of an api_param (op.h has no
- * api_parse_guide_status) */
-static int parse_status(void *out, const char *s)
-{
-	return core_guide_status_parse(out, s);
-}
-
 static const api_param list_params[] = {
 	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
 	API_PARAM(list_ctx, v[2], "industry", API_PARAM_INDUSTRY, "industry is not an industry code"),
-	{ "status", API_PARAM_ENUM, parse_status, "status must be draft or published",
-	  offsetof(list_ctx, v[3]) },
+	API_PARAM_ENUM_OF(list_ctx, v[3], "status", guide_status,
+	                  "status must be draft or published"),
 	API_PARAMS_END,
 };
 const api_op op_guides_list = { .handler = guides_list, .params = list_params,
@@ -143,12 +136,7 @@ static char *read_subjects(api_req *r, json_t *list, json_t *errors)
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", code, "title", title,
 		                                     "hours", h));
 	}
-	char *dump = NULL;
-	if (ok) {
-		char *text = json_dumps(out, JSON_COMPACT);
-		dump = api_arena_strdup(r->mem, text);
-		free(text);
-	}
+	char *dump = ok ? api_json_dump_arena(r->mem, out, JSON_COMPACT) : NULL;
 	json_decref(out);
 	return dump;
 }

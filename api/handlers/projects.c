@@ -58,17 +58,10 @@ static void projects_list(api_req *r)
 	                c->v, 5);
 }
 
-/* core_project_status_parse with the signature of an api_param (op.h has
- * no api_parse_project_status) */
-static int parse_status(void *out, const char *s)
-{
-	return core_project_status_parse(out, s);
-}
-
 static const api_param list_params[] = {
 	API_PARAM(list_ctx, v[2], "year", API_PARAM_YEAR, NULL),
-	{ "status", API_PARAM_ENUM, parse_status,
-	  "status must be draft, submitted, approved or rejected", offsetof(list_ctx, v[3]) },
+	API_PARAM_ENUM_OF(list_ctx, v[3], "status", project_status,
+	                  "status must be draft, submitted, approved or rejected"),
 	API_PARAMS_END,
 };
 const api_op op_projects_list = { .handler = projects_list, .params = list_params,

@@ -241,11 +241,8 @@ static void plans_create(api_req *r)
 	c->v[2] = c->year_s;
 	c->v[3] = c->title;
 	c->v[4] = "{}";
-	if (c->content) {
-		char *s = json_dumps(c->content, JSON_COMPACT | JSON_ENCODE_ANY);
-		c->v[4] = api_arena_strdup(r->mem, s);
-		free(s);
-	}
+	if (c->content)
+		c->v[4] = api_json_dump_arena(r->mem, c->content, JSON_COMPACT | JSON_ENCODE_ANY);
 	c->call = (db_call){ DB_STMT_PLAN_INSERT, c->v };
 	api_db_run(r, &c->call, 1, plan_created);
 }

@@ -99,6 +99,10 @@ API_ENUM_PARSER(enrolment_status)
 API_ENUM_PARSER(purpose)
 API_ENUM_PARSER(unit_kind)
 API_ENUM_PARSER(person_status)
+API_ENUM_PARSER(base_status)
+API_ENUM_PARSER(project_status)
+API_ENUM_PARSER(achieve_status)
+API_ENUM_PARSER(guide_status)
 #undef API_ENUM_PARSER
 
 /* Query parameters an op reads: each one's text (NULL when absent) lands in

@@ -31,6 +31,10 @@ API_ENUM_PARSER(enrolment_status)
 API_ENUM_PARSER(purpose)
 API_ENUM_PARSER(unit_kind)
 API_ENUM_PARSER(person_status)
+API_ENUM_PARSER(base_status)
+API_ENUM_PARSER(project_status)
+API_ENUM_PARSER(achieve_status)
+API_ENUM_PARSER(guide_status)
 #undef API_ENUM_PARSER
 
 /* One field of the table into ctx; its errors go to errors. */

@@ -1,5 +1,7 @@
 #include "render/json.h"
 
+#include "http/arena.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +54,14 @@ void api_error_add(json_t *errors, const char *field, const char *code, const ch
 {
 	json_array_append_new(errors, json_pack("{s:s, s:s, s:s}", "field", field, "code", code,
 	                                        "message", message));
+}
+
+char *api_json_dump_arena(api_arena *a, const json_t *v, size_t flags)
+{
+	char *s = json_dumps(v, flags);
+	char *out = api_arena_strdup(a, s ? s : "null");
+	free(s);
+	return out;
 }
 
 void api_json_unknown_field(json_t *errors, const char *key)

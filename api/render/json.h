@@ -19,6 +19,10 @@ json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail
  * errors[], API.md). */
 void api_error_add(json_t *errors, const char *field, const char *code, const char *message);
 
+/* v as JSON text (flags as json_dumps') in the arena a. */
+struct api_arena;
+char *api_json_dump_arena(struct api_arena *a, const json_t *v, size_t flags);
+
 /* Adds the "unknown_field" error of key. */
 void api_json_unknown_field(json_t *errors, const char *key);
 /* Adds an error to errors for every key of obj not in the NULL-terminated
