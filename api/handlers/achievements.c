@@ -166,7 +166,6 @@ typedef struct review_ctx {
 	core_achieve_action action;
 	int32_t hours;
 	const char *id, *reason;
-	const char *rule_sets; /* RULE_SETS_ALL's JSON, read with the project's lock */
 	char *person, *before, *after, *record, *record_id, *district;
 	int year;
 	char hours_s[CORE_HOURS_BUFSZ], credited_s[CORE_HOURS_BUFSZ], year_s[12];
@@ -346,7 +345,7 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 		api_db_run(r, c->calls, 1, review_updated);
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(c->rule_sets, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_INDUSTRY), c->year);
+	const core_rule_set *rs = api_rules_select(api_transition_rule_sets(r), db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range",
 		                      "no rule set is in force for the achievement's year");
@@ -355,7 +354,12 @@ static void review_locked(api_req *r, const db_result *row, const char *to)
 	approve(r, c, row, rs);
 }
 
+/* R-9b: the achievements of one project are locked together (two reviews
+ * of the same project must not both credit it); the achievement is read
+ * after that lock, by the next statement of the same round trip. */
 static const api_transition review_transition = {
+	.has_first = true,
+	.first = DB_STMT_ACHIEVEMENTS_LOCK,
 	.lock = DB_STMT_ACHIEVEMENTS_REVIEW,
 	.status_col = ACHIEVEMENTS_REVIEW_COL_STATUS,
 	.version_col = -1, /* approve and reject take no If-Match */
@@ -365,26 +369,13 @@ static const api_transition review_transition = {
 	.locked = review_locked,
 };
 
-/* R-9b: the achievements of one project are locked together (two reviews
- * of the same project must not both credit it); the companion then reads
- * the achievement in a snapshot taken after the lock. */
-static void review_project_locked(api_req *r, db_result *const *res, int n)
-{
-	review_ctx *c = r->ctx;
-	if (n > 1)
-		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
-	api_transition_start(r, &review_transition, &c->id, 1);
-}
-
 static void review(api_req *r)
 {
 	review_ctx *c = r->ctx;
 	c->action = (core_achieve_action)api_op_arg(r);
 	c->id = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_LOCK, &c->id };
-	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, c->action == CORE_ACHIEVE_ACT_APPROVE ? 2 : 1,
-	           review_project_locked);
+	/* an approval converts hours by the rule set of its year */
+	api_transition_start(r, &review_transition, &c->id, 1, c->action == CORE_ACHIEVE_ACT_APPROVE);
 }
 
 static const api_field approve_fields[] = {

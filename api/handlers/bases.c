@@ -279,7 +279,6 @@ const api_op op_bases_faculty_put = { .handler = bases_faculty_put, .fields = ro
 typedef struct action_ctx {
 	const char *reason; /* the body's (reason_fields) */
 	core_base_action action;
-	const char *rule_sets; /* accredit: RULE_SETS_ALL's JSON, read with the lock */
 	const char *id[1];
 	const char *v[5];
 	db_call calls[2];
@@ -362,7 +361,7 @@ static int action_decide(api_req *r, const char *status, const char **to_s, cons
 static bool accreditable(api_req *r, action_ctx *c, const db_result *row, core_base_level lv)
 {
 	const core_rule_set *sets, *rs = NULL;
-	int ns = api_rules_cached(&sets, c->rule_sets);
+	int ns = api_rules_cached(&sets, api_transition_rule_sets(r));
 	if (ns < 0 || core_rules_select_on(&rs, sets, (size_t)ns, NULL, api_today()) != 0) {
 		api_reply_problem(r, 500, "Internal error", "no city rule set is in force today");
 		return false;
@@ -403,7 +402,11 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 	api_db_run(r, c->calls, 1, action_done);
 }
 
+/* The base's advisory lock (BASES_LOCK: it also serializes the base's
+ * projects) comes first; the base is read after it. */
 static const api_transition action_transition = {
+	.has_first = true,
+	.first = DB_STMT_BASES_LOCK,
 	.lock = DB_STMT_BASES_LOAD,
 	.status_col = BASES_LOAD_COL_STATUS,
 	.version_col = BASES_LOAD_COL_VERSION,
@@ -414,24 +417,13 @@ static const api_transition action_transition = {
 	.locked = action_locked,
 };
 
-/* The base's advisory lock (BASES_LOCK: it also serializes the base's
- * projects) comes first; the companion then reads the base after it. */
-static void action_base_locked(api_req *r, db_result *const *res, int n)
-{
-	action_ctx *c = r->ctx;
-	if (n > 1)
-		c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
-	api_transition_start(r, &action_transition, c->id, 1);
-}
-
 static void base_action(api_req *r)
 {
 	action_ctx *c = r->ctx;
 	c->action = (core_base_action)api_op_arg(r);
 	c->id[0] = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_BASES_LOCK, c->id };
-	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, c->action == CORE_BASE_ACT_ACCREDIT ? 2 : 1, action_base_locked);
+	/* accreditation is decided by the rule sets' thresholds */
+	api_transition_start(r, &action_transition, c->id, 1, c->action == CORE_BASE_ACT_ACCREDIT);
 }
 
 /* suspending or revoking says why; the others may */

@@ -225,7 +225,7 @@ static const api_transition update_transition = {
 
 static void enrolments_update(api_req *r)
 {
-	api_transition_start(r, &update_transition, r->path_params, 1);
+	api_transition_start(r, &update_transition, r->path_params, 1, false);
 }
 
 static const api_field update_fields[] = {
@@ -244,7 +244,6 @@ const api_op op_enrolments_update = { .handler = enrolments_update, .fields = up
 
 typedef struct complete_ctx {
 	const char *id;
-	const char *rule_sets; /* RULE_SETS_ALL's JSON, read before the lock */
 	const char *person;
 	const char *record;
 	const char *before;
@@ -376,7 +375,7 @@ static void complete_locked(api_req *r, const db_result *e, const char *to)
 		return;
 	}
 	/* R-6 then R-14: the rule set of the person's industry for the year */
-	const core_rule_set *rs = api_rules_select(c->rule_sets,
+	const core_rule_set *rs = api_rules_select(api_transition_rule_sets(r),
 	                                           db_result_value(e, 0, ENROLMENT_COMPLETE_READ_COL_INDUSTRY), today.y);
 	core_record_status status;
 	if (!rs || core_record_initial_status(&status, rs, CORE_SOURCE_BASE) != 0) {
@@ -414,20 +413,12 @@ static const api_transition complete_transition = {
 	.locked = complete_locked,
 };
 
-static void rules_read(api_req *r, db_result *const *res, int n)
-{
-	complete_ctx *c = r->ctx;
-	c->rule_sets = api_arena_strdup(r->mem, db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS));
-	api_transition_start(r, &complete_transition, &c->id, 1);
-}
-
-/* The rule sets are read first: the companion's lock is one statement. */
+/* the record's initial status follows the rule set of its year */
 static void enrolments_complete(api_req *r)
 {
 	complete_ctx *c = r->ctx;
 	c->id = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, 1, rules_read);
+	api_transition_start(r, &complete_transition, &c->id, 1, true);
 }
 
 const api_op op_enrolments_complete = { .handler = enrolments_complete,

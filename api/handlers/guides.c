@@ -244,7 +244,7 @@ static const api_transition publish_transition = {
 
 static void guides_publish(api_req *r)
 {
-	api_transition_start(r, &publish_transition, r->path_params, 1);
+	api_transition_start(r, &publish_transition, r->path_params, 1, false);
 }
 
 const api_op op_guides_publish = { .handler = guides_publish, .not_found = NOT_FOUND_DETAIL,

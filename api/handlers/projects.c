@@ -375,7 +375,12 @@ static void action_locked(api_req *r, const db_result *row, const char *to)
 	api_db_run(r, c->calls, 1, action_done);
 }
 
+/* The project's base is locked first (PROJECTS_LOCK_BASE, the advisory lock
+ * of BASES_LOCK: a base's state and its projects' change one at a time);
+ * the project and its base are read after the lock. */
 static const api_transition action_transition = {
+	.has_first = true,
+	.first = DB_STMT_PROJECTS_LOCK_BASE,
 	.lock = DB_STMT_PROJECTS_LOAD,
 	.status_col = PROJECTS_LOAD_COL_STATUS,
 	.version_col = PROJECTS_LOAD_COL_VERSION,
@@ -386,22 +391,12 @@ static const api_transition action_transition = {
 	.locked = action_locked,
 };
 
-/* The project's base is locked first (PROJECTS_LOCK_BASE, the advisory lock
- * of BASES_LOCK: a base's state and its projects' change one at a time);
- * the companion then reads the project and its base after the lock. */
-static void action_base_locked(api_req *r, db_result *const *res, int n)
-{
-	action_ctx *c = r->ctx;
-	api_transition_start(r, &action_transition, c->id, 1);
-}
-
 static void project_action(api_req *r)
 {
 	action_ctx *c = r->ctx;
 	c->action = (core_project_action)api_op_arg(r);
 	c->id[0] = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_PROJECTS_LOCK_BASE, c->id };
-	api_db_run(r, c->calls, 1, action_base_locked);
+	api_transition_start(r, &action_transition, c->id, 1, false);
 }
 
 /* submit and approve take an empty object; reject may say why */

@@ -412,7 +412,7 @@ static void act(api_req *r)
 {
 	act_ctx *c = r->ctx;
 	c->action = (core_record_action)api_op_arg(r);
-	api_transition_start(r, &act_transition, r->path_params, 1);
+	api_transition_start(r, &act_transition, r->path_params, 1, false);
 }
 
 static const api_field reason_fields[] = {

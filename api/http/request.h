@@ -91,7 +91,8 @@ struct api_req {
 	struct api_page *page;    /* ?limit and ?cursor of API_OP_PAGED ops */
 	struct { int status; const char *title, *detail; } refused; /* api_check_refuse */
 	void *ctx; /* handler-private state, in the arena (op->ctx_size, zeroed) */
-	void *ctx_step;  /* a shared step in flight (http/transition.c) */
+	void *ctx_step;  /* a shared step in flight (http/transition.c's audit) */
+	void *ctx_transition; /* the transition in flight (http/transition.c) */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
 	void *ctx_summary; /* a person-year refresh in flight (domain/summary.c) */
 	/* runs the request again from its operation: a transaction that lost a

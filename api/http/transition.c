@@ -7,13 +7,19 @@
 
 typedef struct transition_run {
 	const api_transition *t;
-	db_call call;
+	const char *rule_sets;
+	db_call calls[3];
 } transition_run;
 
-static void locked(api_req *r, db_result *const *res, int n)
+/* the lock's row (res[0] below), after the first lock's result */
+static void locked(api_req *r, db_result *const *all, int n)
 {
-	transition_run *run = r->ctx_step;
+	transition_run *run = r->ctx_transition;
 	const api_transition *t = run->t;
+	db_result *const *res = all + (t->has_first ? 1 : 0);
+	if (n > (t->has_first ? 2 : 1))
+		run->rule_sets = api_arena_strdup(r->mem, db_result_value(res[1], 0,
+		                                                          RULE_SETS_ALL_COL_RULE_SETS));
 	if (db_result_rows(res[0]) == 0) {
 		if (t->missing)
 			t->missing(r);
@@ -46,15 +52,27 @@ static void locked(api_req *r, db_result *const *res, int n)
 	t->locked(r, res[0], to);
 }
 
-void api_transition_start(api_req *r, const api_transition *t, const char *const *values, int n)
+void api_transition_start(api_req *r, const api_transition *t, const char *const *values, int n,
+                          bool rule_sets)
 {
 	transition_run *run = api_arena_alloc(r->mem, sizeof *run);
 	const char **v = api_arena_alloc(r->mem, (size_t)n * sizeof *v);
 	memcpy(v, values, (size_t)n * sizeof *v);
 	run->t = t;
-	run->call = (db_call){ t->lock, v };
-	r->ctx_step = run;
-	api_db_run(r, &run->call, 1, locked);
+	int k = 0;
+	if (t->has_first)
+		run->calls[k++] = (db_call){ t->first, v };
+	run->calls[k++] = (db_call){ t->lock, v };
+	if (rule_sets)
+		run->calls[k++] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
+	r->ctx_transition = run;
+	api_db_run(r, run->calls, k, locked);
+}
+
+const char *api_transition_rule_sets(const api_req *r)
+{
+	const transition_run *run = r->ctx_transition;
+	return run ? run->rule_sets : NULL;
 }
 
 /* ---- the audit row, then the answer ------------------------------------ */

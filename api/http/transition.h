@@ -16,6 +16,11 @@
 #include "http/request.h"
 
 typedef struct api_transition {
+	/* a lock taken first in the same round trip with the same values (the
+	 * parent's: a base for its projects, a project for its achievements),
+	 * so that the row is read after it; has_first false: none */
+	bool has_first;
+	db_stmt_id first;
 	db_stmt_id lock;   /* $1 the id (more values when the handler gives them) */
 	int status_col;    /* the row's status, as core names it */
 	int version_col;   /* the row's version (ETag), -1: not versioned */
@@ -34,8 +39,15 @@ typedef struct api_transition {
 } api_transition;
 
 /* Runs the lock statement with values (kept until the reply) and the
- * steps above.  r->if_match must have been read (API_OP_IF_MATCH). */
-void api_transition_start(api_req *r, const api_transition *t, const char *const *values, int n);
+ * steps above, in one round trip with the first lock and, when rule_sets,
+ * the rule sets (api_transition_rule_sets).  r->if_match must have been
+ * read (API_OP_IF_MATCH). */
+void api_transition_start(api_req *r, const api_transition *t, const char *const *values, int n,
+                          bool rule_sets);
+
+/* The rule sets read with the lock (JSON array, DB_STMT_RULE_SETS_ALL), for
+ * the hooks; NULL when not asked for. */
+const char *api_transition_rule_sets(const api_req *r);
 
 /* The audit row, written last: runs stmt with values, then replies status
  * with json and the ETag of version (NULL: none); 201 answers with the
