@@ -51,18 +51,22 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
                                            "industry", "title_level", "speciality",
                                            "cycle_start_year", "status", "created_at", NULL };
 
-/* a row of the JSON page: the caller's view of the person */
-static const char *list_row(api_req *r, const char *json, void *arg)
+/* p as compact text in the arena; p is released */
+static const char *arena_dumps(api_req *r, json_t *p)
 {
-	const list_ctx *c = arg;
-	json_t *p = persons_view(r, json, c->reveal);
-	if (!p)
-		return NULL;
 	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	char *out = api_arena_strdup(r->mem, s);
 	free(s);
 	return out;
+}
+
+/* a row of the JSON page: the caller's view of the person */
+static const char *list_row(api_req *r, const char *json, void *arg)
+{
+	const list_ctx *c = arg;
+	json_t *p = persons_view(r, json, c->reveal);
+	return p ? arena_dumps(r, p) : NULL;
 }
 
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
@@ -361,13 +365,8 @@ static void patch_updated(api_req *r, db_result *const *res, int n)
 static const char *masked_json(api_req *r, json_t *p)
 {
 	json_t *copy = json_deep_copy(p);
-	const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-	json_object_set_new(copy, "national_id", m ? json_string(m) : json_null());
-	char *s = json_dumps(copy, JSON_COMPACT);
-	json_decref(copy);
-	char *a = api_arena_strdup(r->mem, s);
-	free(s);
-	return a;
+	persons_mask_json(r, copy);
+	return arena_dumps(r, copy);
 }
 
 static bool differs(json_t *p, const char *field, const char *value)

@@ -71,6 +71,9 @@ extern const char *const persons_basic_fields[];
  * NULL when the stored value is not 18 characters. */
 const char *persons_mask(api_req *r, const char *national_id);
 
+/* p's "national_id" masked (null when it cannot be). */
+void persons_mask_json(api_req *r, json_t *p);
+
 /* The caller's view of a person from the database's JSON text: the
  * national id masked unless reveal, and for the base role only the basic
  * fields (id, national_id masked, name, unit, title_level, status).  A new

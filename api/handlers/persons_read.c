@@ -31,6 +31,12 @@ const char *persons_mask(api_req *r, const char *national_id)
 	return api_arena_strdup(r->mem, m);
 }
 
+void persons_mask_json(api_req *r, json_t *p)
+{
+	const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
+	json_object_set_new(p, "national_id", m ? json_string(m) : json_null());
+}
+
 json_t *persons_view(api_req *r, const char *json, bool reveal)
 {
 	json_t *p = json ? json_loads(json, 0, NULL) : NULL;
@@ -38,10 +44,8 @@ json_t *persons_view(api_req *r, const char *json, bool reveal)
 		json_decref(p);
 		return NULL;
 	}
-	if (!reveal) {
-		const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-		json_object_set_new(p, "national_id", m ? json_string(m) : json_null());
-	}
+	if (!reveal)
+		persons_mask_json(r, p);
 	if (r->claims.role != API_ROLE_BASE)
 		return p;
 	json_t *b = json_object();
@@ -207,6 +211,7 @@ void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix
 	api_fields_read(obj, mode == PERSONS_CREATE ? persons_create_fields : persons_patch_fields,
 	                out, e);
 	persons_check(r, obj, mode, out, e);
+	out->national_id_j = NULL; /* obj may go before out */
 	size_t i;
 	json_t *err;
 	json_array_foreach(e, i, err) {
