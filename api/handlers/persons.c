@@ -72,7 +72,7 @@ static const char *list_row(api_req *r, const char *json, void *arg)
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 {
 	int rows;
-	char *next = api_page_next(r, &c->pg, res, 0, &rows);
+	char *next = api_page_next(r, &c->pg, res, PERSONS_LIST_COL_KEY, &rows);
 	const char *const *cols = r->claims.role == API_ROLE_BASE ? persons_basic_fields : csv_columns;
 	api_csv csv;
 	(void)api_csv_init(&csv); /* fails only when evbuffer_new does, which cannot */
@@ -99,7 +99,8 @@ static void list_done(api_req *r, db_result *const *res, int n)
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply_rows(r, &c->pg, res[0], 0, 1, list_row, c);
+		api_page_reply_rows(r, &c->pg, res[0], PERSONS_LIST_COL_KEY, PERSONS_LIST_COL_PERSON, list_row,
+		                    c); /* PERSONS_LIST_REVEAL: the same columns */
 }
 
 /* ?reveal: absent, or exactly "national_id" by a caller with full read
