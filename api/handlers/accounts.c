@@ -16,22 +16,32 @@
 #include "http/worker.h"
 #include "handlers.h"
 
+typedef struct list_ctx {
+	const char *role;
+} list_ctx;
+
 static void accounts_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *role = api_query(r, "role");
-	if (role && api_role_parse(role) < 0) {
-		api_reply_problem(r, 400, "Bad query", "role is not a known role");
-		return;
-	}
-	const char *v[] = { pg->after, role, pg->limit_plus_one };
+	list_ctx *c = r->ctx;
+	api_page *pg = r->page;
+	const char *v[] = { pg->after, c->role, pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_ACCOUNT_LIST, v, 3);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "role", NULL };
-const api_op op_accounts_list = { .handler = accounts_list, .query = list_query };
+/* a role of auth/ (no core enumeration: API_PARAM_ENUM_OF names core's parsers) */
+static int role_parse(void *out, const char *s)
+{
+	int role = api_role_parse(s);
+	*(long *)out = role;
+	return role < 0 ? -1 : 0;
+}
+
+static const api_param list_params[] = {
+	{ "role", API_PARAM_ENUM, role_parse, "role is not a known role", offsetof(list_ctx, role) },
+	API_PARAMS_END,
+};
+const api_op op_accounts_list = { .handler = accounts_list, .params = list_params,
+                                  .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 const api_op op_accounts_get = { .handler = api_op_get_json, .stmt = DB_STMT_ACCOUNT_GET,
                                  .not_found = "no such account in the caller's jurisdiction" };

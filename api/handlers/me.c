@@ -18,15 +18,10 @@ static void me_done(api_req *r, db_result *const *res, int n)
 	const char *claim = api_role_claim(c->role);
 	if (claim)
 		json_object_set_new(claims, claim, json_string(c->jur));
-	json_t *account = json_null();
 	const char *a = n > 0 ? db_result_value(res[0], 0, ACCOUNT_GET_COL_ACCOUNT) : NULL;
-	if (a) {
-		json_decref(account);
-		account = json_loads(a, 0, NULL);
-		if (!account)
-			account = json_null();
-	}
-	api_reply_json(r, 200, json_pack("{s:o, s:o}", "claims", claims, "account", account));
+	json_t *account = a ? json_loads(a, 0, NULL) : NULL;
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "claims", claims, "account",
+	                                 account ? account : json_null()));
 }
 
 static void me(api_req *r)

@@ -49,11 +49,7 @@ const api_op op_readyz = { .handler = readyz, .flags = API_OP_ANY_QUERY };
 
 static void metrics(api_req *r)
 {
-	struct evbuffer *b = evbuffer_new();
-	if (!b) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	struct evbuffer *b = evbuffer_new(); /* allocates through api_xmalloc: cannot fail */
 	api_metrics_render(r->w->metrics, b);
 	size_t len = evbuffer_get_length(b);
 	const char *data = (const char *)evbuffer_pullup(b, -1);

@@ -15,9 +15,9 @@
  * masked by core in every answer; ?reveal=national_id shows it in full to a
  * caller with read rights (not a base: it reads basic fields only) and
  * writes a "reveal" audit row in the same statement.  It never reaches a log
- * or an audit row in full.
+ * or an audit row in full.  Reading a person (the field table), the mask and
+ * the caller's view are in persons_read.c.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,226 +33,17 @@
 #include "handlers.h"
 #include "persons_internal.h"
 
-/* ---- what the persons files share -------------------------------------- */
-
-static const char *const person_fields[] = { "national_id", "name", "unit", "industry",
-                                             "title_level", "speciality", "cycle_start_year",
-                                             "status", NULL };
-/* the base role's view: what a training provider needs to run a class */
-static const char *const basic_fields[] = { "id", "national_id", "name", "unit", "title_level",
-                                            "status", NULL };
-
-const char *persons_mask(api_req *r, const char *national_id)
-{
-	char m[CORE_IDENT_BUFSZ];
-	if (!national_id || core_ident_resident_id_mask(m, national_id) != 0)
-		return NULL;
-	return api_arena_strdup(r->mem, m);
-}
-
-json_t *persons_view(api_req *r, const char *json, bool reveal)
-{
-	json_t *p = json ? json_loads(json, 0, NULL) : NULL;
-	if (!json_is_object(p)) {
-		json_decref(p);
-		return NULL;
-	}
-	if (!reveal) {
-		const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-		json_object_set_new(p, "national_id", m ? json_string(m) : json_null());
-	}
-	if (r->claims.role != API_ROLE_BASE)
-		return p;
-	json_t *b = json_object();
-	for (const char *const *f = basic_fields; *f; f++) {
-		json_t *v = json_object_get(p, *f);
-		json_object_set(b, *f, v ? v : json_null());
-	}
-	json_decref(p);
-	return b;
-}
-
-bool persons_other_unit(const api_req *r, const char *unit)
-{
-	return r->claims.role == API_ROLE_UNIT && unit && strcasecmp(unit, r->claims.jur) != 0;
-}
-
-char *persons_pg_array(api_req *r, const char *const *values, size_t n)
-{
-	size_t cap = 3;
-	for (size_t i = 0; i < n; i++)
-		cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
-	char *out = api_arena_alloc(r->mem, cap);
-	char *p = out;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			*p++ = ',';
-		if (!values[i]) {
-			memcpy(p, "NULL", 4);
-			p += 4;
-			continue;
-		}
-		*p++ = '"';
-		for (const char *s = values[i]; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				*p++ = '\\';
-			*p++ = *s;
-		}
-		*p++ = '"';
-	}
-	*p++ = '}';
-	*p = '\0';
-	return out;
-}
-
-/* Moves field errors of one object into errors, prefixing their fields. */
-static void errors_prefixed(json_t *errors, json_t *local, const char *prefix)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(local, i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		char field[160];
-		snprintf(field, sizeof field, "%s%s", prefix, f ? f : "");
-		json_object_set_new(e, "field", json_string(field));
-		json_array_append(errors, e);
-	}
-}
-
-/* UUIDs compare as PostgreSQL prints them */
-static char *lower_copy(api_req *r, const char *s)
-{
-	char *c = api_arena_strdup(r->mem, s);
-	for (char *p = c; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return c;
-}
-
-static bool absent(json_t *obj, const char *name)
-{
-	json_t *v = json_object_get(obj, name);
-	return !v || json_is_null(v);
-}
-
-/* PATCH: a field that has a value may change it, not drop it. */
-static bool null_refused(json_t *obj, const char *name, json_t *errors)
-{
-	if (!json_is_null(json_object_get(obj, name)))
-		return false;
-	api_error_add(errors, name, "invalid", "must not be null");
-	return true;
-}
-
-static void read_national_id(api_req *r, json_t *obj, bool required, persons_in *out, json_t *e)
-{
-	json_t *v = json_object_get(obj, "national_id");
-	if (!v || json_is_null(v)) {
-		if (required || v)
-			api_error_add(e, "national_id", "required", "an 18-character resident id is required");
-		return;
-	}
-	if (!json_is_string(v)) {
-		api_error_add(e, "national_id", "invalid", "must be a string of 18 characters");
-		return;
-	}
-	char norm[CORE_IDENT_BUFSZ];
-	switch (core_ident_resident_id_check(norm, json_string_value(v), api_today())) {
-	case 0:
-		out->national_id = api_arena_strdup(r->mem, norm);
-		return;
-	case CORE_ECHECKSUM:
-		api_error_add(e, "national_id", "invalid", "the check character is wrong (GB 11643)");
-		return;
-	case CORE_EDATE:
-		api_error_add(e, "national_id", "invalid", "the birth date is not a real date");
-		return;
-	case CORE_EFUTURE:
-		api_error_add(e, "national_id", "in_future", "the birth date is in the future");
-		return;
-	default:
-		api_error_add(e, "national_id", "invalid",
-		              "must be 17 digits and a check character (0-9 or X)");
-		return;
-	}
-}
-
-void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix, persons_in *out,
-                  json_t *errors)
-{
-	bool create = mode == PERSONS_CREATE;
-	bool prefixed = prefix && *prefix;
-	json_t *e = prefixed ? json_array() : errors;
-	memset(out, 0, sizeof *out);
-	api_json_unknown_fields(obj, person_fields, e);
-
-	read_national_id(r, obj, create, out, e);
-	if (create || !null_refused(obj, "name", e))
-		api_field_string(obj, "name", create, PERSONS_TEXT_MAX, &out->name, e);
-	if (create || !null_refused(obj, "unit", e))
-		api_field_uuid(obj, "unit", create && r->claims.role != API_ROLE_UNIT, &out->unit, e);
-	if (create && !out->unit && absent(obj, "unit") && r->claims.role == API_ROLE_UNIT)
-		out->unit = r->claims.jur; /* a unit registers its own staff */
-	const char *industry = NULL;
-	if ((create || !null_refused(obj, "industry", e)) &&
-	    api_field_string(obj, "industry", false, 32, &industry, e)) {
-		if (api_role_jur_valid(API_ROLE_INDUSTRY, industry))
-			out->industry = industry;
-		else
-			api_error_add(e, "industry", "invalid", "must be an industry code");
-	}
-	core_level level;
-	if ((create || !null_refused(obj, "title_level", e)) &&
-	    API_FIELD_ENUM(obj, "title_level", create, level, &level,
-	                   "must be one of senior_full, senior_deputy, intermediate, "
-	                   "junior_assistant, junior_member", e))
-		out->title_level = core_level_name(level);
-	json_t *sp = json_object_get(obj, "speciality");
-	if (sp) {
-		out->speciality_set = true;
-		if (!json_is_null(sp))
-			api_field_string(obj, "speciality", false, PERSONS_TEXT_MAX, &out->speciality, e);
-	}
-	long year;
-	if ((create || !null_refused(obj, "cycle_start_year", e)) &&
-	    api_field_int(obj, "cycle_start_year", false, API_YEAR_MIN, API_YEAR_MAX, &year, e))
-		out->cycle_start_year = api_arena_printf(r->mem, "%ld", year);
-	else if (create && absent(obj, "cycle_start_year"))
-		/* R-8: the cycle starts in the year the person enters the system */
-		out->cycle_start_year = api_arena_printf(r->mem, "%d", api_today().y);
-	core_person_status st;
-	if ((create || !null_refused(obj, "status", e)) &&
-	    API_FIELD_ENUM(obj, "status", false, person_status, &st, "must be in_service or left", e))
-		out->status = core_person_status_name(st);
-	else if (create)
-		out->status = "in_service";
-
-	/* the values outlive obj (an import's CSV rows are freed after reading) */
-	if (out->name)
-		out->name = api_arena_strdup(r->mem, out->name);
-	if (out->unit)
-		out->unit = lower_copy(r, out->unit);
-	if (out->industry)
-		out->industry = api_arena_strdup(r->mem, out->industry);
-	if (out->speciality)
-		out->speciality = api_arena_strdup(r->mem, out->speciality);
-
-	if (prefixed) {
-		errors_prefixed(errors, e, prefix);
-		json_decref(e);
-	}
-}
 
 /* ---- GET /v1/persons (JSON or CSV) ------------------------------------- */
 
-/* A CSV page may hold a whole import's worth of persons. */
-#define CSV_LIMIT_MAX PERSONS_IMPORT_MAX
+enum { L_AFTER, L_UNIT, L_DISTRICT, L_INDUSTRY, L_LEVEL, L_STATUS, L_Q, L_LIMIT, L_BASE, L_PERSON,
+       L__COUNT };
 
 typedef struct list_ctx {
 	api_page pg;
 	bool csv;
 	bool reveal;
-	const char *v[10];
+	const char *v[L__COUNT]; /* the list statement's values; the filters from list_params */
 	db_call call;
 } list_ctx;
 
@@ -260,13 +51,9 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
                                            "industry", "title_level", "speciality",
                                            "cycle_start_year", "status", "created_at", NULL };
 
-/* a row of the JSON page: the caller's view of the person */
-static const char *list_row(api_req *r, const char *json, void *arg)
+/* p as compact text in the arena; p is released */
+static const char *arena_dumps(api_req *r, json_t *p)
 {
-	const list_ctx *c = arg;
-	json_t *p = persons_view(r, json, c->reveal);
-	if (!p)
-		return NULL;
 	char *s = json_dumps(p, JSON_COMPACT);
 	json_decref(p);
 	char *out = api_arena_strdup(r->mem, s);
@@ -274,16 +61,21 @@ static const char *list_row(api_req *r, const char *json, void *arg)
 	return out;
 }
 
+/* a row of the JSON page: the caller's view of the person */
+static const char *list_row(api_req *r, const char *json, void *arg)
+{
+	const list_ctx *c = arg;
+	json_t *p = persons_view(r, json, c->reveal);
+	return p ? arena_dumps(r, p) : NULL;
+}
+
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 {
 	int rows;
-	char *next = api_page_next(r, &c->pg, res, 0, &rows);
-	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
+	char *next = api_page_next(r, &c->pg, res, PERSONS_LIST_COL_KEY, &rows);
+	const char *const *cols = r->claims.role == API_ROLE_BASE ? persons_basic_fields : csv_columns;
 	api_csv csv;
-	if (api_csv_init(&csv) != 0) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	(void)api_csv_init(&csv); /* fails only when evbuffer_new does, which cannot */
 	api_csv_row(&csv, cols);
 	for (int i = 0; i < rows; i++) {
 		json_t *p = persons_view(r, db_result_value(res, i, PERSONS_LIST_COL_PERSON), c->reveal);
@@ -307,11 +99,12 @@ static void list_done(api_req *r, db_result *const *res, int n)
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply_rows(r, &c->pg, res[0], 0, 1, list_row, c);
+		api_page_reply_rows(r, &c->pg, res[0], PERSONS_LIST_COL_KEY, PERSONS_LIST_COL_PERSON, list_row,
+		                    c); /* PERSONS_LIST_REVEAL: the same columns */
 }
 
 /* ?reveal: absent, or exactly "national_id" by a caller with full read
- * rights; false after replying. */
+ * rights; false after replying (a value and a right: no param kind). */
 static bool reveal_read(api_req *r, bool *out)
 {
 	const char *rv = api_query(r, "reveal");
@@ -335,27 +128,17 @@ static void persons_list(api_req *r)
 {
 	list_ctx *c = r->ctx;
 	c->csv = api_wants_csv(r);
-	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
-	                        api_cursor_is_time_id))
+	/* not API_OP_PAGED: a CSV page may hold a whole import's worth of persons */
+	if (!api_page_read_with(r, &c->pg, c->csv ? PERSONS_IMPORT_MAX : 500,
+	                        c->csv ? PERSONS_IMPORT_MAX : 50, api_cursor_is_time_id))
 		return;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	const char *unit = api_query(r, "unit"), *district = api_query(r, "district");
-	const char *industry = api_query(r, "industry"), *level = api_query(r, "title_level");
-	const char *status = api_query(r, "status"), *q = api_query(r, "q");
-	core_level lv;
-	core_person_status st;
-	const char *bad = NULL;
-	if (unit && !api_is_uuid(unit))
-		bad = "unit must be a unit id (UUID)";
-	else if (district && !api_role_jur_valid(API_ROLE_DISTRICT, district))
-		bad = "district must be a 6-digit district code";
-	else if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry))
+	/* industry: any lower-case code (api_role_jur_valid), looser than API_PARAM_INDUSTRY;
+	 * q: a length */
+	const char *industry = c->v[L_INDUSTRY], *q = c->v[L_Q], *bad = NULL;
+	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry))
 		bad = "industry must be an industry code";
-	else if (level && core_level_parse(&lv, level) != 0)
-		bad = "title_level is not a title level";
-	else if (status && core_person_status_parse(&st, status) != 0)
-		bad = "status must be in_service or left";
 	else if (q && (!*q || strlen(q) > 100))
 		bad = "q must be 1 to 100 bytes of a name";
 	if (bad) {
@@ -364,26 +147,34 @@ static void persons_list(api_req *r)
 	}
 	/* the caller's jurisdiction as a filter as well (RLS stays the guarantee) */
 	const char *jur = r->claims.jur;
-	const char *base = NULL, *person = NULL;
 	switch (r->claims.role) {
-	case API_ROLE_DISTRICT: if (!district) district = jur; break;
-	case API_ROLE_INDUSTRY: if (!industry) industry = jur; break;
-	case API_ROLE_UNIT: if (!unit) unit = jur; break;
-	case API_ROLE_BASE: base = jur; break;
-	case API_ROLE_PERSON: person = jur; break;
+	case API_ROLE_DISTRICT: if (!c->v[L_DISTRICT]) c->v[L_DISTRICT] = jur; break;
+	case API_ROLE_INDUSTRY: if (!c->v[L_INDUSTRY]) c->v[L_INDUSTRY] = jur; break;
+	case API_ROLE_UNIT: if (!c->v[L_UNIT]) c->v[L_UNIT] = jur; break;
+	case API_ROLE_BASE: c->v[L_BASE] = jur; break;
+	case API_ROLE_PERSON: c->v[L_PERSON] = jur; break;
 	default: break;
 	}
-	const char *v[10] = { c->pg.after, unit, district, industry, level, status, q,
-	                      c->pg.limit_plus_one, base, person };
-	memcpy(c->v, v, sizeof v);
+	c->v[L_AFTER] = c->pg.after;
+	c->v[L_LIMIT] = c->pg.limit_plus_one;
 	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_LIST_REVEAL : DB_STMT_PERSONS_LIST, c->v };
 	api_db_run(r, &c->call, 1, list_done);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "unit", "district", "industry",
-                                          "title_level", "status", "q", "reveal", NULL };
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[L_UNIT], "unit", API_PARAM_UUID, "unit must be a unit id (UUID)"),
+	API_PARAM(list_ctx, v[L_DISTRICT], "district", API_PARAM_DISTRICT,
+	          "district must be a 6-digit district code"),
+	API_PARAM(list_ctx, v[L_INDUSTRY], "industry", API_PARAM_TEXT, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[L_LEVEL], "title_level", level, "title_level is not a title level"),
+	API_PARAM_ENUM_OF(list_ctx, v[L_STATUS], "status", person_status,
+	                  "status must be in_service or left"),
+	API_PARAM(list_ctx, v[L_Q], "q", API_PARAM_TEXT, NULL),
+	API_PARAMS_END,
+};
+static const char *const list_query[] = { "limit", "cursor", "reveal", NULL };
 const api_op op_persons_list = { .handler = persons_list, .query = list_query,
-                                 .ctx_size = sizeof(list_ctx) };
+                                 .params = list_params, .ctx_size = sizeof(list_ctx) };
 
 /* ---- GET /v1/persons/{id} --------------------------------------------- */
 
@@ -434,7 +225,7 @@ const api_op op_persons_get = { .handler = persons_get, .query = get_query,
 /* ---- POST /v1/persons -------------------------------------------------- */
 
 typedef struct create_ctx {
-	persons_in in;
+	persons_in in; /* first: persons_create_fields' offsets */
 	const char *arr[3];
 	const char *v[9];
 	db_call calls[3];
@@ -489,15 +280,15 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	api_db_run(r, c->calls, 1, create_done);
 }
 
+static void create_check(api_req *r, json_t *errors)
+{
+	create_ctx *c = r->ctx;
+	persons_check(r, r->body, PERSONS_CREATE, &c->in, errors);
+}
+
 static void persons_create(api_req *r)
 {
 	create_ctx *c = r->ctx;
-	if (!api_body_object(r))
-		return;
-	json_t *errors = json_array();
-	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
-	if (api_errors_reply(r, errors))
-		return;
 	if (persons_other_unit(r, c->in.unit)) {
 		api_reply_problem(r, 403, "Forbidden", "a unit registers persons only into itself");
 		return;
@@ -511,11 +302,11 @@ static void persons_create(api_req *r)
 	api_db_run(r, c->calls, 3, create_checked);
 }
 
-/* The body is one person as persons_read reads it (no field table: the
- * import reads its rows with the same reader); read → decide → write, one
- * transaction. */
-const api_op op_persons_create = { .handler = persons_create, .ctx_size = sizeof(create_ctx),
-                                   .flags = API_OP_BODY_OWN | API_OP_TX };
+/* The body is one person (the import reads its rows with the same table);
+ * read → decide → write, one transaction. */
+const api_op op_persons_create = { .handler = persons_create, .fields = persons_create_fields,
+                                   .check = create_check, .ctx_size = sizeof(create_ctx),
+                                   .flags = API_OP_TX };
 
 /* ---- PATCH /v1/persons/{id} -------------------------------------------- */
 
@@ -575,13 +366,8 @@ static void patch_updated(api_req *r, db_result *const *res, int n)
 static const char *masked_json(api_req *r, json_t *p)
 {
 	json_t *copy = json_deep_copy(p);
-	const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-	json_object_set_new(copy, "national_id", m ? json_string(m) : json_null());
-	char *s = json_dumps(copy, JSON_COMPACT);
-	json_decref(copy);
-	char *a = api_arena_strdup(r->mem, s);
-	free(s);
-	return a;
+	persons_mask_json(r, copy);
+	return arena_dumps(r, copy);
 }
 
 static bool differs(json_t *p, const char *field, const char *value)
@@ -673,7 +459,8 @@ static void persons_patch(api_req *r)
 	api_db_run(r, c->calls, 4, patch_locked);
 }
 
-/* Only what is sent changes: persons_read (PERSONS_PATCH) reads the body.
+/* Only what is sent changes: persons_read (PERSONS_PATCH) reads the body
+ * (the handler's: a body that is no object or names nothing has its own 422).
  * The lock → 404 → 412 → update flow stays here: a person has no status for
  * core to decide a transition on (http/transition.h), and its 412 says
  * "read it again". */

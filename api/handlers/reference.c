@@ -12,18 +12,14 @@ static void items_done(api_req *r, db_result *const *res, int n)
 	api_reply_raw(r, 200, "application/json", body, strlen(body));
 }
 
-static void districts_list(api_req *r)
+/* the op's arg: the statement of the list */
+static void reference_list(api_req *r)
 {
-	static const db_call calls[] = { { DB_STMT_DISTRICTS_LIST, NULL } };
-	api_db_run(r, calls, 1, items_done);
-}
-
-static void industries_list(api_req *r)
-{
-	static const db_call calls[] = { { DB_STMT_INDUSTRIES_LIST, NULL } };
-	api_db_run(r, calls, 1, items_done);
+	db_call *call = api_arena_alloc(r->mem, sizeof *call);
+	*call = (db_call){ (db_stmt_id)api_op_arg(r), NULL };
+	api_db_run(r, call, 1, items_done);
 }
 
 /* whole lists: no query parameters */
-const api_op op_districts_list = { .handler = districts_list };
-const api_op op_industries_list = { .handler = industries_list };
+const api_op op_districts_list = { .handler = reference_list, .arg = DB_STMT_DISTRICTS_LIST };
+const api_op op_industries_list = { .handler = reference_list, .arg = DB_STMT_INDUSTRIES_LIST };

@@ -34,35 +34,35 @@ static bool is_bureau(const api_req *r)
 
 /* ---- list -------------------------------------------------------------- */
 
+typedef struct list_ctx {
+	const char *district, *industry, *q;
+} list_ctx;
+
 static void units_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *district = api_query(r, "district");
-	const char *industry = api_query(r, "industry");
-	const char *q = api_query(r, "q");
-	if (district && !api_district_code_ok(district)) {
-		api_reply_problem(r, 400, "Bad query", "district must be a 6-digit district code");
-		return;
-	}
-	if (industry && !api_industry_code_ok(industry)) {
-		api_reply_problem(r, 400, "Bad query", "industry must be an industry code");
-		return;
-	}
-	if (q && (strlen(q) == 0 || strlen(q) > 200)) {
+	list_ctx *c = r->ctx;
+	api_page *pg = r->page;
+	/* q: a length, no param kind */
+	if (c->q && (strlen(c->q) == 0 || strlen(c->q) > 200)) {
 		api_reply_problem(r, 400, "Bad query", "q must be 1 to 200 bytes of the name");
 		return;
 	}
 	const char *own_district = r->claims.role == API_ROLE_DISTRICT ? r->claims.jur : NULL;
 	const char *own_unit = r->claims.role == API_ROLE_UNIT ? r->claims.jur : NULL;
-	const char *v[] = { pg->after, district, industry, q, own_district, own_unit,
+	const char *v[] = { pg->after, c->district, c->industry, c->q, own_district, own_unit,
 	                    pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_UNITS_LIST, v, 7);
 }
 
-static const char *const list_query[] = { "limit", "cursor", "district", "industry", "q", NULL };
-const api_op op_units_list = { .handler = units_list, .query = list_query };
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, district, "district", API_PARAM_DISTRICT,
+	          "district must be a 6-digit district code"),
+	API_PARAM(list_ctx, industry, "industry", API_PARAM_INDUSTRY, NULL),
+	API_PARAM(list_ctx, q, "q", API_PARAM_TEXT, NULL),
+	API_PARAMS_END,
+};
+const api_op op_units_list = { .handler = units_list, .params = list_params,
+                               .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 /* ---- read -------------------------------------------------------------- */
 
@@ -158,7 +158,6 @@ typedef struct create_ctx {
 	bool checksum_override;
 	core_unit_kind kind;
 	json_t *contact[CONTACT__COUNT];
-	bool foreign; /* a district bureau names another district */
 	const char *v[C__COUNT];
 	const char *refs[2];
 	db_call calls[1];
@@ -189,11 +188,10 @@ static void create_check(api_req *r, json_t *errors)
 {
 	create_ctx *c = r->ctx;
 	codes_check(&c->district, &c->industry, errors);
-	/* another district's unit is 403 before any field error (the handler answers it) */
-	c->foreign = c->district && r->claims.role == API_ROLE_DISTRICT &&
-	             strcmp(c->district, r->claims.jur) != 0;
-	if (c->foreign) {
-		json_array_clear(errors);
+	/* another district's unit is 403 before any field error */
+	if (c->district && r->claims.role == API_ROLE_DISTRICT && strcmp(c->district, r->claims.jur) != 0) {
+		api_check_refuse(r, 403, "Forbidden",
+		                 "a district bureau registers units only in its own district");
 		return;
 	}
 	if (!c->checksum_override && c->override_reason)
@@ -224,11 +222,6 @@ static void create_check(api_req *r, json_t *errors)
 static void units_create(api_req *r)
 {
 	create_ctx *c = r->ctx;
-	if (c->foreign) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  "a district bureau registers units only in its own district");
-		return;
-	}
 	c->v[C_CODE] = c->credit_code;
 	c->v[C_OVERRIDE] = c->checksum_override ? "true" : "false";
 	c->v[C_REASON] = c->override_reason;
@@ -286,7 +279,6 @@ typedef struct update_ctx {
 	json_t *ro[RO__COUNT];
 	const char *v[U__COUNT];
 	const char *refs[2];
-	bool forbidden; /* a unit names what only a bureau changes */
 	char mask[160];
 	db_call calls[2];
 } update_ctx;
@@ -372,16 +364,17 @@ static void update_check(api_req *r, json_t *errors)
 	update_ctx *c = r->ctx;
 	/* a unit changes its contact details only, and nobody but a bureau
 	 * touches the checksum override: naming anything else is 403 before
-	 * any field error (the handler answers it) */
-	if (!is_bureau(r)) {
-		for (size_t i = 0; i < sizeof bureau_only / sizeof *bureau_only; i++)
-			c->forbidden = c->forbidden || api_body_has(r, bureau_only[i]);
-		for (int i = 0; i < RO__COUNT; i++)
-			c->forbidden = c->forbidden || api_body_has(r, read_only[i]);
-		if (c->forbidden) {
-			json_array_clear(errors);
-			return;
-		}
+	 * any field error */
+	bool forbidden = false;
+	for (size_t i = 0; !is_bureau(r) && i < sizeof bureau_only / sizeof *bureau_only; i++)
+		forbidden = forbidden || api_body_has(r, bureau_only[i]);
+	for (int i = 0; !is_bureau(r) && i < RO__COUNT; i++)
+		forbidden = forbidden || api_body_has(r, read_only[i]);
+	if (forbidden) {
+		api_check_refuse(r, 403, "Forbidden",
+		                 "a unit may change only its contact details (contact_name, "
+		                 "contact_phone, contact_email, address)");
+		return;
 	}
 	for (int i = 0; i < RO__COUNT; i++)
 		if (api_body_has(r, read_only[i]))
@@ -415,12 +408,6 @@ static void update_check(api_req *r, json_t *errors)
 static void units_update(api_req *r)
 {
 	update_ctx *c = r->ctx;
-	if (c->forbidden) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  "a unit may change only its contact details (contact_name, "
-		                  "contact_phone, contact_email, address)");
-		return;
-	}
 	c->v[U_ID] = r->path_params[0];
 	c->refs[0] = c->v[U_DISTRICT];
 	c->refs[1] = c->v[U_INDUSTRY];
