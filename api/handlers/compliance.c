@@ -65,9 +65,11 @@ int api_compliance_level_read(const db_result *res, int row, int col, core_level
 	return 0;
 }
 
-static void bad_query(api_req *r, const char *detail)
+/* 400 "Bad query": false, for the query readers to return */
+static bool bad_query(api_req *r, const char *detail)
 {
 	api_reply_problem(r, 400, "Bad query", detail);
+	return false;
 }
 
 /* A year the pipeline checked (api_param): API_YEAR_MIN..API_YEAR_MAX. */
@@ -156,23 +158,18 @@ json_t *api_compliance_verdict_json(const char *person, const core_year_verdict 
 	return j;
 }
 
-static void reply_no_rule_set(api_req *r, const char *field, int year)
-{
-	json_t *errors = json_array();
-	char msg[96];
-	snprintf(msg, sizeof msg, "no rule set applies to %d", year);
-	api_error_add(errors, field, "no_rule_set", msg);
-	api_reply_errors(r, 422, "Validation failed", errors);
-}
-
 /* A decision's failure: no rule set for year (422 naming field) or data
  * core refused (500). */
 static void reply_decide_failure(api_req *r, int rc, const char *field, int year)
 {
-	if (rc == CORE_ENOTFOUND)
-		reply_no_rule_set(r, field, year);
-	else
+	if (rc != CORE_ENOTFOUND) {
 		api_compliance_core_failure(r, rc);
+		return;
+	}
+	json_t *errors = json_array();
+	api_error_add(errors, field, "no_rule_set",
+	              api_arena_printf(r->mem, "no rule set applies to %d", year));
+	api_reply_errors(r, 422, "Validation failed", errors);
 }
 
 /* ---- GET /v1/persons/{id}/compliance ----------------------------------- */
@@ -291,24 +288,18 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
  * into c; false after a 400. */
 static bool compliance_years(api_req *r, compliance_ctx *c)
 {
-	if (c->year_q && (c->from_q || c->to_q)) {
-		bad_query(r, "give either year or from and to");
-		return false;
-	}
+	if (c->year_q && (c->from_q || c->to_q))
+		return bad_query(r, "give either year or from and to");
 	if (c->year_q) {
 		c->from = c->to = year_of(c->year_q);
 		return true;
 	}
-	if (!c->from_q || !c->to_q) {
-		bad_query(r, "year (or from and to) is required");
-		return false;
-	}
+	if (!c->from_q || !c->to_q)
+		return bad_query(r, "year (or from and to) is required");
 	c->from = year_of(c->from_q);
 	c->to = year_of(c->to_q);
-	if (c->to < c->from || c->to - c->from + 1 > RANGE_YEARS_MAX) {
-		bad_query(r, "to must not be before from, and a range covers at most 20 years");
-		return false;
-	}
+	if (c->to < c->from || c->to - c->from + 1 > RANGE_YEARS_MAX)
+		return bad_query(r, "to must not be before from, and a range covers at most 20 years");
 	c->range = true;
 	return true;
 }
@@ -500,28 +491,17 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
  * (only for annual_assessment) into c; false after a 400. */
 static bool eligibility_query(api_req *r, eligibility_ctx *c)
 {
-	if (!c->purpose_q || core_purpose_parse(&c->purpose, c->purpose_q) != 0) {
-		bad_query(r, PURPOSE_INVALID);
-		return false;
-	}
-	if (!c->as_of_q) {
-		c->as_of = api_today();
-	} else if (core_date_parse(&c->as_of, c->as_of_q) != 0 || c->as_of.y < API_YEAR_MIN ||
-	           c->as_of.y > API_YEAR_MAX) {
-		bad_query(r, "as_of must be a real date YYYY-MM-DD from " COMPLIANCE_YEARS);
-		return false;
-	}
+	if (!c->purpose_q || core_purpose_parse(&c->purpose, c->purpose_q) != 0)
+		return bad_query(r, PURPOSE_INVALID);
+	c->as_of = api_today();
+	if (c->as_of_q && (core_date_parse(&c->as_of, c->as_of_q) != 0 ||
+	                   c->as_of.y < API_YEAR_MIN || c->as_of.y > API_YEAR_MAX))
+		return bad_query(r, "as_of must be a real date YYYY-MM-DD from " COMPLIANCE_YEARS);
 	c->annual = c->purpose == CORE_PURPOSE_ANNUAL_ASSESSMENT;
-	if (c->annual && !c->year_q) {
-		bad_query(r, YEAR_INVALID);
-		return false;
-	}
-	if (!c->annual && c->year_q) {
-		bad_query(r, "year is only for annual_assessment; the others use as_of");
-		return false;
-	}
-	if (c->annual)
-		c->year = year_of(c->year_q);
+	if (c->annual != (c->year_q != NULL))
+		return bad_query(r, c->annual ? YEAR_INVALID
+		                              : "year is only for annual_assessment; the others use as_of");
+	c->year = c->annual ? year_of(c->year_q) : 0;
 	return true;
 }
 
