@@ -213,8 +213,8 @@ _Static_assert((int)REPORTS_BASE_HEADCOUNT_COL_GROUP_KEY == (int)REPORTS_HEADCOU
                (int)REPORTS_BASE_HEADCOUNT_COL_HEADCOUNT == (int)REPORTS_HEADCOUNT_COL_HEADCOUNT,
                "REPORTS_BASE_HEADCOUNT answers as REPORTS_HEADCOUNT");
 
-/* n persons of level into the total's and key's group's headcount (or
- * compliant, comp): the group, NULL without one or for an unknown level. */
+/* n persons of level into the headcount (comp: compliant) of the total and
+ * key's group: the group (NULL: none, or an unknown level) */
 static api_report_fig *add_persons(api_report *p, const char *key, const char *level, long n,
                                    bool comp)
 {

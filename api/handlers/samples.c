@@ -57,7 +57,7 @@ typedef struct stratum {
 } stratum;
 
 typedef struct smp {
-	/* the body (create_fields; stratify and scope read by create_check) */
+	/* the body (create_fields, the year last as before; stratify and scope: create_check) */
 	int year;
 	long size, seed;
 	const char *of, *stratify;
@@ -480,7 +480,6 @@ static void samples_create(api_req *r)
 	count(r, true);
 }
 
-/* the year: up to this one (read after the others, as it was) */
 static const api_field create_fields[] = {
 	API_FIELD_STR(smp, of, "of", API_REQUIRED, 16),
 	API_FIELD_LONG(smp, size, "size", API_REQUIRED, 1, SAMPLE_SIZE_MAX),
