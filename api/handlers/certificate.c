@@ -71,10 +71,8 @@ static int cert_year(json_t **out, api_req *r, const db_result *q, int i, const 
 static void certificate_done(api_req *r, db_result *const *res, int n)
 {
 	const db_result *p = res[0], *q = res[1];
-	if (db_result_rows(p) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
+	if (!api_compliance_person_found(r, p))
 		return;
-	}
 	core_level level;
 	const char *industry;
 	json_t *person = json_loads(db_result_value(p, 0, COMPLIANCE_CERT_PERSON_COL_PERSON), 0, NULL);

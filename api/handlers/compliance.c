@@ -65,23 +65,25 @@ int api_compliance_level_read(const db_result *res, int row, int col, core_level
 	return 0;
 }
 
-static void bad_query(api_req *r, const char *detail)
+/* 400 "Bad query": false, for the query readers to return */
+static bool bad_query(api_req *r, const char *detail)
 {
 	api_reply_problem(r, 400, "Bad query", detail);
+	return false;
 }
 
-/* A year of the query: decimal digits only, API_YEAR_MIN..API_YEAR_MAX
- * (stricter than strtol: no sign, no blanks; the 400s name their own
- * parameters, hence not api_query_year). */
-static bool year_in(const char *s, int *out)
+/* A year the pipeline checked (api_param): API_YEAR_MIN..API_YEAR_MAX. */
+static int year_of(const char *s)
 {
-	if (!s || !*s || strlen(s) > 4 || strspn(s, "0123456789") != strlen(s))
-		return false;
-	int y = (int)strtol(s, NULL, 10);
-	if (y < API_YEAR_MIN || y > API_YEAR_MAX)
-		return false;
-	*out = y;
-	return true;
+	return (int)strtol(s, NULL, 10);
+}
+
+bool api_compliance_person_found(api_req *r, const db_result *q)
+{
+	if (db_result_rows(q) > 0)
+		return true;
+	api_reply_not_found(r, NOT_FOUND_DETAIL);
+	return false;
 }
 
 void api_compliance_core_failure(api_req *r, int rc)
@@ -156,23 +158,18 @@ json_t *api_compliance_verdict_json(const char *person, const core_year_verdict 
 	return j;
 }
 
-static void reply_no_rule_set(api_req *r, const char *field, int year)
-{
-	json_t *errors = json_array();
-	char msg[96];
-	snprintf(msg, sizeof msg, "no rule set applies to %d", year);
-	api_error_add(errors, field, "no_rule_set", msg);
-	api_reply_errors(r, 422, "Validation failed", errors);
-}
-
 /* A decision's failure: no rule set for year (422 naming field) or data
  * core refused (500). */
 static void reply_decide_failure(api_req *r, int rc, const char *field, int year)
 {
-	if (rc == CORE_ENOTFOUND)
-		reply_no_rule_set(r, field, year);
-	else
+	if (rc != CORE_ENOTFOUND) {
 		api_compliance_core_failure(r, rc);
+		return;
+	}
+	json_t *errors = json_array();
+	api_error_add(errors, field, "no_rule_set",
+	              api_arena_printf(r->mem, "no rule set applies to %d", year));
+	api_reply_errors(r, 422, "Validation failed", errors);
 }
 
 /* ---- GET /v1/persons/{id}/compliance ----------------------------------- */
@@ -185,6 +182,7 @@ typedef struct year_entry {
 } year_entry;
 
 typedef struct compliance_ctx {
+	const char *year_q, *from_q, *to_q; /* the query (compliance_params) */
 	int from, to;
 	bool range;
 	char from_s[8], to_s[8];
@@ -265,10 +263,8 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 {
 	compliance_ctx *c = r->ctx;
 	const db_result *q = res[0];
-	if (db_result_rows(q) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
+	if (!api_compliance_person_found(r, q))
 		return;
-	}
 	const char *industry;
 	if (api_compliance_level_read(q, 0, COMPLIANCE_YEAR_COL_TITLE_LEVEL, &c->level) != 0 ||
 	    db_result_str_opt(q, 0, COMPLIANCE_YEAR_COL_INDUSTRY, &industry) != 0) {
@@ -288,34 +284,22 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 	api_db_run(r, &c->call, 1, compliance_rules);
 }
 
-/* ?year= or ?from=&to= into c; false after a 400. */
+/* The years of ?year= or ?from=&to= (each checked by compliance_params)
+ * into c; false after a 400. */
 static bool compliance_years(api_req *r, compliance_ctx *c)
 {
-	const char *year = api_query(r, "year"), *from = api_query(r, "from"), *to = api_query(r, "to");
-	if (year && (from || to)) {
-		bad_query(r, "give either year or from and to");
-		return false;
-	}
-	if (year) {
-		if (!year_in(year, &c->from)) {
-			bad_query(r, "year must be a year from 1990 to 2100");
-			return false;
-		}
-		c->to = c->from;
+	if (c->year_q && (c->from_q || c->to_q))
+		return bad_query(r, "give either year or from and to");
+	if (c->year_q) {
+		c->from = c->to = year_of(c->year_q);
 		return true;
 	}
-	if (!from || !to) {
-		bad_query(r, "year (or from and to) is required");
-		return false;
-	}
-	if (!year_in(from, &c->from) || !year_in(to, &c->to)) {
-		bad_query(r, "from and to must be years from 1990 to 2100");
-		return false;
-	}
-	if (c->to < c->from || c->to - c->from + 1 > RANGE_YEARS_MAX) {
-		bad_query(r, "to must not be before from, and a range covers at most 20 years");
-		return false;
-	}
+	if (!c->from_q || !c->to_q)
+		return bad_query(r, "year (or from and to) is required");
+	c->from = year_of(c->from_q);
+	c->to = year_of(c->to_q);
+	if (c->to < c->from || c->to - c->from + 1 > RANGE_YEARS_MAX)
+		return bad_query(r, "to must not be before from, and a range covers at most 20 years");
 	c->range = true;
 	return true;
 }
@@ -335,14 +319,22 @@ static void compliance_get(api_req *r)
 	api_db_run(r, &c->call, 1, compliance_done);
 }
 
-static const char *const compliance_query[] = { "year", "from", "to", NULL };
-const api_op op_compliance_get = { .handler = compliance_get, .query = compliance_query,
+#define RANGE_INVALID "from and to must be years from " COMPLIANCE_YEARS
+static const api_param compliance_params[] = {
+	API_PARAM(compliance_ctx, year_q, "year", API_PARAM_YEAR,
+	          "year must be a year from " COMPLIANCE_YEARS),
+	API_PARAM(compliance_ctx, from_q, "from", API_PARAM_YEAR, RANGE_INVALID),
+	API_PARAM(compliance_ctx, to_q, "to", API_PARAM_YEAR, RANGE_INVALID),
+	API_PARAMS_END,
+};
+const api_op op_compliance_get = { .handler = compliance_get, .params = compliance_params,
                                    .not_found = NOT_FOUND_DETAIL,
                                    .ctx_size = sizeof(compliance_ctx) };
 
 /* ---- GET /v1/persons/{id}/eligibility ---------------------------------- */
 
 typedef struct eligibility_ctx {
+	const char *purpose_q, *as_of_q, *year_q; /* the query (eligibility_params) */
 	core_purpose purpose;
 	bool annual;       /* annual_assessment: judged on year, else on as_of */
 	int year;
@@ -457,10 +449,8 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 {
 	eligibility_ctx *c = r->ctx;
 	const db_result *q = res[0];
-	if (db_result_rows(q) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
+	if (!api_compliance_person_found(r, q))
 		return;
-	}
 	eligibility_person p;
 	p.nsets = api_rules_cached(&p.sets, db_result_value(res[2], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	int start;
@@ -494,32 +484,24 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 	api_reply_json(r, 200, eligibility_json(r, &e, assessment));
 }
 
-/* ?purpose=, ?as_of= and ?year= into c; false after a 400. */
+#define YEAR_INVALID "annual_assessment needs year, a year from " COMPLIANCE_YEARS
+#define PURPOSE_INVALID "purpose must be annual_assessment, hiring, renewal or promotion"
+
+/* ?purpose= (required), ?as_of= (a date: no api_param kind) and ?year=
+ * (only for annual_assessment) into c; false after a 400. */
 static bool eligibility_query(api_req *r, eligibility_ctx *c)
 {
-	const char *purpose = api_query(r, "purpose");
-	if (!purpose || core_purpose_parse(&c->purpose, purpose) != 0) {
-		bad_query(r, "purpose must be annual_assessment, hiring, renewal or promotion");
-		return false;
-	}
-	const char *as_of = api_query(r, "as_of");
-	if (!as_of) {
-		c->as_of = api_today();
-	} else if (core_date_parse(&c->as_of, as_of) != 0 || c->as_of.y < API_YEAR_MIN ||
-	           c->as_of.y > API_YEAR_MAX) {
-		bad_query(r, "as_of must be a real date YYYY-MM-DD from 1990 to 2100");
-		return false;
-	}
-	const char *year = api_query(r, "year");
+	if (!c->purpose_q || core_purpose_parse(&c->purpose, c->purpose_q) != 0)
+		return bad_query(r, PURPOSE_INVALID);
+	c->as_of = api_today();
+	if (c->as_of_q && (core_date_parse(&c->as_of, c->as_of_q) != 0 ||
+	                   c->as_of.y < API_YEAR_MIN || c->as_of.y > API_YEAR_MAX))
+		return bad_query(r, "as_of must be a real date YYYY-MM-DD from " COMPLIANCE_YEARS);
 	c->annual = c->purpose == CORE_PURPOSE_ANNUAL_ASSESSMENT;
-	if (c->annual && !year_in(year, &c->year)) {
-		bad_query(r, "annual_assessment needs year, a year from 1990 to 2100");
-		return false;
-	}
-	if (!c->annual && year) {
-		bad_query(r, "year is only for annual_assessment; the others use as_of");
-		return false;
-	}
+	if (c->annual != (c->year_q != NULL))
+		return bad_query(r, c->annual ? YEAR_INVALID
+		                              : "year is only for annual_assessment; the others use as_of");
+	c->year = c->annual ? year_of(c->year_q) : 0;
 	return true;
 }
 
@@ -543,8 +525,13 @@ static void eligibility(api_req *r)
 	api_db_run(r, c->calls, 3, eligibility_done);
 }
 
-static const char *const eligibility_query_names[] = { "purpose", "as_of", "year", NULL };
+static const api_param eligibility_params[] = {
+	API_PARAM_ENUM_OF(eligibility_ctx, purpose_q, "purpose", purpose, PURPOSE_INVALID),
+	API_PARAM(eligibility_ctx, as_of_q, "as_of", API_PARAM_TEXT, NULL),
+	API_PARAM(eligibility_ctx, year_q, "year", API_PARAM_YEAR, YEAR_INVALID),
+	API_PARAMS_END,
+};
 const api_op op_compliance_eligibility = { .handler = eligibility,
-                                           .query = eligibility_query_names,
+                                           .params = eligibility_params,
                                            .not_found = NOT_FOUND_DETAIL,
                                            .ctx_size = sizeof(eligibility_ctx) };

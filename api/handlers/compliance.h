@@ -7,6 +7,11 @@
 #include "http/request.h"
 
 #define COMPLIANCE_PERSON_NOT_FOUND "no such person in the caller's jurisdiction"
+/* "1990 to 2100", spelled from API_YEAR_MIN and API_YEAR_MAX: the wording
+ * of the query 400s that name the years */
+#define COMPLIANCE_STR_(x) #x
+#define COMPLIANCE_STR(x) COMPLIANCE_STR_(x)
+#define COMPLIANCE_YEARS COMPLIANCE_STR(API_YEAR_MIN) " to " COMPLIANCE_STR(API_YEAR_MAX)
 
 /* Where a statement answers a stored summary (JXJY_COMPLIANCE_SUMMARY_COLS
  * in db/stmts/compliance.def): its <STMT>_COL_* numbers. */
@@ -31,6 +36,8 @@ int api_compliance_level_read(const db_result *res, int row, int col, core_level
  * core decided the year just now (no records, no stored row). */
 json_t *api_compliance_verdict_json(const char *person, const core_year_verdict *v,
                                     const char *decided_at);
+/* True when q (the person's read) has a row; else 404 and false. */
+bool api_compliance_person_found(api_req *r, const db_result *q);
 /* 500 for stored data core refused (rc, logged with the request id). */
 void api_compliance_core_failure(api_req *r, int rc);
 

@@ -68,10 +68,8 @@ static bool assess_cycle_ok(api_req *r, const core_cycle *cyc, int rc, int first
 static void assess_person(api_req *r, db_result *const *res, int n)
 {
 	assess_ctx *c = r->ctx;
-	if (db_result_rows(res[0]) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
+	if (!api_compliance_person_found(r, res[0]))
 		return;
-	}
 	const core_rule_set *sets;
 	int ns = api_rules_cached(&sets, db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS));
 	long first;
@@ -136,17 +134,14 @@ const api_op op_compliance_assessment_create = {
 
 static void assessment_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
-	api_list_run_in(r, pg, DB_STMT_PERSON_VISIBLE, NOT_FOUND_DETAIL, DB_STMT_COMPLIANCE_CA_LIST,
-	                v, 3);
+	const char *v[] = { r->path_params[0], r->page->after, r->page->limit_plus_one };
+	api_list_run_in(r, r->page, DB_STMT_PERSON_VISIBLE, NOT_FOUND_DETAIL,
+	                DB_STMT_COMPLIANCE_CA_LIST, v, 3);
 }
 
-static const char *const list_query[] = { "limit", "cursor", NULL };
-const api_op op_compliance_assessment_list = { .handler = assessment_list, .query = list_query,
-                                               .not_found = NOT_FOUND_DETAIL };
+const api_op op_compliance_assessment_list = { .handler = assessment_list,
+                                               .not_found = NOT_FOUND_DETAIL,
+                                               .flags = API_OP_PAGED };
 
 /* ---- GET /v1/persons/{id}/cycle-assessments/{aid} ------------------------ */
 

@@ -17,13 +17,6 @@
 
 #define UNIT_NOT_FOUND "no such unit in the caller's jurisdiction"
 
-/* A year of a body: API_YEAR_MIN to this year (a bureau evaluates and
- * commends what has happened); the field table's bounds are constants. */
-static void read_past_year(api_req *r, long *out, json_t *errors)
-{
-	(void)api_field_int(r->body, "year", true, API_YEAR_MIN, api_today().y, out, errors);
-}
-
 /* 201 with the created row (its JSON in column col of res); these
  * resources are read through their collections, which the Location names.
  * 404 when nothing was created (the target is not visible to the caller). */
@@ -41,10 +34,9 @@ static void reply_created(api_req *r, const db_result *res, int col, const char 
 /* ---- unit evaluations --------------------------------------------------- */
 
 typedef struct eval_ctx {
-	/* the body (eval_fields; year by eval_check) */
-	long year;
+	/* the body (eval_fields) */
+	int year;
 	const char *grade, *notes;
-	json_t *year_v;
 	char year_s[12], rate_s[16];
 	const char *v[5];
 	db_call call;
@@ -80,30 +72,26 @@ static void eval_counted(api_req *r, db_result *const *res, int n)
 	api_db_run(r, &e->call, 1, eval_inserted);
 }
 
-static void eval_check(api_req *r, json_t *errors)
-{
-	eval_ctx *e = r->ctx;
-	read_past_year(r, &e->year, errors);
-}
-
 static void evaluations_create(api_req *r)
 {
 	eval_ctx *e = r->ctx;
-	snprintf(e->year_s, sizeof e->year_s, "%ld", e->year);
+	snprintf(e->year_s, sizeof e->year_s, "%d", e->year);
 	e->v[0] = r->path_params[0];
 	e->v[1] = e->year_s;
 	e->call = (db_call){ DB_STMT_EVALUATIONS_UNIT_COUNTS, e->v };
 	api_db_run(r, &e->call, 1, eval_counted);
 }
 
+/* a bureau evaluates and commends what has happened: a year up to this one
+ * (read after the others, as it was) */
 static const api_field eval_fields[] = {
-	API_FIELD_JSON(eval_ctx, year_v, "year", 0),
 	API_FIELD_STR(eval_ctx, grade, "grade", API_REQUIRED, 64),
 	API_FIELD_STR(eval_ctx, notes, "notes", 0, 4000),
+	API_FIELD_PAST_YEAR_OF(eval_ctx, year, "year", API_REQUIRED),
 	API_FIELDS_END,
 };
 const api_op op_evaluations_create = { .handler = evaluations_create, .not_found = UNIT_NOT_FOUND,
-                                       .fields = eval_fields, .check = eval_check,
+                                       .fields = eval_fields,
                                        .ctx_size = sizeof(eval_ctx), .flags = API_OP_TX };
 
 static void evals_listed(api_req *r, db_result *const *res, int n)
@@ -130,10 +118,10 @@ const api_op op_evaluations_list = { .handler = evaluations_list, .not_found = U
 /* ---- commendations ------------------------------------------------------ */
 
 typedef struct commendation_ctx {
-	/* the body (commendation_fields; year by commendation_check) */
-	long year;
+	/* the body (commendation_fields) */
+	int year;
 	const char *type, *target, *title;
-	json_t *year_v;
+	const char *year_q, *type_q; /* the list's query (commendations_params) */
 	const char *v[4];
 	db_call call;
 } commendation_ctx;
@@ -143,18 +131,23 @@ static void commendation_inserted(api_req *r, db_result *const *res, int n)
 	reply_created(r, res[0], COMMENDATIONS_INSERT_COL_COMMENDATION, "/v1/commendations");
 }
 
+/* target_type: unit or person (the signature api_param's enums take) */
+static int api_parse_target_type(void *out, const char *s)
+{
+	return strcmp(s, "unit") == 0 || strcmp(s, "person") == 0 ? 0 : -1;
+}
+
 static void commendation_check(api_req *r, json_t *errors)
 {
 	commendation_ctx *c = r->ctx;
-	read_past_year(r, &c->year, errors);
-	if (c->type && strcmp(c->type, "unit") != 0 && strcmp(c->type, "person") != 0)
+	if (c->type && api_parse_target_type(NULL, c->type) != 0)
 		api_error_add(errors, "target_type", "invalid", "must be unit or person");
 }
 
 static void commendations_create(api_req *r)
 {
 	commendation_ctx *c = r->ctx;
-	c->v[0] = api_arena_printf(r->mem, "%ld", c->year);
+	c->v[0] = api_arena_printf(r->mem, "%d", c->year);
 	c->v[1] = c->type;
 	c->v[2] = c->target;
 	c->v[3] = c->title;
@@ -163,10 +156,10 @@ static void commendations_create(api_req *r)
 }
 
 static const api_field commendation_fields[] = {
-	API_FIELD_JSON(commendation_ctx, year_v, "year", 0),
 	API_FIELD_STR(commendation_ctx, type, "target_type", API_REQUIRED, 16),
 	API_FIELD_ID(commendation_ctx, target, "target_id", API_REQUIRED),
 	API_FIELD_STR(commendation_ctx, title, "title", API_REQUIRED, 500),
+	API_FIELD_PAST_YEAR_OF(commendation_ctx, year, "year", API_REQUIRED),
 	API_FIELDS_END,
 };
 const api_op op_commendations_create = { .handler = commendations_create,
@@ -174,34 +167,20 @@ const api_op op_commendations_create = { .handler = commendations_create,
                                          .check = commendation_check,
                                          .ctx_size = sizeof(commendation_ctx) };
 
-/* ?year=: decimal digits, API_YEAR_MIN..API_YEAR_MAX */
-static bool query_year_ok(const char *s)
-{
-	if (strspn(s, "0123456789") != strlen(s))
-		return false;
-	long y = strtol(s, NULL, 10);
-	return y >= API_YEAR_MIN && y <= API_YEAR_MAX;
-}
-
 static void commendations_list(api_req *r)
 {
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *year = api_query(r, "year"), *type = api_query(r, "target_type");
-	if (year && !query_year_ok(year)) {
-		api_reply_problem(r, 400, "Bad query", "year must be a year");
-		return;
-	}
-	if (type && strcmp(type, "unit") != 0 && strcmp(type, "person") != 0) {
-		api_reply_problem(r, 400, "Bad query", "target_type must be unit or person");
-		return;
-	}
-	const char *v[] = { pg->after, year, type, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_COMMENDATIONS_LIST, v, 4);
+	commendation_ctx *c = r->ctx;
+	const char *v[] = { r->page->after, c->year_q, c->type_q, r->page->limit_plus_one };
+	api_list_run(r, r->page, DB_STMT_COMMENDATIONS_LIST, v, 4);
 }
 
-static const char *const commendations_query[] = { "limit", "cursor", "year", "target_type",
-                                                   NULL };
+static const api_param commendations_params[] = {
+	API_PARAM(commendation_ctx, year_q, "year", API_PARAM_YEAR, "year must be a year"),
+	API_PARAM_ENUM_OF(commendation_ctx, type_q, "target_type", target_type,
+	                  "target_type must be unit or person"),
+	API_PARAMS_END,
+};
 const api_op op_commendations_list = { .handler = commendations_list,
-                                       .query = commendations_query };
+                                       .params = commendations_params,
+                                       .ctx_size = sizeof(commendation_ctx),
+                                       .flags = API_OP_PAGED };

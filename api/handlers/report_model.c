@@ -213,6 +213,21 @@ _Static_assert((int)REPORTS_BASE_HEADCOUNT_COL_GROUP_KEY == (int)REPORTS_HEADCOU
                (int)REPORTS_BASE_HEADCOUNT_COL_HEADCOUNT == (int)REPORTS_HEADCOUNT_COL_HEADCOUNT,
                "REPORTS_BASE_HEADCOUNT answers as REPORTS_HEADCOUNT");
 
+/* n persons of level into the headcount (comp: compliant) of the total and
+ * key's group: the group (NULL: none, or an unknown level) */
+static api_report_fig *add_persons(api_report *p, const char *key, const char *level, long n,
+                                   bool comp)
+{
+	int l = level_index(level);
+	api_report_fig *g = group(p, key, true);
+	if (l < 0)
+		return NULL;
+	(comp ? p->total.comp : p->total.head)[l] += n;
+	if (g)
+		(comp ? g->comp : g->head)[l] += n;
+	return g;
+}
+
 static int read_headcount(api_report *p, const db_result *head)
 {
 	for (int i = 0; i < db_result_rows(head); i++) {
@@ -221,13 +236,7 @@ static int read_headcount(api_report *p, const db_result *head)
 		READ(db_result_str_opt(head, i, REPORTS_HEADCOUNT_COL_GROUP_KEY, &key));
 		READ(db_result_str_opt(head, i, REPORTS_HEADCOUNT_COL_TITLE_LEVEL, &level));
 		READ(db_result_int(head, i, REPORTS_HEADCOUNT_COL_HEADCOUNT, &n));
-		int l = level_index(level);
-		api_report_fig *g = group(p, key, true);
-		if (l < 0)
-			continue;
-		p->total.head[l] += n;
-		if (g)
-			g->head[l] += n;
+		add_persons(p, key, level, n, false);
 	}
 	return 0;
 }
@@ -243,17 +252,10 @@ static int read_compliance(api_report *p, const db_result *comp)
 		READ(db_result_int(comp, i, REPORTS_COMPLIANCE_COL_COMPLIANT, &n));
 		READ(db_result_hours(comp, i, REPORTS_COMPLIANCE_COL_PUBLIC_HOURS, &pub));
 		READ(db_result_hours(comp, i, REPORTS_COMPLIANCE_COL_PROFESSIONAL_HOURS, &prof));
-		int l = level_index(level);
-		api_report_fig *g = group(p, key, true);
-		if (l < 0)
-			continue;
-		p->total.comp[l] += n;
-		if (g) {
-			g->comp[l] += n;
-			if (p->level_groups) {
-				g->pub += pub;
-				g->prof += prof;
-			}
+		api_report_fig *g = add_persons(p, key, level, n, true);
+		if (g && p->level_groups) {
+			g->pub += pub;
+			g->prof += prof;
 		}
 	}
 	return 0;

@@ -37,7 +37,18 @@
 
 enum { OUT_JSON, OUT_CSV, OUT_XLSX };
 
+#define YEAR_INVALID "year is required: a year from " COMPLIANCE_YEARS
+
+/* group_by: district, industry, unit or title_level (api_param's signature) */
+static int api_parse_group_by(void *out, const char *s)
+{
+	return strcmp(s, "district") && strcmp(s, "industry") && strcmp(s, "unit") &&
+	       strcmp(s, "title_level") ? -1 : 0;
+}
+
 typedef struct annual_ctx {
+	/* the query (annual_params) */
+	const char *year_q, *district, *industry, *unit, *group_by;
 	api_report p;
 	int out;
 	char year_s[8];
@@ -69,39 +80,6 @@ static int wanted_output(api_req *r)
 	if (api_wants_csv(r))
 		return OUT_CSV;
 	return OUT_JSON;
-}
-
-static bool bad_query(api_req *r, const char *detail)
-{
-	api_reply_problem(r, 400, "Bad query", detail);
-	return false;
-}
-
-/* ?year= (required here, unlike a list's api_query_year) and the filters;
- * false after a 400. */
-static bool read_query(api_req *r, api_report *p, const char **d, const char **i, const char **u)
-{
-	const char *year = api_query(r, "year");
-	char *end = NULL;
-	if (!year || strlen(year) != 4 || (p->year = strtol(year, &end, 10), *end) ||
-	    p->year < API_YEAR_MIN || p->year > API_YEAR_MAX)
-		return bad_query(r, api_arena_printf(r->mem, "year is required: a year from %d to %d",
-		                                     API_YEAR_MIN, API_YEAR_MAX));
-	*d = api_query(r, "district");
-	*i = api_query(r, "industry");
-	*u = api_query(r, "unit");
-	if (*d && !api_scope_district_ok(*d))
-		return bad_query(r, "district must be a six-digit district code");
-	if (*i && !api_scope_industry_ok(*i))
-		return bad_query(r, "industry must be an industry code");
-	if (*u && !api_is_uuid(*u))
-		return bad_query(r, "unit must be a unit id");
-	const char *g = api_query(r, "group_by");
-	if (g && strcmp(g, "district") && strcmp(g, "industry") && strcmp(g, "unit") &&
-	    strcmp(g, "title_level"))
-		return bad_query(r, "group_by must be district, industry, unit or title_level");
-	p->group_by = g;
-	return true;
 }
 
 /* The batch: the scope check, the forms, the group names and the figures. */
@@ -137,8 +115,14 @@ static void reports_annual(api_req *r)
 	annual_ctx *c = r->ctx;
 	api_report *p = &c->p;
 	p->r = r;
-	const char *d, *i, *u;
-	if (!read_query(r, p, &d, &i, &u) || !api_scope_clamp(r, &p->scope, d, i, u))
+	/* required here, unlike a list's ?year= */
+	if (!c->year_q) {
+		api_reply_problem(r, 400, "Bad query", YEAR_INVALID);
+		return;
+	}
+	p->year = strtol(c->year_q, NULL, 10);
+	p->group_by = c->group_by;
+	if (!api_scope_clamp(r, &p->scope, c->district, c->industry, c->unit))
 		return;
 	c->out = wanted_output(r);
 	p->base_caller = r->claims.role == API_ROLE_BASE;
@@ -148,7 +132,15 @@ static void reports_annual(api_req *r)
 	api_db_run(r, c->calls, API_REPORT__CALLS, annual_done);
 }
 
-static const char *const annual_query[] = { "year", "district", "industry", "unit", "group_by",
-	                                    NULL };
-const api_op op_reports_annual = { .handler = reports_annual, .query = annual_query,
+static const api_param annual_params[] = {
+	API_PARAM(annual_ctx, year_q, "year", API_PARAM_YEAR, YEAR_INVALID),
+	API_PARAM(annual_ctx, district, "district", API_PARAM_DISTRICT,
+	          "district must be a six-digit district code"),
+	API_PARAM(annual_ctx, industry, "industry", API_PARAM_INDUSTRY, NULL),
+	API_PARAM(annual_ctx, unit, "unit", API_PARAM_UUID, "unit must be a unit id"),
+	API_PARAM_ENUM_OF(annual_ctx, group_by, "group_by", group_by,
+	                  "group_by must be district, industry, unit or title_level"),
+	API_PARAMS_END,
+};
+const api_op op_reports_annual = { .handler = reports_annual, .params = annual_params,
 	                           .ctx_size = sizeof(annual_ctx) };

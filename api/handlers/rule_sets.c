@@ -39,6 +39,8 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
+/* by hand: the cursor is not a time-id one (API_OP_PAGED), and ?industry
+ * also takes "city" (API_PARAM_INDUSTRY does not) */
 static void rule_sets_list(api_req *r)
 {
 	api_page *pg = api_list_page(r, cursor_ok);
@@ -70,6 +72,7 @@ typedef struct create_ctx {
 	char from[CORE_DATE_BUFSZ], to[CORE_DATE_BUFSZ];
 	char cycle[4];
 	char pct[4][16];
+	json_t *industry_v, *to_v, *kinds_v, *any; /* the body (create_fields) */
 	json_t *kinds_in;           /* the body's conversion_kinds, or NULL for the defaults */
 	const char *codes_json;     /* every kind code, JSON array */
 	const char *minimums_json;
@@ -104,17 +107,13 @@ static void unknown_nested(json_t *obj, const char *prefix, const char *const *a
 	}
 }
 
+/* The nested objects' keys (the top level is the field table's). */
 static void check_shape(json_t *body, json_t *errors)
 {
-	static const char *const top[] = { "name", "industry", "effective_from", "effective_to",
-	                                   "cycle_years", "auto_verify_base_completions",
-	                                   "requirements", "conversion_kinds", "base_thresholds",
-	                                   NULL };
 	static const char *const level[] = { "public", "professional", NULL };
 	static const char *const kind[] = { "code", "min", "max", "name", NULL };
 	static const char *const scopes[] = { "city", "district", NULL };
 	static const char *const shares[] = { "senior_faculty_share", "certified_manager_share", NULL };
-	api_json_unknown_fields(body, top, errors);
 	const char *key;
 	json_t *v;
 	json_object_foreach(json_object_get(body, "requirements"), key, v) {
@@ -345,29 +344,28 @@ static void checked(api_req *r, db_result *const *res, int n)
 	insert(r);
 }
 
-/* Reads the body into c; field errors go to errors.  Returns false after
- * replying 403 when the caller may not create a set of that scope. */
-static bool read_body(api_req *r, create_ctx *c, json_t *errors)
+/* The caller's right on the scope (403, before any field error), then what
+ * the field table cannot say: the nested objects, core's rules of a set
+ * (api_rules_from_json, core_rules_validate) and the dates. */
+static void create_check(api_req *r, json_t *errors)
 {
-	json_t *body = r->body;
-	json_t *ind = json_object_get(body, "industry");
+	create_ctx *c = r->ctx;
+	json_t *body = r->body, *ind = c->industry_v;
 	if (json_is_string(ind) && json_string_length(ind) == 0)
 		api_error_add(errors, "industry", "invalid", "must be an industry code or null");
 	c->industry = json_is_string(ind) && json_string_length(ind) > 0 ? json_string_value(ind) : NULL;
-	if (r->claims.role == API_ROLE_INDUSTRY && (!ind || json_is_null(ind) || json_is_string(ind)) &&
+	if (r->claims.role == API_ROLE_INDUSTRY && (!ind || json_is_string(ind)) &&
 	    (!c->industry || strcmp(c->industry, r->claims.jur) != 0)) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  c->industry ? "an industry authority creates rule sets only for its own industry"
-		                              : "only the city bureau creates the city default rule set");
-		return false;
+		api_check_refuse(r, 403, "Forbidden",
+		                 c->industry ? "an industry authority creates rule sets only for its own industry"
+		                             : "only the city bureau creates the city default rule set");
+		return;
 	}
 	check_shape(body, errors);
-	api_field_string(body, "name", true, 200, &c->name, errors);
 	(void)api_rules_from_json(&c->rs, body, errors);
-	json_t *kinds = json_object_get(body, "conversion_kinds");
-	if (json_is_array(kinds)) {
-		c->kinds_in = kinds;
-	} else if (!kinds || json_is_null(kinds)) {
+	if (json_is_array(c->kinds_v)) {
+		c->kinds_in = c->kinds_v;
+	} else if (!c->kinds_v) {
 		/* not given: the R-9 defaults, as base_thresholds default to 2013's */
 		core_rule_set d;
 		core_rules_city_2013(&d);
@@ -384,26 +382,15 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 	    core_date_compare(c->rs.effective_from, api_today()) < 0)
 		api_error_add(errors, "effective_from", "in_past",
 		              "a new rule set starts today or later; past years keep the rules in force then");
-	json_t *to = json_object_get(body, "effective_to");
-	if (!c->industry && to && !json_is_null(to) && !api_errors_have(errors, "industry"))
+	if (!c->industry && c->to_v && !api_errors_have(errors, "industry"))
 		api_error_add(errors, "effective_to", "not_allowed",
 		              "the city default is open-ended (a later city default closes it); an end would "
 		              "leave years without rules");
-	return true;
 }
 
 static void rule_sets_create(api_req *r)
 {
 	create_ctx *c = r->ctx;
-	if (!api_body_object(r))
-		return;
-	json_t *errors = json_array();
-	if (!read_body(r, c, errors)) {
-		json_decref(errors);
-		return;
-	}
-	if (api_errors_reply(r, errors))
-		return;
 	if (!build_values(r, c)) {
 		/* validated dates always format: a broken invariant, not the caller's */
 		api_reply_problem(r, 500, "Internal error", "the rule set's dates could not be written");
@@ -420,8 +407,19 @@ static void rule_sets_create(api_req *r)
 	api_db_run(r, c->calls, 3, checked);
 }
 
-/* the body is nested (requirements, conversion_kinds, base_thresholds) and
- * the caller's right on its scope (403) is decided before any field error */
-const api_op op_rule_sets_create = { .handler = rule_sets_create,
-                                     .ctx_size = sizeof(create_ctx),
-                                     .flags = API_OP_BODY_OWN | API_OP_TX };
+/* the top level; the values are core's to read (api_rules_from_json) */
+static const api_field create_fields[] = {
+	API_FIELD_STR(create_ctx, name, "name", API_REQUIRED, 200),
+	API_FIELD_JSON(create_ctx, industry_v, "industry", 0),
+	API_FIELD_JSON(create_ctx, any, "effective_from", 0),
+	API_FIELD_JSON(create_ctx, to_v, "effective_to", 0),
+	API_FIELD_JSON(create_ctx, any, "cycle_years", 0),
+	API_FIELD_JSON(create_ctx, any, "auto_verify_base_completions", 0),
+	API_FIELD_JSON(create_ctx, any, "requirements", 0),
+	API_FIELD_JSON(create_ctx, kinds_v, "conversion_kinds", 0),
+	API_FIELD_JSON(create_ctx, any, "base_thresholds", 0),
+	API_FIELDS_END,
+};
+const api_op op_rule_sets_create = { .handler = rule_sets_create, .fields = create_fields,
+                                     .check = create_check, .ctx_size = sizeof(create_ctx),
+                                     .flags = API_OP_TX };

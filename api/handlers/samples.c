@@ -57,10 +57,11 @@ typedef struct stratum {
 } stratum;
 
 typedef struct smp {
-	/* the body (create_fields; year, stratify and scope read by create_check) */
-	long year, size, seed;
+	/* the body (create_fields, the year last as before; stratify and scope: create_check) */
+	int year;
+	long size, seed;
 	const char *of, *stratify;
-	json_t *year_v, *stratify_v, *scope_v;
+	json_t *stratify_v, *scope_v;
 	const char *district, *industry, *unit; /* the scope's filters */
 	api_scope scope;
 	bool persons;
@@ -444,12 +445,11 @@ static void read_scope(smp *s, json_t *errors)
 	}
 }
 
-/* What the field table cannot say: a year up to this one, of's two values,
- * stratify's (a string or null) and the scope object. */
+/* What the field table cannot say: of's two values, stratify's (a string
+ * or null) and the scope object. */
 static void create_check(api_req *r, json_t *errors)
 {
 	smp *s = r->ctx;
-	api_field_int(r->body, "year", true, API_YEAR_MIN, api_today().y, &s->year, errors);
 	if (s->of && strcmp(s->of, "persons") != 0 && strcmp(s->of, "records") != 0)
 		api_error_add(errors, "of", "invalid", "persons or records");
 	if (s->stratify_v) {
@@ -473,7 +473,7 @@ static void samples_create(api_req *r)
 		s->seed = (long)(x & (uint64_t)SAMPLE_SEED_MAX);
 	}
 	s->persons = strcmp(s->of, "persons") == 0;
-	snprintf(s->year_s, sizeof s->year_s, "%ld", s->year);
+	snprintf(s->year_s, sizeof s->year_s, "%d", s->year);
 	snprintf(s->size_s, sizeof s->size_s, "%ld", s->size);
 	snprintf(s->seed_s, sizeof s->seed_s, "%ld", s->seed);
 	api_uuid_v4(s->id);
@@ -481,12 +481,12 @@ static void samples_create(api_req *r)
 }
 
 static const api_field create_fields[] = {
-	API_FIELD_JSON(smp, year_v, "year", 0),
 	API_FIELD_STR(smp, of, "of", API_REQUIRED, 16),
 	API_FIELD_LONG(smp, size, "size", API_REQUIRED, 1, SAMPLE_SIZE_MAX),
 	API_FIELD_LONG(smp, seed, "seed", 0, 0, SAMPLE_SEED_MAX),
 	API_FIELD_JSON(smp, stratify_v, "stratify", 0),
 	API_FIELD_JSON(smp, scope_v, "scope", 0),
+	API_FIELD_PAST_YEAR_OF(smp, year, "year", API_REQUIRED),
 	API_FIELDS_END,
 };
 const api_op op_samples_create = { .handler = samples_create, .fields = create_fields,

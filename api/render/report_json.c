@@ -119,12 +119,7 @@ static void jw_figures(struct evbuffer *b, const api_report *p, const api_report
 
 void api_report_reply_json(const api_report *p)
 {
-	/* libevent's allocator is its own (http/alloc.c does not replace it) */
 	struct evbuffer *b = evbuffer_new();
-	if (!b) {
-		api_reply_problem(p->r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	json_t *scope = api_scope_json(&p->scope);
 	char *scope_s = json_dumps(scope, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(scope);
