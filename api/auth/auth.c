@@ -1,4 +1,5 @@
 #include "auth/auth.h"
+#include "http/hash.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -127,16 +128,6 @@ void api_auth_free(api_auth *a)
 	free(a->key);
 	free(a->cache);
 	free(a);
-}
-
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
 }
 
 /* A JSON integer (not a string, not a float) claim. */
@@ -283,7 +274,7 @@ int api_auth_verify(api_auth *a, api_claims *out, const char *header, time_t now
 		return -1;
 	}
 
-	uint64_t h = fnv1a(tok, tlen);
+	uint64_t h = api_hash_bytes(tok, tlen);
 	cache_entry *e = &a->cache[h % a->cache_size];
 	if (e->token && e->hash == h && strcmp(e->token, tok) == 0) {
 		if (e->claims.exp <= (int64_t)now - API_AUTH_SKEW) {

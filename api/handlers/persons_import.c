@@ -25,6 +25,7 @@
 #include <csv.h> /* libcsv (Debian libcsv-dev); the CSV writer is api/csv_out.h */
 
 #include "http/resource.h"
+#include "http/hash.h"
 #include "handlers.h"
 #include "persons_internal.h"
 
@@ -47,12 +48,7 @@ static void strset_init(api_req *r, strset *s, size_t n)
 
 static size_t strset_slot(const strset *s, const char *k)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = k; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	size_t i = (size_t)h & (s->cap - 1);
+	size_t i = (size_t)api_hash_str(k) & (s->cap - 1);
 	while (s->keys[i] && strcmp(s->keys[i], k) != 0)
 		i = (i + 1) & (s->cap - 1);
 	return i;

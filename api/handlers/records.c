@@ -55,10 +55,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	                                    "project", "status", "evidence", "registered_by",
 	                                    "verified_by", "reason", "created_at", NULL };
 	api_csv csv;
-	if (api_csv_init(&csv) != 0) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	api_csv_init(&csv);
 	api_csv_row(&csv, cols);
 	int rows;
 	char *next = api_page_next(r, c->pg, res, RECORDS_LIST_CITY_COL_KEY, &rows);

@@ -6,6 +6,7 @@
  * by_form / by_class_type are null.
  */
 #include "handlers/report_model.h"
+#include "http/hash.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -106,14 +107,6 @@ api_report_shape api_report_shape_of(const api_report *p, const api_report_fig *
 
 /* ---- groups: an open-addressing table sized for the rows received -------- */
 
-static uint64_t hash_key(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static void fig_init(api_report *p, api_report_fig *f)
 {
 	f->form = api_arena_alloc(p->r->mem, (size_t)(p->nforms > 0 ? p->nforms : 1) * sizeof *f->form);
@@ -125,7 +118,7 @@ static api_report_fig *group(api_report *p, const char *key, bool create)
 {
 	if (!key || !p->slots)
 		return NULL;
-	size_t i = (size_t)hash_key(key) & (p->nslots - 1);
+	size_t i = (size_t)api_hash_str(key) & (p->nslots - 1);
 	for (; p->slots[i]; i = (i + 1) & (p->nslots - 1))
 		if (strcmp(p->slots[i]->key, key) == 0)
 			return p->slots[i];

@@ -38,6 +38,7 @@
 #include <sodium.h>
 
 #include "http/fields.h"
+#include "http/hash.h"
 #include "http/resource.h"
 #include "domain/scope.h"
 #include "core.h"
@@ -76,14 +77,6 @@ typedef struct smp {
 
 /* ---- deterministic pieces ------------------------------------------------- */
 
-static uint64_t fnv1a64(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static uint64_t mix64(uint64_t z)
 {
 	z += 0x9e3779b97f4a7c15ULL;
@@ -94,7 +87,7 @@ static uint64_t mix64(uint64_t z)
 
 static uint64_t stratum_seed(const smp *s, const char *key)
 {
-	return s->stratify ? mix64((uint64_t)s->seed ^ fnv1a64(key)) : (uint64_t)s->seed;
+	return s->stratify ? mix64((uint64_t)s->seed ^ api_hash_str(key)) : (uint64_t)s->seed;
 }
 
 /* Largest remainder: k_s = floor(k·N_s/N), then +1 for the largest

@@ -175,8 +175,11 @@ static bool param_ok(const api_param *p, const char *v)
 	case API_PARAM_TEXT: return true;
 	case API_PARAM_UUID: return api_is_uuid(v);
 	case API_PARAM_YEAR: {
+		/* four digits, nothing else: no sign, blank or leading zero slips in */
+		if (strspn(v, "0123456789") != 4 || v[4])
+			return false;
 		long y = strtol(v, &end, 10);
-		return *v && !*end && y >= API_YEAR_MIN && y <= API_YEAR_MAX;
+		return y >= API_YEAR_MIN && y <= API_YEAR_MAX;
 	}
 	case API_PARAM_ENUM: return p->parse(&scratch, v) == 0;
 	case API_PARAM_DISTRICT: return api_district_code_ok(v);

@@ -7,14 +7,13 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
-int api_csv_init(api_csv *c)
+void api_csv_init(api_csv *c)
 {
 	c->row_open = false;
 	c->buf = evbuffer_new();
 	if (!c->buf)
 		abort(); /* libevent allocates through api_xmalloc (http/alloc.h) */
 	evbuffer_add(c->buf, "\xEF\xBB\xBF", 3);
-	return 0;
 }
 
 void api_csv_dispose(api_csv *c)

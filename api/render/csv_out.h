@@ -21,7 +21,7 @@ typedef struct api_csv {
 } api_csv;
 
 /* Starts a CSV document (writes the BOM). */
-int api_csv_init(api_csv *c);
+void api_csv_init(api_csv *c);
 void api_csv_dispose(api_csv *c);
 /* Appends one cell (NULL: empty) to the current row. */
 void api_csv_cell(api_csv *c, const char *value);
