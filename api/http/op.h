@@ -84,26 +84,28 @@ typedef struct api_field {
 #define API_FIELD_JSON(T, m, n, fl) API_FIELD_AT(T, m, n, API_FIELD_ANY, fl, 0, 0, NULL, NULL)
 #define API_FIELDS_END { NULL, 0, 0, 0, 0, NULL, NULL, 0 }
 
-/* Parsers of core's enumerations with the signature a field table takes. */
-#define API_ENUM_PARSER(what) \
-	int api_parse_##what(void *out, const char *s);
-API_ENUM_PARSER(level)
-API_ENUM_PARSER(category)
-API_ENUM_PARSER(form)
-API_ENUM_PARSER(class_type)
-API_ENUM_PARSER(source)
-API_ENUM_PARSER(record_status)
-API_ENUM_PARSER(base_level)
-API_ENUM_PARSER(exam_result)
-API_ENUM_PARSER(enrolment_status)
-API_ENUM_PARSER(purpose)
-API_ENUM_PARSER(unit_kind)
-API_ENUM_PARSER(person_status)
-API_ENUM_PARSER(base_status)
-API_ENUM_PARSER(project_status)
-API_ENUM_PARSER(achieve_status)
-API_ENUM_PARSER(guide_status)
-#undef API_ENUM_PARSER
+/* Parsers of core's enumerations with the signature a field table takes:
+ * api_parse_level(&out, "intermediate") calls core_level_parse. */
+#define API_ENUM_PARSERS(X) \
+	X(level) \
+	X(category) \
+	X(form) \
+	X(class_type) \
+	X(source) \
+	X(record_status) \
+	X(base_level) \
+	X(exam_result) \
+	X(enrolment_status) \
+	X(purpose) \
+	X(unit_kind) \
+	X(person_status) \
+	X(base_status) \
+	X(project_status) \
+	X(achieve_status) \
+	X(guide_status)
+#define API_ENUM_PARSER_DECLARE(what) int api_parse_##what(void *out, const char *s);
+API_ENUM_PARSERS(API_ENUM_PARSER_DECLARE)
+#undef API_ENUM_PARSER_DECLARE
 
 /* Query parameters an op reads: each one's text (NULL when absent) lands in
  * the ctx at offset once it has been checked; a bad one is 400 "Bad query"

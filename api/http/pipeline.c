@@ -17,25 +17,10 @@
 #include "http/resource.h"
 #include "render/json.h"
 
-#define API_ENUM_PARSER(what) \
+#define API_ENUM_PARSER_DEFINE(what) \
 	int api_parse_##what(void *out, const char *s) { return core_##what##_parse(out, s); }
-API_ENUM_PARSER(level)
-API_ENUM_PARSER(category)
-API_ENUM_PARSER(form)
-API_ENUM_PARSER(class_type)
-API_ENUM_PARSER(source)
-API_ENUM_PARSER(record_status)
-API_ENUM_PARSER(base_level)
-API_ENUM_PARSER(exam_result)
-API_ENUM_PARSER(enrolment_status)
-API_ENUM_PARSER(purpose)
-API_ENUM_PARSER(unit_kind)
-API_ENUM_PARSER(person_status)
-API_ENUM_PARSER(base_status)
-API_ENUM_PARSER(project_status)
-API_ENUM_PARSER(achieve_status)
-API_ENUM_PARSER(guide_status)
-#undef API_ENUM_PARSER
+API_ENUM_PARSERS(API_ENUM_PARSER_DEFINE)
+#undef API_ENUM_PARSER_DEFINE
 
 /* One field of the table into ctx; its errors go to errors. */
 static void read_field(json_t *body, const api_field *f, char *ctx, json_t *errors)

@@ -73,6 +73,19 @@ static int need_db(void)
 	return 0;
 }
 
+/* A synchronous connection as the owner (DATABASE_URL); NULL after saying
+ * why. */
+static db_sync *open_db(void)
+{
+	char err[1024];
+	db_sync *s = NULL;
+	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "jxjyctl: %s\n", err);
+		return NULL;
+	}
+	return s;
+}
+
 static int cmd_migrate(void)
 {
 	char err[1024];
@@ -201,12 +214,9 @@ static int cmd_account_add(int argc, char **argv)
 		fprintf(stderr, "jxjyctl: the password needs at least 12 characters\n");
 		return 2;
 	}
-	char err[512];
-	db_sync *s = NULL;
-	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
-		fprintf(stderr, "jxjyctl: %s\n", err);
+	db_sync *s = open_db();
+	if (!s)
 		return 1;
-	}
 	int rc = 1;
 	if (operator_session(s) == 0 &&
 	    account_upsert(s, login, kind ? kind : "user", (api_role)role, jur,
@@ -224,12 +234,9 @@ static int cmd_revoke(int argc, char **argv)
 {
 	if (argc < 1 || need_db() < 0)
 		return usage();
-	char err[512];
-	db_sync *s = NULL;
-	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
-		fprintf(stderr, "jxjyctl: %s\n", err);
+	db_sync *s = open_db();
+	if (!s)
 		return 1;
-	}
 	const char *v[2] = { argv[0], NULL };
 	int rc = (operator_session(s) == 0 && run(s, DB_STMT_ADMIN_REVOKE_JTI, v, NULL) == 0 &&
 	          run(s, DB_STMT_COMMIT, NULL, NULL) == 0) ? 0 : 1;
@@ -256,12 +263,9 @@ static int cmd_audit_verify(void)
 {
 	if (need_db() < 0)
 		return 1;
-	char err[512];
-	db_sync *s = NULL;
-	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
-		fprintf(stderr, "jxjyctl: %s\n", err);
+	db_sync *s = open_db();
+	if (!s)
 		return 1;
-	}
 	db_result *res = NULL;
 	int rc = 1;
 	if (operator_session(s) == 0 && run(s, DB_STMT_ADMIN_AUDIT_VERIFY, NULL, &res) == 0) {
@@ -285,12 +289,9 @@ static int cmd_demo_data(int argc, char **argv)
 {
 	if (need_db() < 0)
 		return 1;
-	char err[1024];
-	db_sync *s = NULL;
-	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
-		fprintf(stderr, "jxjyctl: %s\n", err);
+	db_sync *s = open_db();
+	if (!s)
 		return 1;
-	}
 	db_result *res = NULL;
 	int rc = 1;
 	if (run(s, DB_STMT_ADMIN_DEMO_LOADED, NULL, &res) < 0)
@@ -307,6 +308,7 @@ static int cmd_demo_data(int argc, char **argv)
 		goto done;
 	}
 	time_t t0 = time(NULL);
+	char err[1024];
 	if (db_sql_file_run(cfg.database_url, "demo_data.sql", err, sizeof err) != 0) {
 		fprintf(stderr, "jxjyctl: %s\n", err);
 		goto done;
@@ -322,12 +324,9 @@ static int cmd_recompute(int argc, char **argv)
 {
 	if (need_db() < 0)
 		return 1;
-	char err[1024];
-	db_sync *s = NULL;
-	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
-		fprintf(stderr, "jxjyctl: %s\n", err);
+	db_sync *s = open_db();
+	if (!s)
 		return 1;
-	}
 	int rc = jxjyctl_recompute(s, operator_session, argc, argv);
 	db_sync_close(s);
 	return rc;
