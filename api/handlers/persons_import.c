@@ -182,7 +182,6 @@ static void on_cell(void *data, size_t len, void *arg)
 static void on_record(int c, void *arg)
 {
 	csv_in *p = arg;
-	(void)c;
 	int cells = p->col;
 	p->col = 0;
 	if (p->in_header) {
