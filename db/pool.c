@@ -79,6 +79,7 @@ struct db_pool {
 	struct event *ev_queue_timer;
 	struct event *ev_dispatch;
 	bool down; /* the last connection attempt failed and none is up */
+	struct timeval last_try; /* of the last attempt a request started (pool_try_now) */
 	uint64_t errors, reconnects;
 };
 
@@ -160,6 +161,41 @@ static int pool_connected(const db_pool *pool)
 			n++;
 	}
 	return n;
+}
+
+static bool pool_connecting(const db_pool *pool)
+{
+	for (int i = 0; i < pool->size; i++)
+		if (pool->conns[i].state == CONN_CONNECTING)
+			return true;
+	return false;
+}
+
+/* A request found every connection down: rather than refuse it until a
+ * backoff timer fires (up to BACKOFF_MAX_MS after the database is back),
+ * start one connection now and let the request wait for it.  At most one
+ * attempt at a time, and one every BACKOFF_MIN_MS at the most, so a
+ * stream of requests against a dead database is no reconnect storm.
+ * True when an attempt is under way. */
+static bool pool_try_now(db_pool *pool)
+{
+	if (pool_connecting(pool))
+		return true;
+	struct timeval now, since;
+	event_base_gettimeofday_cached(pool->base, &now);
+	timersub(&now, &pool->last_try, &since);
+	if (since.tv_sec == 0 && since.tv_usec < BACKOFF_MIN_MS * 1000)
+		return false;
+	pool->last_try = now;
+	for (int i = 0; i < pool->size; i++) {
+		db_conn *c = &pool->conns[i];
+		if (c->state != CONN_DOWN)
+			continue;
+		evtimer_del(c->ev_timer); /* its backoff: this attempt replaces it */
+		conn_start_connect(c);    /* a refusal at once schedules the backoff again */
+		return c->state == CONN_CONNECTING;
+	}
+	return false;
 }
 
 static void set_error(db_error *e, int code, const char *msg)
@@ -594,7 +630,7 @@ static void pool_dispatch(db_pool *pool)
 	while (pool->q_len > 0) {
 		waiter *head = &pool->queue[pool->q_head];
 		db_error err;
-		if (pool->down && pool_connected(pool) == 0) {
+		if (pool->down && pool_connected(pool) == 0 && !pool_connecting(pool)) {
 			waiter w = queue_pop(pool);
 			set_error(&err, DB_EUNAVAIL, "database unavailable");
 			w.cb(NULL, &err, w.arg);
@@ -634,7 +670,7 @@ void db_pool_acquire(db_pool *pool, db_acquire_cb cb, void *arg)
 			return;
 		}
 	}
-	if (pool->down && pool_connected(pool) == 0) {
+	if (pool->down && pool_connected(pool) == 0 && !pool_try_now(pool)) {
 		set_error(&err, DB_EUNAVAIL, "database unavailable");
 		cb(NULL, &err, arg);
 		return;
