@@ -149,7 +149,8 @@ typedef struct api_op {
 	const api_param *params;
 	/* when set, every path parameter must be a UUID, else 404 with this */
 	const char *not_found;
-	/* the body's fields ({0}-terminated); NULL: the route takes no fields */
+	/* the body's fields ({0}-terminated); NULL: the route takes no fields
+	 * (no body, an empty one or {}: anything in it is 422 unknown_field) */
 	const api_field *fields;
 	/* after the fields, with the same errors array: cross-field rules and
 	 * what core validates; a 422 follows when errors is not empty */

@@ -207,6 +207,18 @@ static bool read_params(api_req *r, const api_op *op)
 	return true;
 }
 
+/* An op without fields: no body, or an object without members (API.md,
+ * second wave: actions accept {}); a member is 422 unknown_field. */
+static bool read_no_fields(api_req *r)
+{
+	static const api_field none[] = { API_FIELDS_END };
+	if (!api_body_object(r))
+		return false;
+	json_t *errors = json_array();
+	api_fields_read(r->body, none, NULL, errors);
+	return !api_errors_reply(r, errors);
+}
+
 bool api_op_prepare(api_req *r, const api_op *op)
 {
 	if (!(op->flags & API_OP_ANY_QUERY) && !query_names_known(r, op))
@@ -224,6 +236,8 @@ bool api_op_prepare(api_req *r, const api_op *op)
 	if ((op->flags & API_OP_IF_MATCH) && !api_if_match(r, &r->if_match))
 		return false;
 	if (op->fields && !read_body(r, op))
+		return false;
+	if (!op->fields && !(op->flags & API_OP_BODY_OWN) && r->body && !read_no_fields(r))
 		return false;
 	if (op->flags & API_OP_TX)
 		api_db_tx(r);
