@@ -18,10 +18,12 @@
 
 #include <sodium.h>
 
-#include "config.h"
-#include "log.h"
-#include "metrics.h"
-#include "worker.h"
+#include "http/alloc.h"
+#include "http/config.h"
+#include "http/log.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/worker.h"
 
 static int listen_on(const char *spec)
 {
@@ -75,8 +77,60 @@ static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics 
 	return pid;
 }
 
+/* Starts the workers and restarts any that dies (a crash, or an abort out
+ * of memory) until SIGTERM or SIGINT; then stops them.  Returns 0 when every
+ * worker stopped cleanly. */
+static int supervise(int fd, const api_config *cfg, api_metrics *metrics)
+{
+	/* the supervisor takes its signals synchronously */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, &old);
+
+	pid_t *pids = api_xcalloc((size_t)cfg->workers, sizeof *pids);
+	for (int i = 0; i < cfg->workers; i++)
+		pids[i] = start_worker(i, fd, cfg, metrics);
+	api_log_write(API_LOG_INFO, NULL, "listening on %s with %d workers", cfg->listen, cfg->workers);
+
+	for (;;) {
+		int sig;
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (int i = 0; i < cfg->workers; i++) {
+				if (pids[i] != pid)
+					continue;
+				api_log_write(API_LOG_ERROR, NULL, "worker %d (pid %d) exited with status %d; restarting",
+				              i, (int)pid, status);
+				sleep(1); /* no tight crash loop */
+				pids[i] = start_worker(i, fd, cfg, metrics);
+			}
+		}
+	}
+	api_log_write(API_LOG_INFO, NULL, "stopping");
+	int rc = 0;
+	for (int i = 0; i < cfg->workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (int i = 0; i < cfg->workers; i++) {
+		int status;
+		if (pids[i] > 0 && waitpid(pids[i], &status, 0) > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+			rc = 1;
+	}
+	free(pids);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	api_alloc_install();
 	if (argc > 1) {
 		FILE *out = strcmp(argv[1], "--help") == 0 ? stdout : stderr;
 		fprintf(out, "usage: jxjy-gateway\n\nConfigured by the environment only.\n");
@@ -104,54 +158,12 @@ int main(int argc, char **argv)
 		api_log_write(API_LOG_ERROR, NULL, "could not listen on %s: %s", cfg.listen, strerror(errno));
 		return 1;
 	}
-	api_metrics *metrics = api_metrics_new(cfg.workers);
+	api_metrics *metrics = api_metrics_new(cfg.workers, api_routes, api_routes_count);
 	if (!metrics) {
 		api_log_write(API_LOG_ERROR, NULL, "could not map shared metrics");
 		return 1;
 	}
-	/* the supervisor takes its signals synchronously */
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, &old);
-
-	pid_t *pids = calloc((size_t)cfg.workers, sizeof *pids);
-	for (int i = 0; i < cfg.workers; i++)
-		pids[i] = start_worker(i, fd, &cfg, metrics);
-	api_log_write(API_LOG_INFO, NULL, "listening on %s with %d workers", cfg.listen, cfg.workers);
-
-	int rc = 0;
-	for (;;) {
-		int sig;
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-		int status;
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (int i = 0; i < cfg.workers; i++) {
-				if (pids[i] != pid)
-					continue;
-				api_log_write(API_LOG_ERROR, NULL, "worker %d (pid %d) exited with status %d; restarting",
-				              i, (int)pid, status);
-				sleep(1); /* no tight crash loop */
-				pids[i] = start_worker(i, fd, &cfg, metrics);
-			}
-		}
-	}
-	api_log_write(API_LOG_INFO, NULL, "stopping");
-	for (int i = 0; i < cfg.workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	for (int i = 0; i < cfg.workers; i++) {
-		int status;
-		if (pids[i] > 0 && waitpid(pids[i], &status, 0) > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-			rc = 1;
-	}
-	free(pids);
+	int rc = supervise(fd, &cfg, metrics);
 	close(fd);
 	api_metrics_free(metrics);
 	api_config_dispose(&cfg);

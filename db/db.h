@@ -4,8 +4,9 @@
  * A bounded pool of nonblocking libpq connections driven by the caller's
  * libevent loop.  A request checks a connection out, runs one or more
  * batches of named statements on it (each batch travels in one round trip
- * in pipeline mode) and gives it back.  SQL text lives in db/statements.c;
- * values always travel as parameters.
+ * in pipeline mode) and gives it back.  SQL text lives in the statement
+ * registry (db/statements.def, one db/stmts/<resource>.def per resource),
+ * each entry naming its result columns; values always travel as parameters.
  */
 #ifndef JXJY_DB_H
 #define JXJY_DB_H
@@ -31,6 +32,7 @@ enum {
 	DB_EBUSY = -2,    /* pool exhausted and the wait queue full or timed out */
 	DB_ESQL = -3,     /* the server refused a statement: see sqlstate */
 	DB_EINVAL = -4,   /* bad use: too many statements in one batch, … */
+	DB_EVALUE = -5,   /* a result value is NULL, malformed or out of range */
 };
 
 typedef struct db_error {
@@ -102,8 +104,8 @@ bool db_conn_in_transaction(const db_conn *conn);
 
 void db_pool_get_stats(const db_pool *pool, db_pool_stats *out);
 
-/* Whether at least one connection is up, and the schema version seen on the
- * last successful probe (0 when unknown). */
+/* Whether at least one connection of the pool is up (/readyz asks the
+ * schema version itself). */
 bool db_pool_is_up(const db_pool *pool);
 
 /* Result accessors (borrowed pointers into the result). */
@@ -115,6 +117,25 @@ bool db_result_is_null(const db_result *r, int row, int col);
 const char *db_result_column_name(const db_result *r, int col);
 /* Rows changed by an INSERT/UPDATE/DELETE, -1 when unknown. */
 long db_result_affected(const db_result *r);
+
+/* Typed accessors: col is a column number of the statement, <ID>_COL_<NAME>
+ * (statements.h).  Each returns 0 and sets *out, or DB_EVALUE — a NULL where
+ * a value is required, a malformed value, row or col out of range, no result
+ * — after logging one line to stderr that names the statement, row, column
+ * and why; *out is then left untouched.  Strings are borrowed from the
+ * result. */
+/* text; SQL NULL is an error */
+DB_MUSTCHECK int db_result_str(const db_result *res, int row, int col, const char **out);
+/* text or NULL: SQL NULL sets *out = NULL and returns 0 */
+DB_MUSTCHECK int db_result_str_opt(const db_result *res, int row, int col, const char **out);
+/* a base-10 integer, the whole value, within the range of long */
+DB_MUSTCHECK int db_result_int(const db_result *res, int row, int col, long *out);
+/* PostgreSQL's boolean "t" or "f" */
+DB_MUSTCHECK int db_result_bool(const db_result *res, int row, int col, bool *out);
+/* hours as tenths (12.5 h -> 125): a numeric as PostgreSQL prints it
+ * ("12", "12.5", "12.50", "-4.0") with at most one significant decimal;
+ * more precision, junk or more than INT32_MAX tenths is an error */
+DB_MUSTCHECK int db_result_hours(const db_result *res, int row, int col, int32_t *out);
 
 /* Maps a pool error to a hint for the edge; true for transient errors that a
  * client should retry (503). */

@@ -80,7 +80,55 @@ static int applied_checksum(PGconn *pg, int version, char *out, size_t outlen, c
 	return found;
 }
 
+/* The gateway reads the schema version for /readyz, as whatever role
+ * JXJY_DB_USER names.  A role name cannot travel as a parameter in GRANT: it
+ * is looked up as one and quoted with PQescapeIdentifier, never pasted raw.
+ * The default role exists once 0001 ran; a configured one that does not exist
+ * (yet) is skipped, as before, with a warning, since the next run grants it. */
+static int grant_versions(PGconn *pg, const char *role, FILE *log, char *err, size_t n)
+{
+	const char *params[] = { role };
+	PGresult *res = PQexecParams(pg, "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1",
+	                             1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		set_err(err, n, "could not look up the gateway role", pg, res);
+		PQclear(res);
+		return -1;
+	}
+	int exists = PQntuples(res) > 0;
+	PQclear(res);
+	if (!exists) {
+		if (log)
+			fprintf(log, "warning: role %s does not exist: schema_migrations not granted to it\n", role);
+		return 0;
+	}
+	char *ident = PQescapeIdentifier(pg, role, strlen(role));
+	if (!ident) {
+		set_err(err, n, "could not quote the gateway role", pg, NULL);
+		return -1;
+	}
+	static const char grant[] = "GRANT SELECT ON public.schema_migrations TO ";
+	size_t len = sizeof grant + strlen(ident);
+	char *sql = malloc(len);
+	int rc = -1;
+	if (!sql) {
+		snprintf(err, n, "could not grant on schema_migrations: out of memory");
+		goto done;
+	}
+	snprintf(sql, len, "%s%s", grant, ident);
+	rc = exec_ok(pg, sql, err, n, "could not grant on schema_migrations");
+done:
+	free(sql);
+	PQfreemem(ident);
+	return rc;
+}
+
 int db_migrate_run(const char *conninfo, FILE *log, char *err, size_t n)
+{
+	return db_migrate_run_for(conninfo, NULL, log, err, n);
+}
+
+int db_migrate_run_for(const char *conninfo, const char *app_role, FILE *log, char *err, size_t n)
 {
 	int applied = 0, rc = -1;
 	PGconn *pg = connect_sync(conninfo, err, n);
@@ -145,11 +193,7 @@ int db_migrate_run(const char *conninfo, FILE *log, char *err, size_t n)
 			fprintf(log, "applied %s\n", m->name);
 		applied++;
 	}
-	/* the gateway reads the version for /readyz; the role exists once 0001 ran */
-	if (exec_ok(pg,
-	            "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jxjy_app') THEN"
-	            " GRANT SELECT ON public.schema_migrations TO jxjy_app; END IF; END $$",
-	            err, n, "could not grant on schema_migrations") < 0)
+	if (grant_versions(pg, app_role ? app_role : "jxjy_app", log, err, n) < 0)
 		goto unlock;
 	rc = applied;
 unlock:

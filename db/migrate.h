@@ -34,6 +34,13 @@ int db_migrate_latest(void);
  * message in err. */
 int db_migrate_run(const char *conninfo, FILE *log, char *err, size_t errlen);
 
+/* db_migrate_run, granting SELECT on public.schema_migrations (the version
+ * /readyz reads) to app_role, the role the gateway logs in as (JXJY_DB_USER);
+ * NULL means "jxjy_app".  A role that does not exist is skipped with a
+ * warning in log.  db_migrate_run is this with NULL. */
+int db_migrate_run_for(const char *conninfo, const char *app_role, FILE *log, char *err,
+                       size_t errlen);
+
 /* Runs an embedded SQL file (by base name) in one transaction.  Returns 0 or
  * -1 with a message in err. */
 int db_sql_file_run(const char *conninfo, const char *name, char *err, size_t errlen);

@@ -11,6 +11,7 @@
  * one pipeline closed by a sync, so its statements cost one round trip.
  */
 #include "db.h"
+#include "result.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -36,10 +37,6 @@ typedef struct expect {
 	int stmt;        /* statement id, for a prepare */
 	bool is_prepare;
 } expect;
-
-struct db_result {
-	PGresult *res;
-};
 
 struct db_conn {
 	db_pool *pool;
@@ -82,6 +79,7 @@ struct db_pool {
 	struct event *ev_queue_timer;
 	struct event *ev_dispatch;
 	bool down; /* the last connection attempt failed and none is up */
+	struct timeval last_try; /* of the last attempt a request started (pool_try_now) */
 	uint64_t errors, reconnects;
 };
 
@@ -163,6 +161,41 @@ static int pool_connected(const db_pool *pool)
 			n++;
 	}
 	return n;
+}
+
+static bool pool_connecting(const db_pool *pool)
+{
+	for (int i = 0; i < pool->size; i++)
+		if (pool->conns[i].state == CONN_CONNECTING)
+			return true;
+	return false;
+}
+
+/* A request found every connection down: rather than refuse it until a
+ * backoff timer fires (up to BACKOFF_MAX_MS after the database is back),
+ * start one connection now and let the request wait for it.  At most one
+ * attempt at a time, and one every BACKOFF_MIN_MS at the most, so a
+ * stream of requests against a dead database is no reconnect storm.
+ * True when an attempt is under way. */
+static bool pool_try_now(db_pool *pool)
+{
+	if (pool_connecting(pool))
+		return true;
+	struct timeval now, since;
+	event_base_gettimeofday_cached(pool->base, &now);
+	timersub(&now, &pool->last_try, &since);
+	if (since.tv_sec == 0 && since.tv_usec < BACKOFF_MIN_MS * 1000)
+		return false;
+	pool->last_try = now;
+	for (int i = 0; i < pool->size; i++) {
+		db_conn *c = &pool->conns[i];
+		if (c->state != CONN_DOWN)
+			continue;
+		evtimer_del(c->ev_timer); /* its backoff: this attempt replaces it */
+		conn_start_connect(c);    /* a refusal at once schedules the backoff again */
+		return c->state == CONN_CONNECTING;
+	}
+	return false;
 }
 
 static void set_error(db_error *e, int code, const char *msg)
@@ -347,6 +380,25 @@ static void conn_batch_done(db_conn *c)
 	}
 }
 
+/* Keeps the result of a call, unless its width disagrees with the
+ * statement's column list: then the batch fails (a programming error, the
+ * edge answers 500) and no later result of it is kept.  The statements
+ * after it have run all the same: a sent pipeline cannot be recalled. */
+static void conn_take_result(db_conn *c, const expect *e, PGresult *res)
+{
+	char why[sizeof c->err.message];
+	if (db_result_check_width(res, e->stmt, why, sizeof why) < 0) {
+		PQclear(res);
+		set_error(&c->err, DB_EINVAL, why);
+		c->err.failed_index = e->call;
+		return;
+	}
+	if (c->results[e->call].res)
+		PQclear(c->results[e->call].res);
+	c->results[e->call].res = res;
+	c->results[e->call].stmt = e->stmt;
+}
+
 /* Reads what the server sent for the batch in flight. */
 static void conn_read_results(db_conn *c)
 {
@@ -388,10 +440,9 @@ static void conn_read_results(db_conn *c)
 			if (st != PGRES_COMMAND_OK)
 				c->prepared[e->stmt] = false;
 			PQclear(res);
-		} else if (e->call >= 0 && !failed && st != PGRES_PIPELINE_ABORTED) {
-			if (c->results[e->call].res)
-				PQclear(c->results[e->call].res);
-			c->results[e->call].res = res;
+		} else if (e->call >= 0 && !failed && st != PGRES_PIPELINE_ABORTED &&
+		           c->err.code == DB_OK) {
+			conn_take_result(c, e, res);
 		} else {
 			PQclear(res);
 		}
@@ -579,7 +630,7 @@ static void pool_dispatch(db_pool *pool)
 	while (pool->q_len > 0) {
 		waiter *head = &pool->queue[pool->q_head];
 		db_error err;
-		if (pool->down && pool_connected(pool) == 0) {
+		if (pool->down && pool_connected(pool) == 0 && !pool_connecting(pool)) {
 			waiter w = queue_pop(pool);
 			set_error(&err, DB_EUNAVAIL, "database unavailable");
 			w.cb(NULL, &err, w.arg);
@@ -619,7 +670,7 @@ void db_pool_acquire(db_pool *pool, db_acquire_cb cb, void *arg)
 			return;
 		}
 	}
-	if (pool->down && pool_connected(pool) == 0) {
+	if (pool->down && pool_connected(pool) == 0 && !pool_try_now(pool)) {
 		set_error(&err, DB_EUNAVAIL, "database unavailable");
 		cb(NULL, &err, arg);
 		return;
@@ -725,49 +776,6 @@ void db_pool_get_stats(const db_pool *pool, db_pool_stats *out)
 bool db_pool_is_up(const db_pool *pool)
 {
 	return pool_connected(pool) > 0;
-}
-
-int db_result_rows(const db_result *r)
-{
-	return r ? PQntuples(r->res) : 0;
-}
-
-int db_result_cols(const db_result *r)
-{
-	return r ? PQnfields(r->res) : 0;
-}
-
-const char *db_result_value(const db_result *r, int row, int col)
-{
-	if (!r || row >= PQntuples(r->res) || col >= PQnfields(r->res) ||
-	    PQgetisnull(r->res, row, col))
-		return NULL;
-	return PQgetvalue(r->res, row, col);
-}
-
-int db_result_length(const db_result *r, int row, int col)
-{
-	return r ? PQgetlength(r->res, row, col) : 0;
-}
-
-bool db_result_is_null(const db_result *r, int row, int col)
-{
-	return !r || PQgetisnull(r->res, row, col);
-}
-
-const char *db_result_column_name(const db_result *r, int col)
-{
-	return r ? PQfname(r->res, col) : NULL;
-}
-
-long db_result_affected(const db_result *r)
-{
-	if (!r)
-		return -1;
-	const char *s = PQcmdTuples(r->res);
-	if (!s || !*s)
-		return -1;
-	return strtol(s, NULL, 10);
 }
 
 bool db_error_is_unavailable(const db_error *err)

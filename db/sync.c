@@ -3,6 +3,7 @@
  * registry, one statement per call.  Never used by the gateway.
  */
 #include "sync.h"
+#include "result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,6 @@
 
 struct db_sync {
 	PGconn *pg;
-};
-
-struct db_result {
-	PGresult *res;
 };
 
 int db_sync_open(db_sync **out, const char *conninfo, char *err, size_t n)
@@ -72,25 +69,20 @@ int db_sync_run(db_sync *s, db_stmt_id id, const char *const *values, db_result 
 		PQclear(res);
 		return err->code;
 	}
+	if (db_result_check_width(res, (int)id, err->message, sizeof err->message) < 0) {
+		PQclear(res);
+		err->code = DB_EINVAL;
+		err->failed_index = 0;
+		return DB_EINVAL;
+	}
 	if (!out) {
 		PQclear(res);
 		return DB_OK;
 	}
-	db_result *r = malloc(sizeof *r);
-	if (!r) {
-		PQclear(res);
+	if (db_result_new(out, res, (int)id) < 0) {
 		err->code = DB_EINVAL;
+		snprintf(err->message, sizeof err->message, "out of memory");
 		return DB_EINVAL;
 	}
-	r->res = res;
-	*out = r;
 	return DB_OK;
-}
-
-void db_result_free(db_result *r)
-{
-	if (!r)
-		return;
-	PQclear(r->res);
-	free(r);
 }

@@ -1,4 +1,4 @@
--- 0003_enrolments.sql — what enrolling a trainee needs beyond 0001.
+-- 0004_enrolments.sql — what enrolling a trainee needs beyond 0001.
 --
 -- A base enrols a professional by person id (R-20), but row-level security
 -- shows a base only the persons already enrolled in its projects.  Without

@@ -1,4 +1,4 @@
--- 0003_persons.sql — what the persons endpoints need beyond 0001.
+-- 0005_persons.sql — what the persons endpoints need beyond 0001.
 --
 -- A national id is unique across the city (API.md: a second registration
 -- is 409, "use transfers").  The writer's row-level security hides the

@@ -1,4 +1,4 @@
--- 0003_reports.sql — statistics (R-25): small aggregate tables kept exact by
+-- 0006_reports.sql — statistics (R-25): small aggregate tables kept exact by
 -- triggers, so that the annual report never scans records or persons; the
 -- training figures (trainees, funding) of a scope; samples' draw bookkeeping.
 --

@@ -1,4 +1,4 @@
--- 0003_compliance.sql — the cursor of `jxjyctl recompute` (api/recompute.c).
+-- 0007_compliance.sql — the cursor of `jxjyctl recompute` (api/recompute.c).
 --
 -- A recompute re-decides, with core, every person-year that has records
 -- (optionally of one year and/or one industry), persons in id order, in

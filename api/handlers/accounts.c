@@ -10,38 +10,53 @@
 
 #include <sodium.h>
 
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../worker.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "http/worker.h"
 #include "handlers.h"
 
-void h_accounts_list(api_req *r)
+typedef struct list_ctx {
+	const char *role;
+} list_ctx;
+
+static void accounts_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "role", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *role = api_query(r, "role");
-	if (role && api_role_parse(role) < 0) {
-		api_reply_problem(r, 400, "Bad query", "role is not a known role");
-		return;
-	}
-	const char *v[] = { pg->after, role, pg->limit_plus_one };
+	list_ctx *c = r->ctx;
+	api_page *pg = r->page;
+	const char *v[] = { pg->after, c->role, pg->limit_plus_one };
 	api_list_run(r, pg, DB_STMT_ACCOUNT_LIST, v, 3);
 }
 
-void h_accounts_get(api_req *r)
+/* a role of auth/ (no core enumeration: API_PARAM_ENUM_OF names core's parsers) */
+static int role_parse(void *out, const char *s)
 {
-	api_get_json(r, DB_STMT_ACCOUNT_GET, "no such account in the caller's jurisdiction");
+	int role = api_role_parse(s);
+	*(long *)out = role;
+	return role < 0 ? -1 : 0;
 }
+
+static const api_param list_params[] = {
+	{ "role", API_PARAM_ENUM, role_parse, "role is not a known role", offsetof(list_ctx, role) },
+	API_PARAMS_END,
+};
+const api_op op_accounts_list = { .handler = accounts_list, .params = list_params,
+                                  .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
+
+const api_op op_accounts_get = { .handler = api_op_get_json, .stmt = DB_STMT_ACCOUNT_GET,
+                                 .not_found = "no such account in the caller's jurisdiction" };
 
 /* ---- create ------------------------------------------------------------ */
 
 enum { F_LOGIN, F_KIND, F_PASSWORD_HASH, F_ROLE, F_NAME, F_DISTRICT, F_INDUSTRY, F_UNIT, F_BASE,
        F_PERSON, F__COUNT };
 
+enum { J_DISTRICT, J_INDUSTRY, J_UNIT, J_BASE, J_PERSON, J__COUNT };
+
 typedef struct create_ctx {
+	/* the body as sent (create_fields); create_check reads the values */
+	json_t *login_j, *password_j, *kind_j, *role_j, *name_j, *jur_j[J__COUNT];
+	const char *login, *password_s, *kind, *role_s, *name;
 	int role;
 	const char *jur_field;
 	char *password;
@@ -50,12 +65,12 @@ typedef struct create_ctx {
 	db_call calls[1];
 } create_ctx;
 
-static const char *const jur_fields[] = { "district", "industry", "unit", "base", "person" };
+static const char *const jur_fields[J__COUNT] = { "district", "industry", "unit", "base",
+                                                   "person" };
 
 static void insert_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, ACCOUNT_INSERT_COL_ACCOUNT);
 	if (!a) {
 		/* row-level security hid the new row from its creator */
 		api_reply_problem(r, 403, "Forbidden", "this account is outside the caller's jurisdiction");
@@ -91,7 +106,6 @@ static void hash_password(api_req *r)
 static void check_done(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		sodium_memzero(c->password, strlen(c->password));
 		if (c->role == API_ROLE_DISTRICT || c->role == API_ROLE_INDUSTRY) {
@@ -105,7 +119,7 @@ static void check_done(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	if (c->role == API_ROLE_BASE && r->claims.role == API_ROLE_DISTRICT) {
-		const char *level = db_result_value(res[0], 0, 0);
+		const char *level = db_result_value(res[0], 0, BASE_VISIBLE_COL_LEVEL);
 		if (!level || strcmp(level, "district") != 0) {
 			sodium_memzero(c->password, strlen(c->password));
 			api_reply_problem(r, 403, "Forbidden",
@@ -127,10 +141,11 @@ static bool login_ok(const char *s)
 	return true;
 }
 
-static const char *opt_string(json_t *body, const char *name, json_t *errors)
+/* An optional string: absent is NULL, anything else but a string (null
+ * too) invalid. */
+static const char *opt_string(api_req *r, json_t *v, const char *name, json_t *errors)
 {
-	json_t *v = json_object_get(body, name);
-	if (!v)
+	if (!api_body_has(r, name))
 		return NULL;
 	if (!json_is_string(v)) {
 		api_error_add(errors, name, "invalid", "must be a string");
@@ -139,45 +154,35 @@ static const char *opt_string(json_t *body, const char *name, json_t *errors)
 	return json_string_value(v);
 }
 
-void h_accounts_create(api_req *r)
+static void create_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "login", "password", "kind", "role", "display_name",
-	                                       "district", "industry", "unit", "base", "person", NULL };
-	if (!api_body_object(r))
-		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	json_t *errors = json_array();
-	api_json_unknown_fields(r->body, allowed, errors);
-
-	const char *login = opt_string(r->body, "login", errors);
+	create_ctx *c = r->ctx;
+	const char *login = opt_string(r, c->login_j, "login", errors);
 	if (!login)
 		api_error_add(errors, "login", "required", "3 to 64 of letters, digits and ._@-");
 	else if (!login_ok(login))
 		api_error_add(errors, "login", "invalid", "3 to 64 of letters, digits and ._@-");
-	const char *password = opt_string(r->body, "password", errors);
+	const char *password = opt_string(r, c->password_j, "password", errors);
 	if (!password || strlen(password) < 12 || strlen(password) > 256)
 		api_error_add(errors, "password", "invalid", "a password of 12 to 256 characters is required");
-	const char *kind = opt_string(r->body, "kind", errors);
+	const char *kind = opt_string(r, c->kind_j, "kind", errors);
 	if (!kind)
 		kind = "user";
 	else if (strcmp(kind, "user") != 0 && strcmp(kind, "client") != 0)
 		api_error_add(errors, "kind", "invalid", "must be user or client");
-	const char *role = opt_string(r->body, "role", errors);
+	const char *role = opt_string(r, c->role_j, "role", errors);
 	c->role = role ? api_role_parse(role) : -1;
 	if (c->role < 0)
 		api_error_add(errors, "role", role ? "invalid" : "required", "must be one of the six roles");
-	const char *name = opt_string(r->body, "display_name", errors);
+	const char *name = opt_string(r, c->name_j, "display_name", errors);
 	if (name && (strlen(name) == 0 || strlen(name) > 200))
 		api_error_add(errors, "display_name", "invalid", "1 to 200 bytes");
 
 	/* exactly the role's own jurisdiction field */
 	const char *jur_claim = c->role >= 0 ? api_role_claim((api_role)c->role) : NULL;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < J__COUNT; i++) {
 		const char *f = jur_fields[i];
-		const char *val = opt_string(r->body, f, errors);
+		const char *val = opt_string(r, c->jur_j[i], f, errors);
 		bool own = jur_claim && strcmp(jur_claim, f) == 0;
 		if (own) {
 			c->jur_field = f;
@@ -187,23 +192,31 @@ void h_accounts_create(api_req *r)
 				api_error_add(errors, f, "invalid", "malformed value");
 			else
 				c->v[F_DISTRICT + i] = val;
-		} else if (json_object_get(r->body, f) && c->role >= 0) {
+		} else if (api_body_has(r, f) && c->role >= 0) {
 			api_error_add(errors, f, "not_allowed", "this role takes no such jurisdiction");
 		}
 	}
-	if (api_errors_reply(r, errors))
-		return;
+	c->login = login;
+	c->password_s = password;
+	c->kind = kind;
+	c->role_s = role;
+	c->name = name;
+}
+
+static void accounts_create(api_req *r)
+{
+	create_ctx *c = r->ctx;
 	if (r->claims.role == API_ROLE_DISTRICT && c->role != API_ROLE_UNIT && c->role != API_ROLE_BASE) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau creates only unit and base accounts");
 		return;
 	}
-	c->v[F_LOGIN] = login;
-	c->v[F_KIND] = kind;
-	c->v[F_ROLE] = role;
-	c->v[F_NAME] = name ? name : login;
-	c->password = api_arena_strdup(r->mem, password);
-	sodium_memzero((char *)password, strlen(password));
+	c->v[F_LOGIN] = c->login;
+	c->v[F_KIND] = c->kind;
+	c->v[F_ROLE] = c->role_s;
+	c->v[F_NAME] = c->name ? c->name : c->login;
+	c->password = api_arena_strdup(r->mem, c->password_s);
+	sodium_memzero((char *)c->password_s, strlen(c->password_s));
 	sodium_memzero((char *)r->raw_body, r->raw_body_len);
 
 	db_stmt_id check;
@@ -221,3 +234,21 @@ void h_accounts_create(api_req *r)
 	c->calls[0] = (db_call){ check, c->check };
 	api_db_run(r, c->calls, 1, check_done);
 }
+
+static const api_field create_fields[] = {
+	API_FIELD_JSON(create_ctx, login_j, "login", 0),
+	API_FIELD_JSON(create_ctx, password_j, "password", 0),
+	API_FIELD_JSON(create_ctx, kind_j, "kind", 0),
+	API_FIELD_JSON(create_ctx, role_j, "role", 0),
+	API_FIELD_JSON(create_ctx, name_j, "display_name", 0),
+	API_FIELD_JSON(create_ctx, jur_j[J_DISTRICT], "district", 0),
+	API_FIELD_JSON(create_ctx, jur_j[J_INDUSTRY], "industry", 0),
+	API_FIELD_JSON(create_ctx, jur_j[J_UNIT], "unit", 0),
+	API_FIELD_JSON(create_ctx, jur_j[J_BASE], "base", 0),
+	API_FIELD_JSON(create_ctx, jur_j[J_PERSON], "person", 0),
+	API_FIELDS_END,
+};
+/* query parameters have always been ignored here (API_OP_ANY_QUERY keeps it) */
+const api_op op_accounts_create = { .handler = accounts_create, .fields = create_fields,
+                                    .check = create_check, .ctx_size = sizeof(create_ctx),
+                                    .flags = API_OP_ANY_QUERY };

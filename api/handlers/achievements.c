@@ -24,36 +24,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "http/transition.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL "no such achievement in the caller's jurisdiction"
 
 /* ---- list and one ------------------------------------------------------ */
 
-void h_achievements_list(api_req *r)
+typedef struct list_ctx {
+	const char *v[6]; /* the list statements': $3 person, $4 status, $5 year (list_params) */
+} list_ctx;
+
+static void achievements_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "person", "status", "year", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *person = api_query(r, "person"), *status = api_query(r, "status");
-	const char *year;
-	if (person && !api_is_uuid(person)) {
-		api_reply_problem(r, 400, "Bad query", "person must be an id (UUID)");
-		return;
-	}
-	core_achieve_status st;
-	if (status && core_achieve_status_parse(&st, status) != 0) {
-		api_reply_problem(r, 400, "Bad query", "status must be submitted, approved or rejected");
-		return;
-	}
-	if (!api_query_year(r, &year))
-		return;
+	list_ctx *c = r->ctx;
 	db_stmt_id s;
 	switch (r->claims.role) {
 	case API_ROLE_DISTRICT: s = DB_STMT_ACHIEVEMENTS_LIST_DISTRICT; break;
@@ -62,14 +51,24 @@ void h_achievements_list(api_req *r)
 	case API_ROLE_PERSON: s = DB_STMT_ACHIEVEMENTS_LIST_PERSON; break;
 	default: s = DB_STMT_ACHIEVEMENTS_LIST_CITY; break;
 	}
-	const char *v[] = { pg->after, pg->limit_plus_one, person, status, year, r->claims.jur };
-	api_list_run(r, pg, s, v, 6);
+	c->v[0] = r->page->after;
+	c->v[1] = r->page->limit_plus_one;
+	c->v[5] = r->claims.jur;
+	api_list_run(r, r->page, s, c->v, 6);
 }
 
-void h_achievements_get(api_req *r)
-{
-	api_get_one(r, DB_STMT_ACHIEVEMENTS_GET, NOT_FOUND_DETAIL);
-}
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[2], "person", API_PARAM_UUID, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[3], "status", achieve_status,
+	                  "status must be submitted, approved or rejected"),
+	API_PARAM(list_ctx, v[4], "year", API_PARAM_YEAR, NULL),
+	API_PARAMS_END,
+};
+const api_op op_achievements_list = { .handler = achievements_list, .params = list_params,
+                                      .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
+
+const api_op op_achievements_get = { .handler = api_op_get, .stmt = DB_STMT_ACHIEVEMENTS_GET,
+                                     .not_found = NOT_FOUND_DETAIL };
 
 /* ---- submit ------------------------------------------------------------ */
 
@@ -79,31 +78,27 @@ enum { S_PERSON, S_KIND, S_YEAR, S_TITLE, S_VENUE, S_PROJECT_KEY, S_EVIDENCE, S_
 typedef struct submit_ctx {
 	int year;
 	char year_s[12];
-	const char *v[S__COUNT];
+	const char *v[S__COUNT]; /* the body's strings are read into it (submit_fields) */
 	db_call calls[2];
 } submit_ctx;
 
 static void submit_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *id = db_result_value(res[0], 0, 0);
-	const char *a = db_result_value(res[0], 0, 2);
-	char *loc = api_arena_printf(r->mem, "/v1/achievements/%s", id);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_doc(r, 201, db_result_value(res[0], 0, 1), a);
+	const char *id = db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_ID);
+	const char *a = db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_ACHIEVEMENT);
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/achievements/%s", id));
+	api_reply_doc(r, 201, db_result_value(res[0], 0, ACHIEVEMENTS_INSERT_COL_VERSION), a);
 }
 
 static void submit_checked(api_req *r, db_result *const *res, int n)
 {
 	submit_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, "no such person in the caller's jurisdiction");
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, 0),
-	                                           db_result_value(res[0], 0, 0), c->year);
+	const core_rule_set *rs = api_rules_select(db_result_value(res[1], 0, RULE_SETS_ALL_COL_RULE_SETS),
+	                                           db_result_value(res[0], 0, ACHIEVEMENTS_PERSON_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range", "no rule set is in force for this year");
 		return;
@@ -121,48 +116,49 @@ static void submit_checked(api_req *r, db_result *const *res, int n)
 		api_reply_field_error(r, "kind", "invalid", msg);
 		return;
 	}
-	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->v[S_DISTRICT] = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_PERSON_COL_DISTRICT));
 	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_INSERT, c->v };
 	api_db_run(r, c->calls, 1, submit_done);
 }
 
-void h_achievements_create(api_req *r)
+/* A person submits for self: the field may be left out; an achievement of
+ * a year that has not begun does not exist yet. */
+static void submit_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "person", "kind", "year", "title", "venue",
-	                                       "project_key", "evidence", NULL };
-	if (!api_body_object(r))
-		return;
-	submit_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	json_t *body = r->body, *errors = json_array();
-	api_json_unknown_fields(body, allowed, errors);
-	/* a person submits for self: the field may be left out */
-	json_t *pv = json_object_get(body, "person");
-	if (r->claims.role == API_ROLE_PERSON && (!pv || json_is_null(pv)))
-		c->v[S_PERSON] = r->claims.jur;
-	else
-		api_field_uuid(body, "person", true, &c->v[S_PERSON], errors);
-	api_field_string(body, "kind", true, CORE_KIND_MAX - 1, &c->v[S_KIND], errors);
-	long year = 0;
-	if (api_field_int(body, "year", true, 1990, 2100, &year, errors) &&
-	    year > api_today().y)
+	submit_ctx *c = r->ctx;
+	if (!c->v[S_PERSON] && !api_errors_have(errors, "person")) {
+		if (r->claims.role == API_ROLE_PERSON)
+			c->v[S_PERSON] = r->claims.jur;
+		else
+			api_error_add(errors, "person", "required", "this field is required");
+	}
+	if (c->year > api_today().y)
 		api_error_add(errors, "year", "in_future", "the year has not begun");
-	api_field_string(body, "title", true, 500, &c->v[S_TITLE], errors);
-	api_field_string(body, "venue", false, 500, &c->v[S_VENUE], errors);
-	api_field_string(body, "project_key", false, 200, &c->v[S_PROJECT_KEY], errors);
-	api_field_string(body, "evidence", false, 2000, &c->v[S_EVIDENCE], errors);
-	if (api_errors_reply(r, errors))
-		return;
-	c->year = (int)year;
+}
+
+static void achievements_create(api_req *r)
+{
+	submit_ctx *c = r->ctx;
 	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
 	c->v[S_YEAR] = c->year_s;
-	api_db_tx(r);
 	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_PERSON, &c->v[S_PERSON] };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
 	api_db_run(r, c->calls, 2, submit_checked);
 }
+
+static const api_field submit_fields[] = {
+	API_FIELD_ID(submit_ctx, v[S_PERSON], "person", 0),
+	API_FIELD_STR(submit_ctx, v[S_KIND], "kind", API_REQUIRED, CORE_KIND_MAX - 1),
+	API_FIELD_YEAR_OF(submit_ctx, year, "year", API_REQUIRED),
+	API_FIELD_STR(submit_ctx, v[S_TITLE], "title", API_REQUIRED, 500),
+	API_FIELD_STR(submit_ctx, v[S_VENUE], "venue", 0, 500),
+	API_FIELD_STR(submit_ctx, v[S_PROJECT_KEY], "project_key", 0, 200),
+	API_FIELD_STR(submit_ctx, v[S_EVIDENCE], "evidence", 0, 2000),
+	API_FIELDS_END,
+};
+const api_op op_achievements_create = { .handler = achievements_create, .fields = submit_fields,
+                                        .check = submit_check, .ctx_size = sizeof(submit_ctx),
+                                        .flags = API_OP_TX };
 
 /* ---- approve / reject -------------------------------------------------- */
 
@@ -182,8 +178,6 @@ typedef struct review_ctx {
 static void review_audited(api_req *r, db_result *const *res, int n)
 {
 	review_ctx *c = r->ctx;
-	(void)res;
-	(void)n;
 	api_reply_raw(r, 200, "application/json", c->after, strlen(c->after));
 }
 
@@ -222,10 +216,10 @@ static void review_updated(api_req *r, db_result *const *res, int n)
 {
 	review_ctx *c = r->ctx;
 	const db_result *upd = res[n - 1];
-	c->after = api_arena_strdup(r->mem, db_result_value(upd, 0, 0));
+	c->after = api_arena_strdup(r->mem, db_result_value(upd, 0, ACHIEVEMENTS_APPROVE_COL_ACHIEVEMENT));
 	if (n == 2) {
-		c->record_id = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-		c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+		c->record_id = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_RECORD_INSERT_COL_ID));
+		c->record = api_arena_strdup(r->mem, db_result_value(res[0], 0, ACHIEVEMENTS_RECORD_INSERT_COL_RECORD));
 		/* the credited hours count in the achievement's year */
 		api_summary_refresh(r, c->person, c->year, review_refreshed);
 		return;
@@ -238,7 +232,7 @@ static void review_updated(api_req *r, db_result *const *res, int n)
 static void approve(api_req *r, review_ctx *c, const db_result *row, const core_rule_set *rs)
 {
 	/* copied: the row goes away when the next batch starts */
-	const char *kind = api_arena_strdup(r->mem, db_result_value(row, 0, 1));
+	const char *kind = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_KIND));
 	const core_conversion_kind *k;
 	int rc = core_achieve_range_check(&k, rs, kind, c->hours);
 	if (rc == CORE_ENOTFOUND) {
@@ -253,13 +247,14 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 		core_hours_format(h, sizeof h, c->hours);
 		char *msg = api_arena_printf(r->mem, "%s hours must be from %s to %s, got %s", kind, lo,
 		                             hi, h);
-		api_reply_field_error(r, "hours", CORE_FE_OUT_OF_RANGE, msg ? msg : "hours out of range");
+		api_reply_field_error(r, "hours", CORE_FE_OUT_OF_RANGE, msg);
 		return;
 	}
-	core_achieve_input in = { .kind = kind, .hours = c->hours,
-	                          .has_project = !strcmp(db_result_value(row, 0, 4), "t") };
-	if (core_hours_parse(&in.prior_best, db_result_value(row, 0, 7)) != 0 ||
-	    core_hours_parse(&in.prior_credited, db_result_value(row, 0, 8)) != 0) {
+	core_achieve_input in = { .kind = kind, .hours = c->hours };
+	if (db_result_bool(row, 0, ACHIEVEMENTS_REVIEW_COL_HAS_PROJECT_KEY, &in.has_project) != 0 ||
+	    db_result_hours(row, 0, ACHIEVEMENTS_REVIEW_COL_PROJECT_BEST_HOURS, &in.prior_best) != 0 ||
+	    db_result_hours(row, 0, ACHIEVEMENTS_REVIEW_COL_PROJECT_CREDITED_HOURS,
+	                    &in.prior_credited) != 0) {
 		api_reply_problem(r, 500, "Internal error", "the project's earlier hours do not parse");
 		return;
 	}
@@ -299,39 +294,50 @@ static void approve(api_req *r, review_ctx *c, const db_result *row, const core_
 		c->rv[4] = kind;
 		c->rv[5] = c->credited_s;
 		c->rv[6] = c->id;
-		c->rv[7] = api_arena_strdup(r->mem, db_result_value(row, 0, 9)); /* title as evidence */
+		c->rv[7] = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_TITLE)); /* title as evidence */
 		c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_RECORD_INSERT, c->rv };
 	}
 	c->calls[ncalls++] = (db_call){ DB_STMT_ACHIEVEMENTS_APPROVE, c->v };
 	api_db_run(r, c->calls, ncalls, review_updated);
 }
 
-static void review_locked(api_req *r, db_result *const *res, int n)
+/* The companion's row is ACHIEVEMENTS_REVIEW's, read after the project's
+ * achievements are locked: a status core cannot name is a broken row. */
+static bool review_allowed(api_req *r, const db_result *row)
+{
+	core_achieve_status from;
+	if (core_achieve_status_parse(&from, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_STATUS)) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the achievement has an unknown status");
+		return false;
+	}
+	return true;
+}
+
+static int review_decide(api_req *r, const char *from_s, const char **to_s, const char **detail)
 {
 	review_ctx *c = r->ctx;
-	(void)n;
-	const db_result *row = res[1];
-	if (db_result_rows(row) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
-		return;
-	}
 	core_achieve_status from, to;
-	if (core_achieve_status_parse(&from, db_result_value(row, 0, 0)) != 0) {
-		api_reply_problem(r, 500, "Internal error", "the achievement has an unknown status");
-		return;
+	if (core_achieve_status_parse(&from, from_s) != 0 ||
+	    core_achieve_transition(&to, from, c->action) != 0) {
+		*detail = api_arena_printf(r->mem, "the achievement is %s: it cannot be %s", from_s,
+		                           c->action == CORE_ACHIEVE_ACT_APPROVE ? "approved"
+		                                                                 : "rejected");
+		return -1;
 	}
-	if (core_achieve_transition(&to, from, c->action) != 0) {
-		char *detail = api_arena_printf(r->mem, "the achievement is %s: it cannot be %s",
-		                                core_achieve_status_name(from),
-		                                c->action == CORE_ACHIEVE_ACT_APPROVE ? "approved"
-		                                                                      : "rejected");
-		api_reply_problem(r, 409, "Conflict", detail);
+	*to_s = core_achieve_status_name(to);
+	return 0;
+}
+
+static void review_locked(api_req *r, const db_result *row, const char *to)
+{
+	review_ctx *c = r->ctx;
+	long year;
+	if (!api_result_ok(r, db_result_int(row, 0, ACHIEVEMENTS_REVIEW_COL_YEAR, &year)))
 		return;
-	}
-	c->year = atoi(db_result_value(row, 0, 2));
-	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, 3));
-	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, 6));
-	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, 10));
+	c->year = (int)year;
+	c->person = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_PERSON));
+	c->district = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_DISTRICT));
+	c->before = api_arena_strdup(r->mem, db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_ACHIEVEMENT));
 	if (c->action == CORE_ACHIEVE_ACT_REJECT) {
 		c->v[0] = c->id;
 		c->v[1] = c->reason;
@@ -339,8 +345,7 @@ static void review_locked(api_req *r, db_result *const *res, int n)
 		api_db_run(r, c->calls, 1, review_updated);
 		return;
 	}
-	const core_rule_set *rs = api_rules_select(db_result_value(res[2], 0, 0),
-	                                           db_result_value(row, 0, 5), c->year);
+	const core_rule_set *rs = api_rules_select(api_transition_rule_sets(r), db_result_value(row, 0, ACHIEVEMENTS_REVIEW_COL_INDUSTRY), c->year);
 	if (!rs) {
 		api_reply_field_error(r, "year", "out_of_range",
 		                      "no rule set is in force for the achievement's year");
@@ -349,47 +354,41 @@ static void review_locked(api_req *r, db_result *const *res, int n)
 	approve(r, c, row, rs);
 }
 
-static void review(api_req *r, core_achieve_action action)
+/* R-9b: the achievements of one project are locked together (two reviews
+ * of the same project must not both credit it); the achievement is read
+ * after that lock, by the next statement of the same round trip. */
+static const api_transition review_transition = {
+	.has_first = true,
+	.first = DB_STMT_ACHIEVEMENTS_LOCK,
+	.lock = DB_STMT_ACHIEVEMENTS_REVIEW,
+	.status_col = ACHIEVEMENTS_REVIEW_COL_STATUS,
+	.version_col = -1, /* approve and reject take no If-Match */
+	.noun = "achievement",
+	.allowed = review_allowed,
+	.decide = review_decide,
+	.locked = review_locked,
+};
+
+static void review(api_req *r)
 {
-	static const char *const allowed_q[] = { NULL };
-	if (!api_query_only(r, allowed_q))
-		return;
-	review_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	c->action = action;
+	review_ctx *c = r->ctx;
+	c->action = (core_achieve_action)api_op_arg(r);
 	c->id = r->path_params[0];
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	if (!api_body_object(r))
-		return;
-	json_t *errors = json_array();
-	if (action == CORE_ACHIEVE_ACT_APPROVE) {
-		static const char *const allowed[] = { "hours", NULL };
-		api_json_unknown_fields(r->body, allowed, errors);
-		api_field_hours(r->body, "hours", true, false, &c->hours, errors);
-	} else {
-		static const char *const allowed[] = { "reason", NULL };
-		api_json_unknown_fields(r->body, allowed, errors);
-		api_field_string(r->body, "reason", true, 1000, &c->reason, errors);
-	}
-	if (api_errors_reply(r, errors))
-		return;
-	api_db_tx(r);
-	c->v[0] = c->id;
-	c->calls[0] = (db_call){ DB_STMT_ACHIEVEMENTS_LOCK, c->v };
-	c->calls[1] = (db_call){ DB_STMT_ACHIEVEMENTS_REVIEW, c->v };
-	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_run(r, c->calls, action == CORE_ACHIEVE_ACT_APPROVE ? 3 : 2, review_locked);
+	/* an approval converts hours by the rule set of its year */
+	api_transition_start(r, &review_transition, &c->id, 1, c->action == CORE_ACHIEVE_ACT_APPROVE);
 }
 
-void h_achievements_approve(api_req *r)
-{
-	review(r, CORE_ACHIEVE_ACT_APPROVE);
-}
+static const api_field approve_fields[] = {
+	API_FIELD_TENTHS(review_ctx, hours, "hours", API_REQUIRED, 1),
+	API_FIELDS_END,
+};
+static const api_field reject_fields[] = {
+	API_FIELD_STR(review_ctx, reason, "reason", API_REQUIRED, 1000),
+	API_FIELDS_END,
+};
 
-void h_achievements_reject(api_req *r)
-{
-	review(r, CORE_ACHIEVE_ACT_REJECT);
-}
+#define REVIEW_OP(action, fields_) { .handler = review, .arg = (action), \
+	.not_found = NOT_FOUND_DETAIL, .fields = (fields_), .ctx_size = sizeof(review_ctx), \
+	.flags = API_OP_TX }
+const api_op op_achievements_approve = REVIEW_OP(CORE_ACHIEVE_ACT_APPROVE, approve_fields);
+const api_op op_achievements_reject = REVIEW_OP(CORE_ACHIEVE_ACT_REJECT, reject_fields);

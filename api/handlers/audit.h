@@ -2,7 +2,7 @@
 #ifndef JXJY_HANDLERS_AUDIT_H
 #define JXJY_HANDLERS_AUDIT_H
 
-#include "../request.h"
+#include "http/request.h"
 
-void h_audit_list(api_req *r);
+extern const api_op op_audit_list;
 #endif

@@ -11,14 +11,16 @@
 
 #include <sodium.h>
 
-#include "../config.h"
-#include "../json.h"
-#include "../resource.h"
-#include "../worker.h"
+#include "http/config.h"
+#include "render/json.h"
+#include "http/resource.h"
+#include "http/worker.h"
 #include "handlers.h"
 
 typedef struct token_ctx {
-	const char *login;
+	/* the body as sent (token_fields); token_check reads the values */
+	json_t *username, *password_j, *grant_type, *client_id, *client_secret;
+	const char *login, *secret;
 	char *password;
 	const char *kind;
 	bool ok;
@@ -40,8 +42,6 @@ static void scrub(token_ctx *t)
 static void note_done(api_req *r, db_result *const *res, int n)
 {
 	token_ctx *t = r->ctx;
-	(void)res;
-	(void)n;
 	if (!t->ok) {
 		api_reply_header(r, "WWW-Authenticate", "Bearer realm=\"jxjy\"");
 		api_reply_problem(r, 401, "Unauthorized", "invalid credentials");
@@ -64,7 +64,6 @@ static void on_verified(bool match, const char *encoded, void *arg)
 {
 	api_req *r = arg;
 	token_ctx *t = r->ctx;
-	(void)encoded;
 	scrub(t);
 	t->ok = match && t->usable;
 	t->params[0] = t->login;
@@ -77,29 +76,40 @@ static void lookup_done(api_req *r, db_result *const *res, int n)
 {
 	token_ctx *t = r->ctx;
 	const db_result *a = res[0];
-	(void)n;
 	const char *hash = NULL;
 	if (db_result_rows(a) > 0) {
-		const char *failures = db_result_value(a, 0, 10);
-		if (failures && atoi(failures) >= api_req_config(r)->auth_max_failures) {
+		long failures = 0;
+		bool disabled = false, locked = false;
+		const char *id, *role;
+		if (db_result_str(a, 0, AUTH_LOOKUP_COL_ACCOUNT_ID, &id) != 0 ||
+		    db_result_str(a, 0, AUTH_LOOKUP_COL_ROLE, &role) != 0 ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR) &&
+		     db_result_int(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR, &failures) != 0) ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_DISABLED) &&
+		     db_result_bool(a, 0, AUTH_LOOKUP_COL_DISABLED, &disabled) != 0) ||
+		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_LOCKED) &&
+		     db_result_bool(a, 0, AUTH_LOOKUP_COL_LOCKED, &locked) != 0)) {
+			scrub(t);
+			api_reply_problem(r, 500, "Internal error", "the account could not be read");
+			return;
+		}
+		if (failures >= api_req_config(r)->auth_max_failures) {
 			scrub(t);
 			api_reply_header(r, "Retry-After", "3600");
 			api_reply_problem(r, 429, "Too many failed attempts",
 			                  "this account has too many failed logins; try again later");
 			return;
 		}
-		hash = db_result_value(a, 0, 1);
-		snprintf(t->account_id, sizeof t->account_id, "%s", db_result_value(a, 0, 0));
-		t->role = api_role_parse(db_result_value(a, 0, 2));
-		for (int col = 3; col <= 7; col++) {
+		hash = db_result_value(a, 0, AUTH_LOOKUP_COL_PASSWORD_HASH);
+		snprintf(t->account_id, sizeof t->account_id, "%s", id);
+		t->role = api_role_parse(role);
+		/* the role's one jurisdiction column, district … person */
+		for (int col = AUTH_LOOKUP_COL_DISTRICT; col <= AUTH_LOOKUP_COL_PERSON; col++) {
 			const char *v = db_result_value(a, 0, col);
 			if (v)
 				snprintf(t->jur, sizeof t->jur, "%s", v);
 		}
-		const char *disabled = db_result_value(a, 0, 8);
-		const char *locked = db_result_value(a, 0, 9);
-		t->usable = t->role >= 0 && !(disabled && disabled[0] == 't') &&
-		            !(locked && locked[0] == 't');
+		t->usable = t->role >= 0 && !disabled && !locked;
 	}
 	/* the hash is copied by the hasher before this result goes away */
 	if (api_hasher_verify(r->w->hasher, hash, t->password, on_verified, r) != 0) {
@@ -108,10 +118,11 @@ static void lookup_done(api_req *r, db_result *const *res, int n)
 	}
 }
 
-static const char *string_field(json_t *body, const char *name, size_t max, json_t *errors)
+/* A credential: absent is required, anything but a string (null too) invalid. */
+static const char *string_field(api_req *r, json_t *v, const char *name, size_t max,
+                                json_t *errors)
 {
-	json_t *v = json_object_get(body, name);
-	if (!v) {
+	if (!api_body_has(r, name)) {
 		api_error_add(errors, name, "required", "this field is required");
 		return NULL;
 	}
@@ -124,19 +135,13 @@ static const char *string_field(json_t *body, const char *name, size_t max, json
 	return json_string_value(v);
 }
 
-void h_auth_token(api_req *r)
+/* The grant decides which credentials are required. */
+static void token_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "username", "password", "grant_type", "client_id",
-	                                       "client_secret", NULL };
-	if (!api_body_object(r))
-		return;
-	json_t *errors = json_array();
-	api_json_unknown_fields(r->body, allowed, errors);
-	token_ctx *t = api_arena_alloc(r->mem, sizeof *t);
-	r->ctx = t;
+	token_ctx *t = r->ctx;
 	const char *grant = "password";
-	json_t *g = json_object_get(r->body, "grant_type");
-	if (g) {
+	json_t *g = t->grant_type;
+	if (api_body_has(r, "grant_type")) {
 		if (!json_is_string(g) || (strcmp(json_string_value(g), "password") != 0 &&
 		                           strcmp(json_string_value(g), "client_credentials") != 0))
 			api_error_add(errors, "grant_type", "unsupported",
@@ -144,21 +149,23 @@ void h_auth_token(api_req *r)
 		else
 			grant = json_string_value(g);
 	}
-	const char *login, *secret;
 	if (strcmp(grant, "client_credentials") == 0) {
 		t->kind = "client";
-		login = string_field(r->body, "client_id", 64, errors);
-		secret = string_field(r->body, "client_secret", 256, errors);
+		t->login = string_field(r, t->client_id, "client_id", 64, errors);
+		t->secret = string_field(r, t->client_secret, "client_secret", 256, errors);
 	} else {
 		t->kind = "user";
-		login = string_field(r->body, "username", 64, errors);
-		secret = string_field(r->body, "password", 256, errors);
+		t->login = string_field(r, t->username, "username", 64, errors);
+		t->secret = string_field(r, t->password_j, "password", 256, errors);
 	}
-	if (api_errors_reply(r, errors))
-		return;
-	t->login = api_arena_strdup(r->mem, login);
-	t->password = api_arena_strdup(r->mem, secret);
-	json_t *pw = json_object_get(r->body, strcmp(t->kind, "client") == 0 ? "client_secret" : "password");
+}
+
+static void auth_token(api_req *r)
+{
+	token_ctx *t = r->ctx;
+	t->login = api_arena_strdup(r->mem, t->login);
+	t->password = api_arena_strdup(r->mem, t->secret);
+	json_t *pw = strcmp(t->kind, "client") == 0 ? t->client_secret : t->password_j;
 	sodium_memzero((char *)json_string_value(pw), json_string_length(pw));
 	sodium_memzero((char *)r->raw_body, r->raw_body_len);
 	t->params[0] = t->login;
@@ -166,3 +173,16 @@ void h_auth_token(api_req *r)
 	t->calls[0] = (db_call){ DB_STMT_AUTH_LOOKUP, t->params };
 	api_db_run(r, t->calls, 1, lookup_done);
 }
+
+static const api_field token_fields[] = {
+	API_FIELD_JSON(token_ctx, username, "username", 0),
+	API_FIELD_JSON(token_ctx, password_j, "password", 0),
+	API_FIELD_JSON(token_ctx, grant_type, "grant_type", 0),
+	API_FIELD_JSON(token_ctx, client_id, "client_id", 0),
+	API_FIELD_JSON(token_ctx, client_secret, "client_secret", 0),
+	API_FIELDS_END,
+};
+/* public; query parameters have always been ignored here */
+const api_op op_auth_token = { .handler = auth_token, .fields = token_fields,
+                               .check = token_check, .ctx_size = sizeof(token_ctx),
+                               .flags = API_OP_ANY_QUERY };

@@ -19,16 +19,16 @@
  * of the city rule set in force today for the base's level: 422 with one
  * error per failing criterion, the base unchanged).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "http/transition.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 #define NAME_MAX_BYTES 200
@@ -48,102 +48,92 @@ static bool may_manage(const api_req *r, const char *level, const char *district
 
 /* ---- GET /v1/bases ------------------------------------------------------ */
 
-void h_bases_list(api_req *r)
+typedef struct list_ctx {
+	const char *v[5]; /* BASES_LIST's: $2..$4 the filters (list_params) */
+} list_ctx;
+
+static void bases_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "level", "status", "district", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *level = api_query(r, "level");
-	const char *status = api_query(r, "status");
-	const char *district = api_query(r, "district");
-	core_base_level lv;
-	core_base_status st;
-	if (level && core_base_level_parse(&lv, level) != 0) {
-		api_reply_problem(r, 400, "Bad query", "level must be city or district");
-		return;
-	}
-	if (status && core_base_status_parse(&st, status) != 0) {
-		api_reply_problem(r, 400, "Bad query",
-		                  "status must be applied, accredited, suspended or revoked");
-		return;
-	}
-	if (district && !api_district_code_ok(district)) {
-		api_reply_problem(r, 400, "Bad query", "district must be a six-digit division code");
-		return;
-	}
-	const char *v[] = { pg->after, level, status, district, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_BASES_LIST, v, 5);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[4] = r->page->limit_plus_one;
+	api_list_run(r, r->page, DB_STMT_BASES_LIST, c->v, 5);
 }
+
+static const api_param list_params[] = {
+	API_PARAM_ENUM_OF(list_ctx, v[1], "level", base_level, "level must be city or district"),
+	API_PARAM_ENUM_OF(list_ctx, v[2], "status", base_status,
+	                  "status must be applied, accredited, suspended or revoked"),
+	API_PARAM(list_ctx, v[3], "district", API_PARAM_DISTRICT, NULL),
+	API_PARAMS_END,
+};
+const api_op op_bases_list = { .handler = bases_list, .params = list_params,
+                               .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
 
 /* ---- GET /v1/bases/{id} ------------------------------------------------- */
 
-void h_bases_get(api_req *r)
-{
-	api_get_one(r, DB_STMT_BASES_GET, NOT_FOUND_DETAIL);
-}
+const api_op op_bases_get = { .handler = api_op_get, .stmt = DB_STMT_BASES_GET,
+                              .not_found = NOT_FOUND_DETAIL };
 
 /* ---- POST /v1/bases ----------------------------------------------------- */
 
+typedef struct create_ctx {
+	/* the body (create_fields): v[] in the statement's order */
+	core_base_level level;
+	json_t *district_v;
+	const char *v[6];
+	db_call call;
+} create_ctx;
+
 static void create_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, BASES_INSERT_COL_BASE);
 	if (!a) {
 		api_reply_field_error(r, "district", "unknown", "no such district");
 		return;
 	}
-	api_reply_created(r, "/v1/bases/", db_result_value(res[0], 0, 0), a);
+	api_reply_created(r, "/v1/bases/", db_result_value(res[0], 0, BASES_INSERT_COL_VERSION), a);
 }
 
-static bool optional_text(json_t *body, const char *name, size_t max, const char **out,
-                          json_t *errors)
+static void create_check(api_req *r, json_t *errors)
 {
-	*out = NULL;
-	json_t *v = json_object_get(body, name);
-	if (!v || json_is_null(v))
-		return true;
-	return api_field_string(body, name, false, max, out, errors);
-}
-
-void h_bases_create(api_req *r)
-{
-	static const char *const allowed[] = { "name", "level", "district", "contact_name",
-	                                       "contact_phone", "address", NULL };
-	json_t *body = api_body_fields(r, allowed);
-	if (!body)
-		return;
-	json_t *errors = json_array();
-	const char **v = api_arena_alloc(r->mem, 6 * sizeof *v);
-	core_base_level level;
-	api_field_string(body, "name", true, NAME_MAX_BYTES, &v[0], errors);
-	bool level_ok = API_FIELD_ENUM(body, "level", true, base_level, &level,
-	                               "must be city or district", errors);
-	const char *district = api_field_token(body, "district");
-	if (!json_object_get(body, "district") || json_is_null(json_object_get(body, "district")))
+	create_ctx *c = r->ctx;
+	const char *district = api_field_token(r->body, "district");
+	if (!c->district_v)
 		api_error_add(errors, "district", "required", "this field is required");
 	else if (!api_district_code_ok(district))
 		api_error_add(errors, "district", "invalid", "must be a six-digit division code");
-	optional_text(body, "contact_name", NAME_MAX_BYTES, &v[3], errors);
-	optional_text(body, "contact_phone", 40, &v[4], errors);
-	optional_text(body, "address", TEXT_MAX_BYTES, &v[5], errors);
-	if (api_errors_reply(r, errors))
-		return;
-	(void)level_ok;
-	v[1] = core_base_level_name(level);
-	v[2] = district;
+	c->v[2] = district;
+}
+
+static void bases_create(api_req *r)
+{
+	create_ctx *c = r->ctx;
+	c->v[1] = core_base_level_name(c->level);
 	if (r->claims.role == API_ROLE_DISTRICT &&
-	    (level != CORE_BASE_LEVEL_DISTRICT || strcmp(district, r->claims.jur) != 0)) {
+	    (c->level != CORE_BASE_LEVEL_DISTRICT || strcmp(c->v[2], r->claims.jur) != 0)) {
 		api_reply_problem(r, 403, "Forbidden",
-		                  level != CORE_BASE_LEVEL_DISTRICT
+		                  c->level != CORE_BASE_LEVEL_DISTRICT
 		                      ? "city-level bases are created by the city bureau (R-16)"
 		                      : "a district bureau creates bases of its own district only");
 		return;
 	}
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	*c = (db_call){ DB_STMT_BASES_INSERT, v };
-	api_db_run(r, c, 1, create_done);
+	c->call = (db_call){ DB_STMT_BASES_INSERT, c->v };
+	api_db_run(r, &c->call, 1, create_done);
 }
+
+static const api_field create_fields[] = {
+	API_FIELD_STR(create_ctx, v[0], "name", API_REQUIRED, NAME_MAX_BYTES),
+	API_FIELD_ENUM_OF(create_ctx, level, "level", API_REQUIRED, base_level,
+	                  "must be city or district"),
+	API_FIELD_JSON(create_ctx, district_v, "district", 0),
+	API_FIELD_STR(create_ctx, v[3], "contact_name", 0, NAME_MAX_BYTES),
+	API_FIELD_STR(create_ctx, v[4], "contact_phone", 0, 40),
+	API_FIELD_STR(create_ctx, v[5], "address", 0, TEXT_MAX_BYTES),
+	API_FIELDS_END,
+};
+const api_op op_bases_create = { .handler = bases_create, .fields = create_fields,
+                                 .check = create_check, .ctx_size = sizeof(create_ctx) };
 
 /* ---- PUT /v1/bases/{id}/faculty ----------------------------------------- */
 
@@ -153,8 +143,7 @@ static const char *const system_names[] = { "teaching_management", "trainee_asse
 
 static void roster_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *a = db_result_value(res[1], 0, 0);
+	const char *a = db_result_value(res[1], 0, BASES_ROSTER_PUT_COL_ROSTER);
 	if (!a) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
@@ -217,15 +206,16 @@ static void check_roster(json_t *body, const char *array, const char *flag, json
 	}
 }
 
-void h_bases_faculty_put(api_req *r)
+typedef struct roster_ctx {
+	json_t *faculty, *managers, *systems; /* read by roster_check */
+	const char *lock[1];
+	const char *v[4];
+	db_call calls[2];
+} roster_ctx;
+
+static void roster_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "faculty", "managers", "systems", NULL };
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	json_t *body = api_body_fields(r, allowed);
-	if (!body)
-		return;
-	json_t *errors = json_array();
+	json_t *body = r->body;
 	check_roster(body, "faculty", "title_level", errors);
 	check_roster(body, "managers", "certified", errors);
 	json_t *sys = json_object_get(body, "systems");
@@ -255,42 +245,43 @@ void h_bases_faculty_put(api_req *r)
 			}
 		}
 	}
-	if (api_errors_reply(r, errors))
-		return;
-	const char **lock = api_arena_alloc(r->mem, sizeof *lock);
-	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	char *f = json_dumps(json_object_get(body, "faculty"), JSON_COMPACT);
-	char *m = json_dumps(json_object_get(body, "managers"), JSON_COMPACT);
-	char *s = json_dumps(sys, JSON_COMPACT);
-	v[0] = r->path_params[0];
-	v[1] = f ? api_arena_strdup(r->mem, f) : NULL;
-	v[2] = m ? api_arena_strdup(r->mem, m) : NULL;
-	v[3] = s ? api_arena_strdup(r->mem, s) : NULL;
-	free(f);
-	free(m);
-	free(s);
-	if (!api_alloc_ok(r, v[1]) || !api_alloc_ok(r, v[2]) || !api_alloc_ok(r, v[3]))
-		return;
-	lock[0] = r->path_params[0];
-	c[0] = (db_call){ DB_STMT_BASES_LOCK, lock };
-	c[1] = (db_call){ DB_STMT_BASES_ROSTER_PUT, v };
-	/* visible = allowed: row-level security shows a district bureau its
-	 * district's bases and a base itself; the lock and the replacement
-	 * travel as one implicit transaction */
-	api_db_run(r, c, 2, roster_done);
 }
+
+/* Not a transition: no state, no version, and the right is visibility
+ * (row-level security shows a district bureau its district's bases and a
+ * base itself); the advisory lock and the replacement travel as one
+ * implicit transaction in one round trip. */
+static void bases_faculty_put(api_req *r)
+{
+	roster_ctx *c = r->ctx;
+	c->v[0] = r->path_params[0];
+	c->v[1] = api_json_dump_arena(r->mem, c->faculty, JSON_COMPACT);
+	c->v[2] = api_json_dump_arena(r->mem, c->managers, JSON_COMPACT);
+	c->v[3] = api_json_dump_arena(r->mem, c->systems, JSON_COMPACT);
+	c->lock[0] = r->path_params[0];
+	c->calls[0] = (db_call){ DB_STMT_BASES_LOCK, c->lock };
+	c->calls[1] = (db_call){ DB_STMT_BASES_ROSTER_PUT, c->v };
+	api_db_run(r, c->calls, 2, roster_done);
+}
+
+static const api_field roster_fields[] = {
+	API_FIELD_JSON(roster_ctx, faculty, "faculty", 0),
+	API_FIELD_JSON(roster_ctx, managers, "managers", 0),
+	API_FIELD_JSON(roster_ctx, systems, "systems", 0),
+	API_FIELDS_END,
+};
+const api_op op_bases_faculty_put = { .handler = bases_faculty_put, .fields = roster_fields,
+                                      .check = roster_check, .ctx_size = sizeof(roster_ctx),
+                                      .not_found = NOT_FOUND_DETAIL };
 
 /* ---- POST /v1/bases/{id}/accredit | suspend | reinstate | revoke -------- */
 
 typedef struct action_ctx {
+	const char *reason; /* the body's (reason_fields) */
 	core_base_action action;
-	long if_match;
-	const char *reason;
-	const char *id;
-	const char *lock[1];
+	const char *id[1];
 	const char *v[5];
-	db_call calls[3];
+	db_call calls[2];
 } action_ctx;
 
 /* R-17 inputs from BASES_LOAD's row; core decides who counts as senior. */
@@ -298,7 +289,7 @@ static int accreditation_input(core_base_input *in, const db_result *row, core_b
 {
 	memset(in, 0, sizeof *in);
 	in->level = level;
-	json_t *counts = json_loads(db_result_value(row, 0, 4), 0, NULL);
+	json_t *counts = json_loads(db_result_value(row, 0, BASES_LOAD_COL_FACULTY_BY_LEVEL), 0, NULL);
 	const char *key;
 	json_t *n;
 	json_object_foreach(counts, key, n) {
@@ -310,180 +301,179 @@ static int accreditation_input(core_base_input *in, const db_result *row, core_b
 			in->faculty_senior += (int)json_integer_value(n);
 	}
 	json_decref(counts);
-	in->managers_total = atoi(db_result_value(row, 0, 5));
-	in->managers_certified = atoi(db_result_value(row, 0, 6));
+	long managers, certified;
+	if (db_result_int(row, 0, BASES_LOAD_COL_MANAGERS, &managers) != 0 ||
+	    db_result_int(row, 0, BASES_LOAD_COL_CERTIFIED_MANAGERS, &certified) != 0)
+		return -1;
+	in->managers_total = (int)managers;
+	in->managers_certified = (int)certified;
 	bool *flags[] = { &in->systems.teaching_management, &in->systems.trainee_assessment,
 	                  &in->systems.certificate_registration, &in->systems.fee_management,
 	                  &in->systems.effect_tracking };
-	for (int i = 0; i < 5; i++) {
-		const char *b = db_result_value(row, 0, 7 + i);
-		*flags[i] = b && b[0] == 't';
-	}
+	/* a system never set is NULL: not in place */
+	for (int i = 0; i < 5; i++)
+		if (!db_result_is_null(row, 0, BASES_LOAD_COL_TEACHING_MANAGEMENT + i) &&
+		    db_result_bool(row, 0, BASES_LOAD_COL_TEACHING_MANAGEMENT + i, flags[i]) != 0)
+			return -1;
 	return 0;
 }
 
 static void action_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 1);
+	const char *a = db_result_value(res[0], 0, BASES_SET_STATUS_COL_BASE);
 	if (!a) {
 		api_reply_problem(r, 409, "Conflict", "the base changed meanwhile; retry");
 		return;
 	}
-	api_reply_doc(r, 200, db_result_value(res[0], 0, 0), a);
+	api_reply_doc(r, 200, db_result_value(res[0], 0, BASES_SET_STATUS_COL_VERSION), a);
 }
 
-static void action_loaded(api_req *r, db_result *const *res, int n)
+static bool action_allowed(api_req *r, const db_result *row)
+{
+	if (may_manage(r, db_result_value(row, 0, BASES_LOAD_COL_LEVEL),
+	               db_result_value(row, 0, BASES_LOAD_COL_DISTRICT)))
+		return true;
+	api_reply_problem(r, 403, "Forbidden",
+	                  "a district bureau manages only the district-level bases of its "
+	                  "district; city-level bases are the city bureau's (R-16)");
+	return false;
+}
+
+static int action_decide(api_req *r, const char *status, const char **to_s, const char **detail)
 {
 	action_ctx *c = r->ctx;
-	(void)n;
-	const db_result *row = res[1];
-	if (db_result_rows(row) == 0) {
-		api_reply_not_found(r, NOT_FOUND_DETAIL);
-		return;
-	}
-	const char *level = db_result_value(row, 0, 0);
-	const char *district = db_result_value(row, 0, 1);
-	const char *status = db_result_value(row, 0, 2);
-	const char *version = db_result_value(row, 0, 3);
-	if (!may_manage(r, level, district)) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  "a district bureau manages only the district-level bases of its "
-		                  "district; city-level bases are the city bureau's (R-16)");
-		return;
-	}
-	if (c->if_match >= 0 && c->if_match != atol(version)) {
-		api_reply_problem(r, 412, "Precondition failed", "the base has changed since that ETag");
-		return;
-	}
 	core_base_status from, to;
-	core_base_level lv;
-	if (core_base_status_parse(&from, status) != 0 || core_base_level_parse(&lv, level) != 0) {
-		api_reply_problem(r, 500, "Internal error", "the stored base does not parse");
-		return;
-	}
-	if (core_base_transition(&to, from, c->action) != 0) {
-		char *d = api_arena_printf(r->mem, "a base that is %s cannot be %s", status,
+	if (core_base_status_parse(&from, status) != 0 ||
+	    core_base_transition(&to, from, c->action) != 0) {
+		*detail = api_arena_printf(r->mem, "a base that is %s cannot be %s", status,
 		                           c->action == CORE_BASE_ACT_ACCREDIT ? "accredited"
 		                           : c->action == CORE_BASE_ACT_SUSPEND ? "suspended"
 		                           : c->action == CORE_BASE_ACT_REINSTATE ? "reinstated"
 		                                                                  : "revoked");
-		api_reply_problem(r, 409, "Conflict", d);
+		return -1;
+	}
+	*to_s = core_base_status_name(to);
+	return 0;
+}
+
+/* R-17: accreditation with the thresholds of the city rule set in force
+ * today; false after replying (422 with one error per failing criterion). */
+static bool accreditable(api_req *r, action_ctx *c, const db_result *row, core_base_level lv)
+{
+	const core_rule_set *sets, *rs = NULL;
+	int ns = api_rules_cached(&sets, api_transition_rule_sets(r));
+	if (ns < 0 || core_rules_select_on(&rs, sets, (size_t)ns, NULL, api_today()) != 0) {
+		api_reply_problem(r, 500, "Internal error", "no city rule set is in force today");
+		return false;
+	}
+	core_base_input in;
+	core_accreditation acc;
+	if (!api_result_ok(r, accreditation_input(&in, row, lv)))
+		return false;
+	if (core_base_accreditation_check(&acc, rs, &in) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the roster could not be judged");
+		return false;
+	}
+	if (!acc.accreditable) {
+		json_t *errors = json_array();
+		api_errors_from_core(errors, &acc.errors);
+		api_reply_errors(r, 422, "Accreditation refused (R-17)", errors);
+		return false;
+	}
+	return true;
+}
+
+static void action_locked(api_req *r, const db_result *row, const char *to)
+{
+	action_ctx *c = r->ctx;
+	core_base_level lv;
+	if (core_base_level_parse(&lv, db_result_value(row, 0, BASES_LOAD_COL_LEVEL)) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the stored base does not parse");
 		return;
 	}
-	if (c->action == CORE_BASE_ACT_ACCREDIT) {
-		const core_rule_set *sets, *rs = NULL;
-		int ns = api_rules_cached(&sets, db_result_value(res[2], 0, 0));
-		if (ns < 0 || core_rules_select_on(&rs, sets, (size_t)ns, NULL, api_today()) != 0) {
-			api_reply_problem(r, 500, "Internal error", "no city rule set is in force today");
-			return;
-		}
-		core_base_input in;
-		core_accreditation acc;
-		accreditation_input(&in, row, lv);
-		if (core_base_accreditation_check(&acc, rs, &in) != 0) {
-			api_reply_problem(r, 500, "Internal error", "the roster could not be judged");
-			return;
-		}
-		if (!acc.accreditable) {
-			json_t *errors = json_array();
-			api_errors_from_core(errors, &acc.errors);
-			api_reply_errors(r, 422, "Accreditation refused (R-17)", errors);
-			return;
-		}
-	}
-	c->v[0] = c->id;
-	c->v[1] = core_base_status_name(to);
+	if (c->action == CORE_BASE_ACT_ACCREDIT && !accreditable(r, c, row, lv))
+		return;
+	c->v[0] = c->id[0];
+	c->v[1] = to;
 	c->v[2] = c->reason;
-	c->v[3] = core_base_status_name(from);
+	c->v[3] = api_arena_strdup(r->mem, db_result_value(row, 0, BASES_LOAD_COL_STATUS));
 	c->v[4] = core_base_action_name(c->action);
 	c->calls[0] = (db_call){ DB_STMT_BASES_SET_STATUS, c->v };
 	api_db_run(r, c->calls, 1, action_done);
 }
 
-static void base_action(api_req *r, core_base_action action)
+/* The base's advisory lock (BASES_LOCK: it also serializes the base's
+ * projects) comes first; the base is read after it. */
+static const api_transition action_transition = {
+	.has_first = true,
+	.first = DB_STMT_BASES_LOCK,
+	.lock = DB_STMT_BASES_LOAD,
+	.status_col = BASES_LOAD_COL_STATUS,
+	.version_col = BASES_LOAD_COL_VERSION,
+	.noun = "base",
+	.stale = "the base has changed since that ETag",
+	.allowed = action_allowed,
+	.decide = action_decide,
+	.locked = action_locked,
+};
+
+static void base_action(api_req *r)
 {
-	static const char *const allowed[] = { "reason", NULL };
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	action_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	c->action = action;
-	c->id = r->path_params[0];
-	if (!api_if_match(r, &c->if_match))
-		return;
-	json_t *body = api_body_fields(r, allowed);
-	if (!body)
-		return;
-	/* suspending or revoking says why (R-16); the others may */
-	bool needs_reason = action == CORE_BASE_ACT_SUSPEND || action == CORE_BASE_ACT_REVOKE;
-	json_t *errors = json_array();
-	api_field_string(body, "reason", needs_reason, TEXT_MAX_BYTES, &c->reason, errors);
-	if (api_errors_reply(r, errors))
-		return;
-	r->ctx = c;
-	c->lock[0] = c->id;
-	int n = 0;
-	c->calls[n++] = (db_call){ DB_STMT_BASES_LOCK, c->lock };
-	c->calls[n++] = (db_call){ DB_STMT_BASES_LOAD, c->lock };
-	if (action == CORE_BASE_ACT_ACCREDIT)
-		c->calls[n++] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
-	api_db_tx(r);
-	api_db_run(r, c->calls, n, action_loaded);
+	action_ctx *c = r->ctx;
+	c->action = (core_base_action)api_op_arg(r);
+	c->id[0] = r->path_params[0];
+	/* R-17: accreditation is decided by the rule sets' thresholds */
+	api_transition_start(r, &action_transition, c->id, 1, c->action == CORE_BASE_ACT_ACCREDIT);
 }
 
-void h_bases_accredit(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_ACCREDIT);
-}
+/* suspending or revoking says why (R-16); the others may */
+static const api_field reason_fields[] = {
+	API_FIELD_STR(action_ctx, reason, "reason", 0, TEXT_MAX_BYTES),
+	API_FIELDS_END,
+};
+static const api_field reason_required_fields[] = {
+	API_FIELD_STR(action_ctx, reason, "reason", API_REQUIRED, TEXT_MAX_BYTES),
+	API_FIELDS_END,
+};
 
-void h_bases_suspend(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_SUSPEND);
-}
-
-void h_bases_reinstate(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_REINSTATE);
-}
-
-void h_bases_revoke(api_req *r)
-{
-	base_action(r, CORE_BASE_ACT_REVOKE);
-}
+#define ACTION_OP(action, fields_) { .handler = base_action, .arg = (action), \
+	.not_found = NOT_FOUND_DETAIL, .fields = (fields_), .ctx_size = sizeof(action_ctx), \
+	.flags = API_OP_TX | API_OP_IF_MATCH }
+const api_op op_bases_accredit = ACTION_OP(CORE_BASE_ACT_ACCREDIT, reason_fields);
+const api_op op_bases_suspend = ACTION_OP(CORE_BASE_ACT_SUSPEND, reason_required_fields);
+const api_op op_bases_reinstate = ACTION_OP(CORE_BASE_ACT_REINSTATE, reason_fields);
+const api_op op_bases_revoke = ACTION_OP(CORE_BASE_ACT_REVOKE, reason_required_fields);
 
 /* ---- inspections -------------------------------------------------------- */
 
-void h_bases_inspections_list(api_req *r)
+static void bases_inspections_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	api_page *pg = api_list_page(r, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *v[] = { r->path_params[0], pg->after, pg->limit_plus_one };
-	api_list_run_in(r, pg, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL, DB_STMT_BASES_INSPECTIONS_LIST,
-	                v, 3);
+	const char *v[] = { r->path_params[0], r->page->after, r->page->limit_plus_one };
+	api_list_run_in(r, r->page, DB_STMT_BASE_VISIBLE, NOT_FOUND_DETAIL,
+	                DB_STMT_BASES_INSPECTIONS_LIST, v, 3);
 }
 
-void h_bases_inspection_get(api_req *r)
-{
-	api_get_json(r, DB_STMT_BASES_INSPECTION_GET,
-	             "no such inspection in the caller's jurisdiction");
-}
+const api_op op_bases_inspections_list = { .handler = bases_inspections_list,
+                                           .not_found = NOT_FOUND_DETAIL, .flags = API_OP_PAGED };
+
+const api_op op_bases_inspection_get = { .handler = api_op_get_json,
+                                         .stmt = DB_STMT_BASES_INSPECTION_GET,
+                                         .not_found = "no such inspection in the caller's "
+                                                      "jurisdiction" };
 
 typedef struct inspect_ctx {
+	/* the body (inspect_fields); result and score are read by inspect_check */
+	core_date on;
+	json_t *result_v, *score_v;
+	const char *findings;
 	const char *v[5];
 	char score[16];
-	db_call calls[1];
+	db_call call;
 } inspect_ctx;
 
 static void inspection_created(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *a = db_result_value(res[0], 0, 0);
+	const char *a = db_result_value(res[0], 0, BASES_INSPECTION_INSERT_COL_INSPECTION);
 	if (!a) {
 		api_reply_problem(r, 500, "Internal error", "the inspection was not stored");
 		return;
@@ -495,41 +485,33 @@ static void inspection_created(api_req *r, db_result *const *res, int n)
 static void inspection_base_loaded(api_req *r, db_result *const *res, int n)
 {
 	inspect_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	if (!may_manage(r, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1))) {
+	if (!may_manage(r, db_result_value(res[0], 0, BASE_VISIBLE_COL_LEVEL), db_result_value(res[0], 0, BASE_VISIBLE_COL_DISTRICT))) {
 		api_reply_problem(r, 403, "Forbidden",
 		                  "a district bureau inspects only the district-level bases of its district");
 		return;
 	}
-	c->calls[0] = (db_call){ DB_STMT_BASES_INSPECTION_INSERT, c->v };
-	api_db_run(r, c->calls, 1, inspection_created);
+	c->call = (db_call){ DB_STMT_BASES_INSPECTION_INSERT, c->v };
+	api_db_run(r, &c->call, 1, inspection_created);
 }
 
-void h_bases_inspections_create(api_req *r)
+static void inspect_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "inspected_on", "result", "score", "findings", NULL };
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	json_t *body = api_body_fields(r, allowed);
-	if (!body)
-		return;
-	inspect_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	json_t *errors = json_array();
-	core_date on;
-	if (api_field_date(body, "inspected_on", true, &on, errors) &&
-	    core_date_compare(on, api_today()) > 0)
+	inspect_ctx *c = r->ctx;
+	json_t *body = r->body;
+	if (!api_errors_have(errors, "inspected_on") && c->on.y &&
+	    core_date_compare(c->on, api_today()) > 0)
 		api_error_add(errors, "inspected_on", "in_future", "an inspection cannot be in the future");
 	const char *result = api_field_token(body, "result");
-	if (!json_object_get(body, "result") || json_is_null(json_object_get(body, "result")))
+	if (!c->result_v)
 		api_error_add(errors, "result", "required", "passed or failed");
 	else if (!result || (strcmp(result, "passed") != 0 && strcmp(result, "failed") != 0))
 		api_error_add(errors, "result", "invalid", "must be passed or failed");
-	json_t *score = json_object_get(body, "score");
-	if (score && !json_is_null(score)) {
+	json_t *score = c->score_v;
+	if (score) {
 		int32_t tenths;
 		if (!json_is_number(score) || core_hours_from_double(&tenths, json_number_value(score)) != 0 ||
 		    tenths < 0 || tenths > 1000)
@@ -537,17 +519,28 @@ void h_bases_inspections_create(api_req *r)
 		else
 			snprintf(c->score, sizeof c->score, "%d.%d", tenths / 10, tenths % 10);
 	}
-	const char *findings = NULL;
-	optional_text(body, "findings", TEXT_MAX_BYTES * 5, &findings, errors);
-	if (api_errors_reply(r, errors))
-		return;
-	c->v[0] = r->path_params[0];
-	c->v[1] = api_field_token(body, "inspected_on");
-	c->v[2] = result;
-	c->v[3] = c->score[0] ? c->score : NULL;
-	c->v[4] = findings;
-	r->ctx = c;
-	c->calls[0] = (db_call){ DB_STMT_BASE_VISIBLE, c->v };
-	api_db_tx(r);
-	api_db_run(r, c->calls, 1, inspection_base_loaded);
 }
+
+static void bases_inspections_create(api_req *r)
+{
+	inspect_ctx *c = r->ctx;
+	c->v[0] = r->path_params[0];
+	c->v[1] = api_field_token(r->body, "inspected_on");
+	c->v[2] = api_field_token(r->body, "result");
+	c->v[3] = c->score[0] ? c->score : NULL;
+	c->v[4] = c->findings;
+	c->call = (db_call){ DB_STMT_BASE_VISIBLE, c->v };
+	api_db_run(r, &c->call, 1, inspection_base_loaded);
+}
+
+static const api_field inspect_fields[] = {
+	API_FIELD_DAY(inspect_ctx, on, "inspected_on", API_REQUIRED),
+	API_FIELD_JSON(inspect_ctx, result_v, "result", 0),
+	API_FIELD_JSON(inspect_ctx, score_v, "score", 0),
+	API_FIELD_STR(inspect_ctx, findings, "findings", 0, TEXT_MAX_BYTES * 5),
+	API_FIELDS_END,
+};
+const api_op op_bases_inspections_create = { .handler = bases_inspections_create,
+                                             .fields = inspect_fields, .check = inspect_check,
+                                             .ctx_size = sizeof(inspect_ctx),
+                                             .not_found = NOT_FOUND_DETAIL, .flags = API_OP_TX };

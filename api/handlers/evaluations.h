@@ -1,11 +1,12 @@
-/* evaluations: unit evaluations and commendations */
+/* evaluations: unit evaluations (R-26) and commendations (R-27); operations
+ * (rows in evaluations.routes) */
 #ifndef JXJY_HANDLERS_EVALUATIONS_H
 #define JXJY_HANDLERS_EVALUATIONS_H
 
-#include "../request.h"
+#include "http/request.h"
 
-void h_evaluations_list(api_req *r);
-void h_evaluations_create(api_req *r);
-void h_commendations_list(api_req *r);
-void h_commendations_create(api_req *r);
+extern const api_op op_commendations_create;
+extern const api_op op_commendations_list;
+extern const api_op op_evaluations_create;
+extern const api_op op_evaluations_list;
 #endif

@@ -19,63 +19,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "http/transition.h"
 #include "handlers.h"
 
 #define SUBJECTS_MAX 200
 #define NOT_FOUND_DETAIL "no such guide in the caller's jurisdiction"
 
-static void reply_versioned(api_req *r, int status, db_result *const *res, int row_of,
-                            const char *location)
+static void reply_versioned(api_req *r, int status, const db_result *x, const char *location)
 {
-	const db_result *x = res[row_of];
 	if (db_result_rows(x) == 0) {
 		api_reply_problem(r, 500, "Internal error", "the guide could not be read back");
 		return;
 	}
 	if (location)
 		api_reply_header(r, "Location", location);
-	api_reply_doc(r, status, db_result_value(x, 0, 0), db_result_value(x, 0, 1));
+	api_reply_doc(r, status, db_result_value(x, 0, GUIDE_CREATED_COL_VERSION),
+	              db_result_value(x, 0, GUIDE_CREATED_COL_GUIDE));
 }
+/* reply_versioned answers GUIDE_CREATED's and GUIDE_PUBLISH's rows alike */
+_Static_assert((int)GUIDE_CREATED_COL_VERSION == (int)GUIDE_PUBLISH_COL_VERSION &&
+                   (int)GUIDE_CREATED_COL_GUIDE == (int)GUIDE_PUBLISH_COL_GUIDE,
+               "GUIDE_CREATED and GUIDE_PUBLISH answer (version, guide)");
 
 /* ---- reads -------------------------------------------------------------- */
 
-void h_guides_list(api_req *r)
+typedef struct list_ctx {
+	const char *v[5]; /* GUIDE_LIST's: $2 year, $3 industry, $4 status (list_params) */
+} list_ctx;
+
+static void guides_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "year", "industry", "status", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	if (!pg)
-		return;
-	const char *year;
-	if (!api_query_year(r, &year))
-		return;
-	const char *industry = api_query(r, "industry");
-	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
-		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
-		return;
-	}
-	const char *status = api_query(r, "status");
-	core_guide_status gs;
-	if (status && core_guide_status_parse(&gs, status) != 0) {
-		api_reply_problem(r, 400, "Bad query", "status must be draft or published");
-		return;
-	}
-	const char *v[] = { pg->after, year, industry, status, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_GUIDE_LIST, v, 5);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[4] = r->page->limit_plus_one;
+	api_list_run(r, r->page, DB_STMT_GUIDE_LIST, c->v, 5);
 }
 
-void h_guides_get(api_req *r)
-{
-	api_get_one(r, DB_STMT_GUIDE_GET, NOT_FOUND_DETAIL);
-}
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAM(list_ctx, v[2], "industry", API_PARAM_INDUSTRY, "industry is not an industry code"),
+	API_PARAM_ENUM_OF(list_ctx, v[3], "status", guide_status,
+	                  "status must be draft or published"),
+	API_PARAMS_END,
+};
+const api_op op_guides_list = { .handler = guides_list, .params = list_params,
+                                .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
+
+const api_op op_guides_get = { .handler = api_op_get, .stmt = DB_STMT_GUIDE_GET,
+                               .not_found = NOT_FOUND_DETAIL };
 
 /* ---- create ------------------------------------------------------------- */
 
 typedef struct create_ctx {
-	char id[37], year[12];
+	/* the body (create_fields) */
+	json_t *industry, *subjects_v;
+	int year;
+	const char *title;
+	char *subjects;        /* the JSON array the statement reads (create_check) */
+	char id[37], year_s[12];
 	const char *v[4];
 	const char *sv[2];
 	db_call calls[3];
@@ -84,13 +89,12 @@ typedef struct create_ctx {
 static void created(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
-	reply_versioned(r, 201, res, 2, api_arena_printf(r->mem, "/v1/guides/%s", c->id));
+	reply_versioned(r, 201, res[2], api_arena_printf(r->mem, "/v1/guides/%s", c->id));
 }
 
 /* The subjects, validated, as the JSON array the statement reads; NULL when
  * some are invalid (errors appended). */
-static char *read_subjects(json_t *list, json_t *errors)
+static char *read_subjects(api_req *r, json_t *list, json_t *errors)
 {
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > SUBJECTS_MAX) {
@@ -132,96 +136,116 @@ static char *read_subjects(json_t *list, json_t *errors)
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "code", code, "title", title,
 		                                     "hours", h));
 	}
-	char *dump = ok ? json_dumps(out, JSON_COMPACT) : NULL;
+	char *dump = ok ? api_json_dump_arena(r->mem, out, JSON_COMPACT) : NULL;
 	json_decref(out);
 	return dump;
 }
 
-void h_guides_create(api_req *r)
+/* R-22: an industry authority writes its own industry's guide (403 whatever
+ * else the body holds); then the industry's type and the subjects. */
+static void create_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "industry", "year", "title", "subjects", NULL };
-	if (!api_body_object(r))
-		return;
-	/* an industry authority writes its own industry's guide */
-	json_t *ind = json_object_get(r->body, "industry");
+	create_ctx *c = r->ctx;
+	json_t *ind = c->industry;
 	if (json_is_string(ind) && strcmp(json_string_value(ind), r->claims.jur) != 0) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  "an industry authority writes only its own industry's guides");
+		api_check_refuse(r, 403, "Forbidden",
+		                 "an industry authority writes only its own industry's guides");
 		return;
 	}
-	json_t *errors = json_array();
-	api_json_unknown_fields(r->body, allowed, errors);
-	if (ind && !json_is_null(ind) && !json_is_string(ind))
+	if (ind && !json_is_string(ind))
 		api_error_add(errors, "industry", "invalid", "must be an industry code");
-	long year = 0;
-	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
-	const char *title = NULL;
-	api_field_string(r->body, "title", true, 200, &title, errors);
-	char *subjects = read_subjects(json_object_get(r->body, "subjects"), errors);
-	if (api_errors_reply(r, errors)) {
-		free(subjects);
-		return;
-	}
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	r->ctx = c;
+	/* the field table reads year and title first: subjects' errors follow theirs */
+	c->subjects = read_subjects(r, json_object_get(r->body, "subjects"), errors);
+}
+
+static void guides_create(api_req *r)
+{
+	create_ctx *c = r->ctx;
 	api_uuid_v4(c->id);
-	snprintf(c->year, sizeof c->year, "%ld", year);
+	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
 	c->v[0] = c->id;
-	c->v[1] = api_arena_strdup(r->mem, r->claims.jur);
-	c->v[2] = c->year;
-	c->v[3] = api_arena_strdup(r->mem, title);
+	c->v[1] = r->claims.jur;
+	c->v[2] = c->year_s;
+	c->v[3] = c->title;
 	c->sv[0] = c->id;
-	c->sv[1] = api_arena_strdup(r->mem, subjects ? subjects : "[]");
-	free(subjects);
+	c->sv[1] = c->subjects;
 	c->calls[0] = (db_call){ DB_STMT_GUIDE_INSERT, c->v };
 	c->calls[1] = (db_call){ DB_STMT_GUIDE_SUBJECTS_INSERT, c->sv };
 	c->calls[2] = (db_call){ DB_STMT_GUIDE_CREATED, c->v };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, created);
 }
+
+static const api_field create_fields[] = {
+	API_FIELD_JSON(create_ctx, industry, "industry", 0),
+	API_FIELD_YEAR_OF(create_ctx, year, "year", API_REQUIRED),
+	API_FIELD_STR(create_ctx, title, "title", API_REQUIRED, 200),
+	API_FIELD_JSON(create_ctx, subjects_v, "subjects", 0),
+	API_FIELDS_END,
+};
+const api_op op_guides_create = { .handler = guides_create, .fields = create_fields,
+                                  .check = create_check, .ctx_size = sizeof(create_ctx),
+                                  .flags = API_OP_TX };
 
 /* ---- publish (R-22) ----------------------------------------------------- */
 
 static void published(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	reply_versioned(r, 200, res, 0, NULL);
+	reply_versioned(r, 200, res[0], NULL);
 }
 
-static void publish_checked(api_req *r, db_result *const *res, int n)
+static void publish_scoped(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
 	}
-	if (strcmp(db_result_value(res[0], 0, 0), r->claims.jur) != 0 || db_result_rows(res[1]) == 0) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  "an industry authority publishes only its own industry's guides");
-		return;
-	}
-	core_guide_status from, to;
-	if (core_guide_status_parse(&from, db_result_value(res[1], 0, 0)) != 0) {
-		api_reply_problem(r, 500, "Internal error", "the guide could not be read");
-		return;
-	}
-	if (core_guide_transition(&to, from, CORE_GUIDE_ACT_PUBLISH) != 0) {
-		api_reply_problem(r, 409, "Conflict", "the guide is already published");
-		return;
-	}
-	db_call *c = r->ctx;
-	c[0] = (db_call){ DB_STMT_GUIDE_PUBLISH, &r->path_params[0] };
-	api_db_run(r, c, 1, published);
+	api_reply_problem(r, 403, "Forbidden",
+	                  "an industry authority publishes only its own industry's guides");
 }
 
-void h_guides_publish(api_req *r)
+/* The lock applies the UPDATE policy (own industry only): a guide the
+ * caller sees but may not lock is another industry's (403), else none (404). */
+static void publish_missing(api_req *r)
 {
-	if (!api_path_uuid(r, 0, NOT_FOUND_DETAIL))
-		return;
-	db_call *c = api_arena_alloc(r->mem, 2 * sizeof *c);
-	c[0] = (db_call){ DB_STMT_GUIDE_VISIBLE, &r->path_params[0] };
-	c[1] = (db_call){ DB_STMT_GUIDE_LOCK, &r->path_params[0] };
-	r->ctx = c;
-	api_db_tx(r);
-	api_db_run(r, c, 2, publish_checked);
+	db_call *call = api_arena_alloc(r->mem, sizeof *call);
+	*call = (db_call){ DB_STMT_GUIDE_VISIBLE, r->path_params };
+	api_db_run(r, call, 1, publish_scoped);
 }
+
+static int publish_decide(api_req *r, const char *from_s, const char **to_s, const char **detail)
+{
+	core_guide_status from, to;
+	if (core_guide_status_parse(&from, from_s) != 0 ||
+	    core_guide_transition(&to, from, CORE_GUIDE_ACT_PUBLISH) != 0) {
+		*detail = "the guide is already published";
+		return -1;
+	}
+	*to_s = core_guide_status_name(to);
+	return 0;
+}
+
+/* GUIDE_PUBLISH writes the audit row in the same statement */
+static void publish_locked(api_req *r, const db_result *row, const char *to)
+{
+	db_call *call = api_arena_alloc(r->mem, sizeof *call);
+	*call = (db_call){ DB_STMT_GUIDE_PUBLISH, r->path_params };
+	api_db_run(r, call, 1, published);
+}
+
+static const api_transition publish_transition = {
+	.lock = DB_STMT_GUIDE_LOCK,
+	.status_col = GUIDE_LOCK_COL_STATUS,
+	.version_col = -1, /* GUIDE_LOCK reads no version: publish takes no If-Match */
+	.noun = "guide",
+	.missing = publish_missing,
+	.decide = publish_decide,
+	.locked = publish_locked,
+};
+
+static void guides_publish(api_req *r)
+{
+	api_transition_start(r, &publish_transition, r->path_params, 1, false);
+}
+
+const api_op op_guides_publish = { .handler = guides_publish, .not_found = NOT_FOUND_DETAIL,
+                                   .flags = API_OP_TX };

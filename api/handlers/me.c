@@ -18,24 +18,15 @@ static void me_done(api_req *r, db_result *const *res, int n)
 	const char *claim = api_role_claim(c->role);
 	if (claim)
 		json_object_set_new(claims, claim, json_string(c->jur));
-	json_t *account = json_null();
-	const char *a = n > 0 ? db_result_value(res[0], 0, 0) : NULL;
-	if (a) {
-		json_decref(account);
-		account = json_loads(a, 0, NULL);
-		if (!account)
-			account = json_null();
-	}
-	api_reply_json(r, 200, json_pack("{s:o, s:o}", "claims", claims, "account", account));
+	const char *a = n > 0 ? db_result_value(res[0], 0, ACCOUNT_GET_COL_ACCOUNT) : NULL;
+	json_t *account = a ? json_loads(a, 0, NULL) : NULL;
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "claims", claims, "account",
+	                                 account ? account : json_null()));
 }
 
-void h_me(api_req *r)
+static void me(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	me_ctx *m = api_arena_alloc(r->mem, sizeof *m);
-	r->ctx = m;
+	me_ctx *m = r->ctx;
 	int n = 0;
 	/* operator-minted tokens may name a subject that is no account */
 	if (api_is_uuid(r->claims.sub)) {
@@ -45,3 +36,5 @@ void h_me(api_req *r)
 	/* even with no statement the claims are set: a revoked jti is refused */
 	api_db_run(r, m->calls, n, me_done);
 }
+
+const api_op op_me = { .handler = me, .ctx_size = sizeof(me_ctx) };

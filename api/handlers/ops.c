@@ -4,47 +4,52 @@
 
 #include <event2/buffer.h>
 
-#include "../worker.h"
+#include "http/worker.h"
 #include "handlers.h"
 #include "migrate.h"
 
 extern const char api_openapi_json[];
 extern const size_t api_openapi_json_len;
 
-void h_livez(api_req *r)
+static void livez(api_req *r)
 {
 	static const char body[] = "{\"status\":\"ok\"}";
 	api_reply_raw(r, 200, "application/json", body, sizeof body - 1);
 }
 
+/* the public operations routes ignore query parameters (probes add their own) */
+const api_op op_livez = { .handler = livez, .flags = API_OP_ANY_QUERY };
+
 static void readyz_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *v = db_result_value(res[0], 0, 0);
-	int have = v ? atoi(v) : 0;
+	long have = 0;
+	if (!db_result_is_null(res[0], 0, SCHEMA_VERSION_COL_VERSION) &&
+	    db_result_int(res[0], 0, SCHEMA_VERSION_COL_VERSION, &have) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the schema version could not be read");
+		return;
+	}
 	int want = db_migrate_latest();
 	if (have < want) {
 		char detail[96];
-		snprintf(detail, sizeof detail, "the schema is at version %d, the gateway needs %d", have, want);
+		snprintf(detail, sizeof detail, "the schema is at version %ld, the gateway needs %d", have,
+		         want);
 		api_reply_problem(r, 503, "Not ready", detail);
 		return;
 	}
-	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", have));
+	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", (int)have));
 }
 
-void h_readyz(api_req *r)
+static void readyz(api_req *r)
 {
 	static const db_call calls[] = { { DB_STMT_SCHEMA_VERSION, NULL } };
 	api_db_run(r, calls, 1, readyz_done);
 }
 
-void h_metrics(api_req *r)
+const api_op op_readyz = { .handler = readyz, .flags = API_OP_ANY_QUERY };
+
+static void metrics(api_req *r)
 {
-	struct evbuffer *b = evbuffer_new();
-	if (!b) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	struct evbuffer *b = evbuffer_new(); /* allocates through api_xmalloc: cannot fail */
 	api_metrics_render(r->w->metrics, b);
 	size_t len = evbuffer_get_length(b);
 	const char *data = (const char *)evbuffer_pullup(b, -1);
@@ -52,7 +57,11 @@ void h_metrics(api_req *r)
 	evbuffer_free(b);
 }
 
-void h_openapi(api_req *r)
+const api_op op_metrics = { .handler = metrics, .flags = API_OP_ANY_QUERY };
+
+static void openapi(api_req *r)
 {
 	api_reply_raw(r, 200, "application/json", api_openapi_json, api_openapi_json_len);
 }
+
+const api_op op_openapi = { .handler = openapi, .flags = API_OP_ANY_QUERY };

@@ -15,246 +15,35 @@
  * masked by core in every answer; ?reveal=national_id shows it in full to a
  * caller with read rights (not a base: it reads basic fields only) and
  * writes a "reveal" audit row in the same statement.  It never reaches a log
- * or an audit row in full.
+ * or an audit row in full.  Reading a person (the field table), the mask and
+ * the caller's view are in persons_read.c.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "../csv_out.h"
-#include "../fields.h"
-#include "../json.h"
-#include "../log.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "render/csv_out.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/log.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "domain/rules.h"
 #include "handlers.h"
 #include "persons_internal.h"
 
-/* ---- what the persons files share -------------------------------------- */
-
-static const char *const person_fields[] = { "national_id", "name", "unit", "industry",
-                                             "title_level", "speciality", "cycle_start_year",
-                                             "status", NULL };
-/* the base role's view: what a training provider needs to run a class */
-static const char *const basic_fields[] = { "id", "national_id", "name", "unit", "title_level",
-                                            "status", NULL };
-
-const char *persons_mask(api_req *r, const char *national_id)
-{
-	char m[CORE_IDENT_BUFSZ];
-	if (!national_id || core_ident_resident_id_mask(m, national_id) != 0)
-		return NULL;
-	return api_arena_strdup(r->mem, m);
-}
-
-json_t *persons_view(api_req *r, const char *json, bool reveal)
-{
-	json_t *p = json ? json_loads(json, 0, NULL) : NULL;
-	if (!json_is_object(p)) {
-		json_decref(p);
-		return NULL;
-	}
-	if (!reveal) {
-		const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-		json_object_set_new(p, "national_id", m ? json_string(m) : json_null());
-	}
-	if (r->claims.role != API_ROLE_BASE)
-		return p;
-	json_t *b = json_object();
-	for (const char *const *f = basic_fields; *f; f++) {
-		json_t *v = json_object_get(p, *f);
-		json_object_set(b, *f, v ? v : json_null());
-	}
-	json_decref(p);
-	return b;
-}
-
-bool persons_other_unit(const api_req *r, const char *unit)
-{
-	return r->claims.role == API_ROLE_UNIT && unit && strcasecmp(unit, r->claims.jur) != 0;
-}
-
-char *persons_pg_array(api_req *r, const char *const *values, size_t n)
-{
-	size_t cap = 3;
-	for (size_t i = 0; i < n; i++)
-		cap += values[i] ? 2 * strlen(values[i]) + 3 : 5;
-	char *out = api_arena_alloc(r->mem, cap);
-	if (!out)
-		return NULL;
-	char *p = out;
-	*p++ = '{';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			*p++ = ',';
-		if (!values[i]) {
-			memcpy(p, "NULL", 4);
-			p += 4;
-			continue;
-		}
-		*p++ = '"';
-		for (const char *s = values[i]; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				*p++ = '\\';
-			*p++ = *s;
-		}
-		*p++ = '"';
-	}
-	*p++ = '}';
-	*p = '\0';
-	return out;
-}
-
-/* Moves field errors of one object into errors, prefixing their fields. */
-static void errors_prefixed(json_t *errors, json_t *local, const char *prefix)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(local, i, e) {
-		const char *f = json_string_value(json_object_get(e, "field"));
-		char field[160];
-		snprintf(field, sizeof field, "%s%s", prefix, f ? f : "");
-		json_object_set_new(e, "field", json_string(field));
-		json_array_append(errors, e);
-	}
-}
-
-/* UUIDs compare as PostgreSQL prints them */
-static char *lower_copy(api_req *r, const char *s)
-{
-	char *c = api_arena_strdup(r->mem, s);
-	for (char *p = c; p && *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return c;
-}
-
-static bool absent(json_t *obj, const char *name)
-{
-	json_t *v = json_object_get(obj, name);
-	return !v || json_is_null(v);
-}
-
-/* PATCH: a field that has a value may change it, not drop it. */
-static bool null_refused(json_t *obj, const char *name, json_t *errors)
-{
-	if (!json_is_null(json_object_get(obj, name)))
-		return false;
-	api_error_add(errors, name, "invalid", "must not be null");
-	return true;
-}
-
-static void read_national_id(api_req *r, json_t *obj, bool required, persons_in *out, json_t *e)
-{
-	json_t *v = json_object_get(obj, "national_id");
-	if (!v || json_is_null(v)) {
-		if (required || v)
-			api_error_add(e, "national_id", "required", "an 18-character resident id is required");
-		return;
-	}
-	if (!json_is_string(v)) {
-		api_error_add(e, "national_id", "invalid", "must be a string of 18 characters");
-		return;
-	}
-	char norm[CORE_IDENT_BUFSZ];
-	switch (core_ident_resident_id_check(norm, json_string_value(v), api_today())) {
-	case 0:
-		out->national_id = api_arena_strdup(r->mem, norm);
-		return;
-	case CORE_ECHECKSUM:
-		api_error_add(e, "national_id", "invalid", "the check character is wrong (GB 11643)");
-		return;
-	case CORE_EDATE:
-		api_error_add(e, "national_id", "invalid", "the birth date is not a real date");
-		return;
-	case CORE_EFUTURE:
-		api_error_add(e, "national_id", "in_future", "the birth date is in the future");
-		return;
-	default:
-		api_error_add(e, "national_id", "invalid",
-		              "must be 17 digits and a check character (0-9 or X)");
-		return;
-	}
-}
-
-void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix, persons_in *out,
-                  json_t *errors)
-{
-	bool create = mode == PERSONS_CREATE;
-	bool prefixed = prefix && *prefix;
-	json_t *e = prefixed ? json_array() : errors;
-	memset(out, 0, sizeof *out);
-	api_json_unknown_fields(obj, person_fields, e);
-
-	read_national_id(r, obj, create, out, e);
-	if (create || !null_refused(obj, "name", e))
-		api_field_string(obj, "name", create, PERSONS_TEXT_MAX, &out->name, e);
-	if (create || !null_refused(obj, "unit", e))
-		api_field_uuid(obj, "unit", create && r->claims.role != API_ROLE_UNIT, &out->unit, e);
-	if (create && !out->unit && absent(obj, "unit") && r->claims.role == API_ROLE_UNIT)
-		out->unit = r->claims.jur; /* a unit registers its own staff */
-	const char *industry = NULL;
-	if ((create || !null_refused(obj, "industry", e)) &&
-	    api_field_string(obj, "industry", false, 32, &industry, e)) {
-		if (api_role_jur_valid(API_ROLE_INDUSTRY, industry))
-			out->industry = industry;
-		else
-			api_error_add(e, "industry", "invalid", "must be an industry code");
-	}
-	core_level level;
-	if ((create || !null_refused(obj, "title_level", e)) &&
-	    API_FIELD_ENUM(obj, "title_level", create, level, &level,
-	                   "must be one of senior_full, senior_deputy, intermediate, "
-	                   "junior_assistant, junior_member", e))
-		out->title_level = core_level_name(level);
-	json_t *sp = json_object_get(obj, "speciality");
-	if (sp) {
-		out->speciality_set = true;
-		if (!json_is_null(sp))
-			api_field_string(obj, "speciality", false, PERSONS_TEXT_MAX, &out->speciality, e);
-	}
-	long year;
-	if ((create || !null_refused(obj, "cycle_start_year", e)) &&
-	    api_field_int(obj, "cycle_start_year", false, 1990, 2100, &year, e))
-		out->cycle_start_year = api_arena_printf(r->mem, "%ld", year);
-	else if (create && absent(obj, "cycle_start_year"))
-		/* R-8: the cycle starts in the year the person enters the system */
-		out->cycle_start_year = api_arena_printf(r->mem, "%d", api_today().y);
-	core_person_status st;
-	if ((create || !null_refused(obj, "status", e)) &&
-	    API_FIELD_ENUM(obj, "status", false, person_status, &st, "must be in_service or left", e))
-		out->status = core_person_status_name(st);
-	else if (create)
-		out->status = "in_service";
-
-	/* the values outlive obj (an import's CSV rows are freed after reading) */
-	if (out->name)
-		out->name = api_arena_strdup(r->mem, out->name);
-	if (out->unit)
-		out->unit = lower_copy(r, out->unit);
-	if (out->industry)
-		out->industry = api_arena_strdup(r->mem, out->industry);
-	if (out->speciality)
-		out->speciality = api_arena_strdup(r->mem, out->speciality);
-
-	if (prefixed) {
-		errors_prefixed(errors, e, prefix);
-		json_decref(e);
-	}
-}
 
 /* ---- GET /v1/persons (JSON or CSV) ------------------------------------- */
 
-/* A CSV page may hold a whole import's worth of persons. */
-#define CSV_LIMIT_MAX PERSONS_IMPORT_MAX
+enum { L_AFTER, L_UNIT, L_DISTRICT, L_INDUSTRY, L_LEVEL, L_STATUS, L_Q, L_LIMIT, L_BASE, L_PERSON,
+       L__COUNT };
 
 typedef struct list_ctx {
 	api_page pg;
 	bool csv;
 	bool reveal;
-	const char *v[10];
+	const char *v[L__COUNT]; /* the list statement's values; the filters from list_params */
 	db_call call;
 } list_ctx;
 
@@ -262,31 +51,34 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
                                            "industry", "title_level", "speciality",
                                            "cycle_start_year", "status", "created_at", NULL };
 
+/* p as compact text in the arena; p is released */
+static const char *arena_dumps(api_req *r, json_t *p)
+{
+	char *s = json_dumps(p, JSON_COMPACT);
+	json_decref(p);
+	char *out = api_arena_strdup(r->mem, s);
+	free(s);
+	return out;
+}
+
 /* a row of the JSON page: the caller's view of the person */
 static const char *list_row(api_req *r, const char *json, void *arg)
 {
 	const list_ctx *c = arg;
 	json_t *p = persons_view(r, json, c->reveal);
-	char *s = p ? json_dumps(p, JSON_COMPACT) : NULL;
-	json_decref(p);
-	char *out = s ? api_arena_strdup(r->mem, s) : NULL;
-	free(s);
-	return out;
+	return p ? arena_dumps(r, p) : NULL;
 }
 
 static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 {
 	int rows;
-	char *next = api_page_next(r, &c->pg, res, 0, &rows);
-	const char *const *cols = r->claims.role == API_ROLE_BASE ? basic_fields : csv_columns;
+	char *next = api_page_next(r, &c->pg, res, PERSONS_LIST_COL_KEY, &rows);
+	const char *const *cols = r->claims.role == API_ROLE_BASE ? persons_basic_fields : csv_columns;
 	api_csv csv;
-	if (api_csv_init(&csv) != 0) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	api_csv_init(&csv);
 	api_csv_row(&csv, cols);
 	for (int i = 0; i < rows; i++) {
-		json_t *p = persons_view(r, db_result_value(res, i, 1), c->reveal);
+		json_t *p = persons_view(r, db_result_value(res, i, PERSONS_LIST_COL_PERSON), c->reveal);
 		if (!p) {
 			api_csv_dispose(&csv);
 			api_reply_problem(r, 500, "Internal error", "a person could not be rendered");
@@ -304,15 +96,15 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 static void list_done(api_req *r, db_result *const *res, int n)
 {
 	list_ctx *c = r->ctx;
-	(void)n;
 	if (c->csv)
 		reply_csv(r, c, res[0]);
 	else
-		api_page_reply_rows(r, &c->pg, res[0], 0, 1, list_row, c);
+		api_page_reply_rows(r, &c->pg, res[0], PERSONS_LIST_COL_KEY, PERSONS_LIST_COL_PERSON, list_row,
+		                    c); /* PERSONS_LIST_REVEAL: the same columns */
 }
 
 /* ?reveal: absent, or exactly "national_id" by a caller with full read
- * rights; false after replying. */
+ * rights; false after replying (a value and a right: no param kind). */
 static bool reveal_read(api_req *r, bool *out)
 {
 	const char *rv = api_query(r, "reveal");
@@ -332,38 +124,21 @@ static bool reveal_read(api_req *r, bool *out)
 	return true;
 }
 
-void h_persons_list(api_req *r)
+static void persons_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "unit", "district", "industry",
-	                                       "title_level", "status", "q", "reveal", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	list_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
+	list_ctx *c = r->ctx;
 	c->csv = api_wants_csv(r);
-	if (!api_page_read_with(r, &c->pg, c->csv ? CSV_LIMIT_MAX : 500, c->csv ? CSV_LIMIT_MAX : 50,
-	                        api_cursor_is_time_id))
+	/* not API_OP_PAGED: a CSV page may hold a whole import's worth of persons */
+	if (!api_page_read_with(r, &c->pg, c->csv ? PERSONS_IMPORT_MAX : 500,
+	                        c->csv ? PERSONS_IMPORT_MAX : 50, api_cursor_is_time_id))
 		return;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	const char *unit = api_query(r, "unit"), *district = api_query(r, "district");
-	const char *industry = api_query(r, "industry"), *level = api_query(r, "title_level");
-	const char *status = api_query(r, "status"), *q = api_query(r, "q");
-	core_level lv;
-	core_person_status st;
-	const char *bad = NULL;
-	if (unit && !api_is_uuid(unit))
-		bad = "unit must be a unit id (UUID)";
-	else if (district && !api_role_jur_valid(API_ROLE_DISTRICT, district))
-		bad = "district must be a 6-digit district code";
-	else if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry))
+	/* industry: any lower-case code (api_role_jur_valid), looser than API_PARAM_INDUSTRY;
+	 * q: a length */
+	const char *industry = c->v[L_INDUSTRY], *q = c->v[L_Q], *bad = NULL;
+	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry))
 		bad = "industry must be an industry code";
-	else if (level && core_level_parse(&lv, level) != 0)
-		bad = "title_level is not a title level";
-	else if (status && core_person_status_parse(&st, status) != 0)
-		bad = "status must be in_service or left";
 	else if (q && (!*q || strlen(q) > 100))
 		bad = "q must be 1 to 100 bytes of a name";
 	if (bad) {
@@ -372,27 +147,39 @@ void h_persons_list(api_req *r)
 	}
 	/* the caller's jurisdiction as a filter as well (RLS stays the guarantee) */
 	const char *jur = r->claims.jur;
-	const char *base = NULL, *person = NULL;
 	switch (r->claims.role) {
-	case API_ROLE_DISTRICT: if (!district) district = jur; break;
-	case API_ROLE_INDUSTRY: if (!industry) industry = jur; break;
-	case API_ROLE_UNIT: if (!unit) unit = jur; break;
-	case API_ROLE_BASE: base = jur; break;
-	case API_ROLE_PERSON: person = jur; break;
+	case API_ROLE_DISTRICT: if (!c->v[L_DISTRICT]) c->v[L_DISTRICT] = jur; break;
+	case API_ROLE_INDUSTRY: if (!c->v[L_INDUSTRY]) c->v[L_INDUSTRY] = jur; break;
+	case API_ROLE_UNIT: if (!c->v[L_UNIT]) c->v[L_UNIT] = jur; break;
+	case API_ROLE_BASE: c->v[L_BASE] = jur; break;
+	case API_ROLE_PERSON: c->v[L_PERSON] = jur; break;
 	default: break;
 	}
-	const char *v[10] = { c->pg.after, unit, district, industry, level, status, q,
-	                      c->pg.limit_plus_one, base, person };
-	memcpy(c->v, v, sizeof v);
+	c->v[L_AFTER] = c->pg.after;
+	c->v[L_LIMIT] = c->pg.limit_plus_one;
 	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_LIST_REVEAL : DB_STMT_PERSONS_LIST, c->v };
 	api_db_run(r, &c->call, 1, list_done);
 }
+
+static const api_param list_params[] = {
+	API_PARAM(list_ctx, v[L_UNIT], "unit", API_PARAM_UUID, "unit must be a unit id (UUID)"),
+	API_PARAM(list_ctx, v[L_DISTRICT], "district", API_PARAM_DISTRICT,
+	          "district must be a 6-digit district code"),
+	API_PARAM(list_ctx, v[L_INDUSTRY], "industry", API_PARAM_TEXT, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[L_LEVEL], "title_level", level, "title_level is not a title level"),
+	API_PARAM_ENUM_OF(list_ctx, v[L_STATUS], "status", person_status,
+	                  "status must be in_service or left"),
+	API_PARAM(list_ctx, v[L_Q], "q", API_PARAM_TEXT, NULL),
+	API_PARAMS_END,
+};
+static const char *const list_query[] = { "limit", "cursor", "reveal", NULL };
+const api_op op_persons_list = { .handler = persons_list, .query = list_query,
+                                 .params = list_params, .ctx_size = sizeof(list_ctx) };
 
 /* ---- GET /v1/persons/{id} --------------------------------------------- */
 
 typedef struct get_ctx {
 	bool reveal;
-	const char *v[1];
 	db_call call;
 } get_ctx;
 
@@ -411,37 +198,34 @@ static void reply_person(api_req *r, int status, const char *json, const char *v
 static void get_done(api_req *r, db_result *const *res, int n)
 {
 	get_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	reply_person(r, 200, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), c->reveal);
+	/* PERSONS_GET_REVEAL answers the same columns */
+	reply_person(r, 200, db_result_value(res[0], 0, PERSONS_GET_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_GET_COL_VERSION), c->reveal);
 }
 
-void h_persons_get(api_req *r)
+static void persons_get(api_req *r)
 {
-	static const char *const allowed[] = { "reveal", NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	get_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
+	get_ctx *c = r->ctx;
 	if (!reveal_read(r, &c->reveal))
 		return;
-	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
-		return;
-	c->v[0] = r->path_params[0];
 	/* with reveal the read and its audit row are one statement, one transaction */
-	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET, c->v };
+	c->call = (db_call){ c->reveal ? DB_STMT_PERSONS_GET_REVEAL : DB_STMT_PERSONS_GET,
+	                     r->path_params };
 	api_db_run(r, &c->call, 1, get_done);
 }
+
+static const char *const get_query[] = { "reveal", NULL };
+const api_op op_persons_get = { .handler = persons_get, .query = get_query,
+                                .not_found = PERSONS_NOT_FOUND, .ctx_size = sizeof(get_ctx) };
 
 /* ---- POST /v1/persons -------------------------------------------------- */
 
 typedef struct create_ctx {
-	persons_in in;
+	persons_in in; /* first: persons_create_fields' offsets */
 	const char *arr[3];
 	const char *v[9];
 	db_call calls[3];
@@ -456,25 +240,23 @@ static void reply_taken(api_req *r)
 
 static void create_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		/* row-level security hid the new row from its creator */
 		api_reply_problem(r, 403, "Forbidden", "this person is outside the caller's jurisdiction");
 		return;
 	}
-	json_t *p = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *p = json_loads(db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON), 0, NULL);
 	const char *id = json_string_value(json_object_get(p, "id"));
-	char *loc = id ? api_arena_printf(r->mem, "/v1/persons/%s", id) : NULL;
+	if (id)
+		api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/persons/%s", id));
 	json_decref(p);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	reply_person(r, 201, db_result_value(res[0], 0, 0), db_result_value(res[0], 0, 1), false);
+	reply_person(r, 201, db_result_value(res[0], 0, PERSONS_CREATE_COL_PERSON),
+	             db_result_value(res[0], 0, PERSONS_CREATE_COL_VERSION), false);
 }
 
 static void create_checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[1]) == 0) {
 		/* as for accounts: a unit outside the jurisdiction is not found */
 		api_reply_not_found(r, "no such unit in the caller's jurisdiction");
@@ -498,21 +280,15 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	api_db_run(r, c->calls, 1, create_done);
 }
 
-void h_persons_create(api_req *r)
+static void create_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_body_object(r))
-		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	json_t *errors = json_array();
-	persons_read(r, r->body, PERSONS_CREATE, "", &c->in, errors);
-	if (api_errors_reply(r, errors))
-		return;
+	create_ctx *c = r->ctx;
+	persons_check(r, r->body, PERSONS_CREATE, &c->in, errors);
+}
+
+static void persons_create(api_req *r)
+{
+	create_ctx *c = r->ctx;
 	if (persons_other_unit(r, c->in.unit)) {
 		api_reply_problem(r, 403, "Forbidden", "a unit registers persons only into itself");
 		return;
@@ -523,20 +299,23 @@ void h_persons_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->arr[1] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[2] };
-	/* read → decide → write, one transaction */
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, create_checked);
 }
+
+/* The body is one person (the import reads its rows with the same table);
+ * read → decide → write, one transaction. */
+const api_op op_persons_create = { .handler = persons_create, .fields = persons_create_fields,
+                                   .check = create_check, .ctx_size = sizeof(create_ctx),
+                                   .flags = API_OP_TX };
 
 /* ---- PATCH /v1/persons/{id} -------------------------------------------- */
 
 typedef struct patch_ctx {
 	persons_in in;
-	long expected;
 	bool refresh;
 	const char *arr[2];
 	char year[16];
-	const char *lock_v[1], *sum_v[2];
+	const char *sum_v[2];
 	const char *v[10];
 	const char *audit_v[3];
 	char *json, *version; /* the updated person */
@@ -546,8 +325,6 @@ typedef struct patch_ctx {
 static void patch_audited(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)res;
-	(void)n;
 	reply_person(r, 200, c->json, c->version, false);
 }
 
@@ -571,13 +348,12 @@ static void patch_refreshed(api_req *r, const core_year_verdict *v)
 static void patch_updated(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 409, "Conflict", "the person changed meanwhile; read it again");
 		return;
 	}
-	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, 0));
-	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, 1));
+	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_PERSON));
+	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_VERSION));
 	if (c->refresh) {
 		/* R-4/R-6: a new title level or industry changes what this year requires */
 		api_summary_refresh(r, r->path_params[0], api_today().y, patch_refreshed);
@@ -590,13 +366,8 @@ static void patch_updated(api_req *r, db_result *const *res, int n)
 static const char *masked_json(api_req *r, json_t *p)
 {
 	json_t *copy = json_deep_copy(p);
-	const char *m = persons_mask(r, json_string_value(json_object_get(p, "national_id")));
-	json_object_set_new(copy, "national_id", m ? json_string(m) : json_null());
-	char *s = json_dumps(copy, JSON_COMPACT);
-	json_decref(copy);
-	char *a = s ? api_arena_strdup(r->mem, s) : NULL;
-	free(s);
-	return a;
+	persons_mask_json(r, copy);
+	return arena_dumps(r, copy);
 }
 
 static bool differs(json_t *p, const char *field, const char *value)
@@ -608,25 +379,31 @@ static bool differs(json_t *p, const char *field, const char *value)
 static void patch_locked(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	long version = atol(db_result_value(res[0], 0, 1));
-	if (c->expected >= 0 && c->expected != version) {
+	const char *version_s, *unit;
+	long version;
+	if (db_result_str(res[0], 0, PERSONS_LOCK_COL_VERSION, &version_s) != 0 ||
+	    db_result_int(res[0], 0, PERSONS_LOCK_COL_VERSION, &version) != 0 ||
+	    db_result_str(res[0], 0, PERSONS_LOCK_COL_UNIT, &unit) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the person could not be read");
+		return;
+	}
+	if (r->if_match >= 0 && r->if_match != version) {
 		api_reply_problem(r, 412, "Precondition failed",
 		                  "If-Match names another version of this person: read it again");
 		return;
 	}
-	json_t *old = json_loads(db_result_value(res[0], 0, 0), 0, NULL);
+	json_t *old = json_loads(db_result_value(res[0], 0, PERSONS_LOCK_COL_PERSON), 0, NULL);
 	if (!old) {
 		api_reply_problem(r, 500, "Internal error", "the person could not be read");
 		return;
 	}
 	persons_in *in = &c->in;
 	json_t *errors = json_array();
-	if (in->unit && strcasecmp(in->unit, db_result_value(res[0], 0, 2)) != 0)
+	if (in->unit && strcasecmp(in->unit, unit) != 0)
 		api_error_add(errors, "unit", "invalid",
 		              "a person changes unit by a transfer: POST /v1/persons/{id}/transfers (R-1)");
 	if (in->industry && db_result_rows(res[2]) == 0)
@@ -651,26 +428,16 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 	json_decref(old);
 	const char *v[10] = { r->path_params[0], in->national_id, in->name, in->industry,
 	                      in->title_level, in->speciality_set ? "true" : "false", in->speciality,
-	                      in->cycle_start_year, in->status, db_result_value(res[0], 0, 1) };
+	                      in->cycle_start_year, in->status, version_s };
 	memcpy(c->v, v, sizeof v);
 	c->v[9] = api_arena_strdup(r->mem, v[9]);
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };
 	api_db_run(r, c->calls, 1, patch_updated);
 }
 
-void h_persons_patch(api_req *r)
+static void persons_patch(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
-		return;
-	patch_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	if (!api_if_match(r, &c->expected))
-		return;
+	patch_ctx *c = r->ctx;
 	if (!json_is_object(r->body) || json_object_size(r->body) == 0) {
 		api_reply_problem(r, 422, "Validation failed",
 		                  "the body must be a JSON object naming the fields to change");
@@ -683,13 +450,20 @@ void h_persons_patch(api_req *r)
 	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
 	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
 	snprintf(c->year, sizeof c->year, "%d", api_today().y);
-	c->lock_v[0] = r->path_params[0];
 	c->sum_v[0] = r->path_params[0];
 	c->sum_v[1] = c->year;
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, c->lock_v };
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, r->path_params };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[1] };
 	c->calls[3] = (db_call){ DB_STMT_PERSONS_SUMMARY_EXISTS, c->sum_v };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 4, patch_locked);
 }
+
+/* Only what is sent changes: persons_read (PERSONS_PATCH) reads the body
+ * (the handler's: a body that is no object or names nothing has its own 422).
+ * The lock → 404 → 412 → update flow stays here: a person has no status for
+ * core to decide a transition on (http/transition.h), and its 412 says
+ * "read it again". */
+const api_op op_persons_patch = { .handler = persons_patch, .not_found = PERSONS_NOT_FOUND,
+                                  .ctx_size = sizeof(patch_ctx),
+                                  .flags = API_OP_BODY_OWN | API_OP_IF_MATCH | API_OP_TX };

@@ -24,7 +24,8 @@
 
 #include <csv.h> /* libcsv (Debian libcsv-dev); the CSV writer is api/csv_out.h */
 
-#include "../resource.h"
+#include "http/resource.h"
+#include "http/hash.h"
 #include "handlers.h"
 #include "persons_internal.h"
 
@@ -36,24 +37,18 @@ typedef struct strset {
 	size_t cap; /* a power of two, at least twice the entries */
 } strset;
 
-static bool strset_init(api_req *r, strset *s, size_t n)
+static void strset_init(api_req *r, strset *s, size_t n)
 {
 	s->cap = 16;
 	while (s->cap < 2 * n)
 		s->cap *= 2;
 	s->keys = api_arena_alloc(r->mem, s->cap * sizeof *s->keys);
 	s->vals = api_arena_alloc(r->mem, s->cap * sizeof *s->vals);
-	return s->keys && s->vals;
 }
 
 static size_t strset_slot(const strset *s, const char *k)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = k; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	size_t i = (size_t)h & (s->cap - 1);
+	size_t i = (size_t)api_hash_str(k) & (s->cap - 1);
 	while (s->keys[i] && strcmp(s->keys[i], k) != 0)
 		i = (i + 1) & (s->cap - 1);
 	return i;
@@ -117,8 +112,6 @@ static void header_cell(csv_in *p, const char *s, size_t len)
 		return;
 	}
 	char *name = api_arena_alloc(p->r->mem, len + 1);
-	if (!name)
-		return;
 	memcpy(name, s, len);
 	const char *known = NULL;
 	for (const char *const *c = import_columns; *c; c++)
@@ -189,7 +182,6 @@ static void on_cell(void *data, size_t len, void *arg)
 static void on_record(int c, void *arg)
 {
 	csv_in *p = arg;
-	(void)c;
 	int cells = p->col;
 	p->col = 0;
 	if (p->in_header) {
@@ -264,7 +256,7 @@ typedef struct import_ctx {
 
 static void imported(api_req *r, db_result *const *res, int n)
 {
-	const char *a = n == 2 ? db_result_value(res[1], 0, 0) : NULL;
+	const char *a = n == 2 ? db_result_value(res[1], 0, PERSONS_IMPORT_COL_IMPORT) : NULL;
 	json_t *summary = a ? json_loads(a, 0, NULL) : NULL;
 	if (!summary) {
 		api_reply_problem(r, 500, "Internal error", "the import gave no answer");
@@ -277,13 +269,8 @@ static void import_insert(api_req *r)
 {
 	import_ctx *c = r->ctx;
 	const char **col[COL__COUNT];
-	for (int k = 0; k < COL__COUNT; k++) {
+	for (int k = 0; k < COL__COUNT; k++)
 		col[k] = api_arena_alloc(r->mem, c->n * sizeof *col[k]);
-		if (!col[k]) {
-			api_reply_problem(r, 413, "Content too large", "the import could not be held");
-			return;
-		}
-	}
 	for (size_t i = 0; i < c->n; i++) {
 		const persons_in *in = &c->rows[i];
 		col[COL_NID][i] = in->national_id;
@@ -296,35 +283,29 @@ static void import_insert(api_req *r)
 		col[COL_STATUS][i] = in->status;
 	}
 	for (int k = 0; k < COL__COUNT; k++)
-		if (!(c->arr[k] = persons_pg_array(r, col[k], c->n))) {
-			api_reply_problem(r, 413, "Content too large", "the import could not be held");
-			return;
-		}
+		c->arr[k] = persons_pg_array(r, col[k], c->n);
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IMPORT_TIMEOUT, NULL };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_IMPORT, c->arr };
 	api_db_run(r, c->calls, 2, imported);
 }
 
-static bool set_of_column(api_req *r, strset *s, const db_result *res)
+/* The values of column col (the checks' first: a national id, a unit id, an
+ * industry code). */
+static void set_of_column(api_req *r, strset *s, const db_result *res, int col)
 {
 	int rows = db_result_rows(res);
-	if (!strset_init(r, s, (size_t)rows))
-		return false;
+	strset_init(r, s, (size_t)rows);
 	for (int i = 0; i < rows; i++)
-		strset_put(s, api_arena_strdup(r->mem, db_result_value(res, i, 0)), i);
-	return true;
+		strset_put(s, api_arena_strdup(r->mem, db_result_value(res, i, col)), i);
 }
 
 static void import_checked(api_req *r, db_result *const *res, int n)
 {
 	import_ctx *c = r->ctx;
-	(void)n;
 	strset taken, units, industries;
-	if (!set_of_column(r, &taken, res[0]) || !set_of_column(r, &units, res[1]) ||
-	    !set_of_column(r, &industries, res[2])) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
+	set_of_column(r, &taken, res[0], PERSONS_IDS_TAKEN_COL_NATIONAL_ID);
+	set_of_column(r, &units, res[1], PERSONS_UNITS_SEEN_COL_UNIT);
+	set_of_column(r, &industries, res[2], PERSONS_INDUSTRIES_KNOWN_COL_CODE);
 	json_t *errors = json_array();
 	for (size_t i = 0; i < c->n; i++) {
 		const persons_in *in = &c->rows[i];
@@ -350,11 +331,7 @@ static bool import_validate(api_req *r, import_ctx *c, json_t *rows, json_t *err
 {
 	strset seen;
 	c->rows = api_arena_alloc(r->mem, c->n * sizeof *c->rows);
-	if (!c->rows || !strset_init(r, &seen, c->n)) {
-		json_decref(errors);
-		api_reply_problem(r, 413, "Content too large", "the import could not be held");
-		return false;
-	}
+	strset_init(r, &seen, c->n);
 	long other_unit = -1;
 	for (size_t i = 0; i < c->n; i++) {
 		json_t *o = json_array_get(rows, i);
@@ -380,10 +357,11 @@ static bool import_validate(api_req *r, import_ctx *c, json_t *rows, json_t *err
 		}
 	}
 	if (other_unit >= 0) {
-		char *d = api_arena_printf(r->mem, "rows[%ld] names another unit: a unit imports "
-		                                   "persons only into itself", other_unit);
 		json_decref(errors);
-		api_reply_problem(r, 403, "Forbidden", d ? d : "a unit imports persons only into itself");
+		api_reply_problem(r, 403, "Forbidden",
+		                  api_arena_printf(r->mem, "rows[%ld] names another unit: a unit "
+		                                           "imports persons only into itself",
+		                                   other_unit));
 		return false;
 	}
 	if (json_array_size(errors) > 0) {
@@ -394,15 +372,9 @@ static bool import_validate(api_req *r, import_ctx *c, json_t *rows, json_t *err
 	return true;
 }
 
-void h_persons_import(api_req *r)
+static void persons_import(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	import_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
+	import_ctx *c = r->ctx;
 	json_t *errors = json_array();
 	json_t *rows;
 	csv_in p = { .errors = errors };
@@ -441,10 +413,6 @@ void h_persons_import(api_req *r)
 	const char **nids = api_arena_alloc(r->mem, c->n * sizeof *nids);
 	const char **units = api_arena_alloc(r->mem, c->n * sizeof *units);
 	const char **inds = api_arena_alloc(r->mem, c->n * sizeof *inds);
-	if (!nids || !units || !inds) {
-		api_reply_problem(r, 413, "Content too large", "the import could not be held");
-		return;
-	}
 	size_t ni = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		nids[i] = c->rows[i].national_id;
@@ -455,13 +423,15 @@ void h_persons_import(api_req *r)
 	c->chk[0] = persons_pg_array(r, nids, c->n);
 	c->chk[1] = persons_pg_array(r, units, c->n);
 	c->chk[2] = persons_pg_array(r, inds, ni);
-	if (!c->chk[0] || !c->chk[1] || !c->chk[2]) {
-		api_reply_problem(r, 413, "Content too large", "the import could not be held");
-		return;
-	}
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->chk[0] };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->chk[1] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->chk[2] };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, import_checked);
 }
+
+/* ---- operations of the route table (http/op.h) -------------------------- */
+
+/* The body is a JSON array or a CSV document, read above (no field table);
+ * the checks, the insert and its audit row are one transaction. */
+const api_op op_persons_import = { .handler = persons_import, .ctx_size = sizeof(import_ctx),
+                                   .flags = API_OP_BODY_OWN | API_OP_TX };

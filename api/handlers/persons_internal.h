@@ -1,8 +1,9 @@
 /*
- * What the three files of the persons resource share (persons.c: list, read,
+ * What the files of the persons resource share (persons.c: list, read,
  * create, update; persons_import.c: the bulk import; persons_transfers.c:
- * transfers): reading one person object of a request body, the national id
- * mask, the caller's view of a person, PostgreSQL array parameters.
+ * transfers; persons_read.c: these): reading one person object of a request
+ * body, the national id mask, the caller's view of a person, PostgreSQL
+ * array parameters.
  */
 #ifndef JXJY_HANDLERS_PERSONS_INTERNAL_H
 #define JXJY_HANDLERS_PERSONS_INTERNAL_H
@@ -12,7 +13,8 @@
 
 #include <jansson.h>
 
-#include "../request.h"
+#include "http/op.h"
+#include "http/request.h"
 
 /* Row limit of one import (API.md). */
 #define PERSONS_IMPORT_MAX 10000
@@ -22,14 +24,20 @@
 #define PERSONS_NOT_FOUND "no such person in the caller's jurisdiction"
 
 /* One person as a request gives it; every member NULL when absent.  Values
- * point into the body or the arena (they live as long as the request). */
+ * point into the arena (they live as long as the request). */
 typedef struct persons_in {
-	const char *national_id;      /* normalised by core: upper-case X */
+	/* read by the field table (persons_create_fields, persons_patch_fields) */
+	json_t *national_id_j;
 	const char *name;
 	const char *unit;
 	const char *industry;
-	const char *title_level;
+	core_level level;
 	const char *speciality;
+	int year;
+	core_person_status st;
+	/* decided by persons_check */
+	const char *national_id;      /* normalised by core: upper-case X */
+	const char *title_level;
 	bool speciality_set;          /* present, possibly null (PATCH clears it) */
 	const char *cycle_start_year; /* decimal */
 	const char *status;
@@ -42,15 +50,29 @@ typedef enum persons_mode {
 	PERSONS_PATCH,  /* everything optional; null refused where a value is required */
 } persons_mode;
 
-/* Reads obj (a JSON object) into out.  Field errors go to errors with their
- * field names prefixed by prefix ("" or "rows[17]."), unknown fields
- * included.  Identifiers, levels and statuses are decided by core. */
+/* The fields of one person, into a persons_in (offsets from its start). */
+extern const api_field persons_create_fields[];
+extern const api_field persons_patch_fields[];
+
+/* After the field table, with the same errors: the national id (core), the
+ * nulls a PATCH refuses, the unit of a unit caller, the industry code, the
+ * defaults; copies what it keeps into the arena. */
+void persons_check(api_req *r, json_t *obj, persons_mode mode, persons_in *in, json_t *errors);
+
+/* The table and persons_check for obj (PATCH's body, an import's row), the
+ * errors' field names prefixed by prefix ("" or "rows[17]."). */
 void persons_read(api_req *r, json_t *obj, persons_mode mode, const char *prefix,
                   persons_in *out, json_t *errors);
+
+/* The base role's view: the basic fields (NULL-terminated). */
+extern const char *const persons_basic_fields[];
 
 /* The masked national id (core: first 6 and last 4 kept), in the arena;
  * NULL when the stored value is not 18 characters. */
 const char *persons_mask(api_req *r, const char *national_id);
+
+/* p's "national_id" masked (null when it cannot be). */
+void persons_mask_json(api_req *r, json_t *p);
 
 /* The caller's view of a person from the database's JSON text: the
  * national id masked unless reveal, and for the base role only the basic
@@ -62,7 +84,7 @@ json_t *persons_view(api_req *r, const char *json, bool reveal);
 bool persons_other_unit(const api_req *r, const char *unit);
 
 /* A PostgreSQL array literal of n values (NULL elements allowed), every
- * element quoted, in the arena; NULL when out of memory. */
+ * element quoted, in the arena. */
 char *persons_pg_array(api_req *r, const char *const *values, size_t n);
 
 /* The uuid-typed empty array, for a check that has nothing to look up. */

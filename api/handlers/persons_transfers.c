@@ -17,18 +17,19 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/resource.h"
 #include "handlers.h"
 #include "persons_internal.h"
 
 #define TRANSFER_NOT_FOUND "no such transfer in the caller's jurisdiction"
 
 typedef struct transfer_ctx {
+	/* the body of a request (request_fields) */
 	const char *to_unit;
 	const char *reason;
-	const char *v1[1], *v2[2], *v3[1];
+	const char *v2[2];
 	const char *v[4];
 	db_call calls[3];
 } transfer_ctx;
@@ -51,25 +52,23 @@ static void reply_transfer(api_req *r, int status, const char *json, bool locati
 
 static void requested(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 403, "Forbidden", "only the releasing side requests a transfer");
 		return;
 	}
-	reply_transfer(r, 201, db_result_value(res[0], 0, 0), true);
+	reply_transfer(r, 201, db_result_value(res[0], 0, PERSONS_TRANSFER_CREATE_COL_TRANSFER), true);
 }
 
 static void request_checked(api_req *r, db_result *const *res, int n)
 {
 	transfer_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, PERSONS_NOT_FOUND);
 		return;
 	}
-	const char *from_unit = db_result_value(res[0], 0, 0);
+	const char *from_unit = db_result_value(res[0], 0, PERSONS_TRANSFER_PERSON_COL_UNIT);
 	json_t *errors = json_array();
-	if (db_result_rows(res[1]) == 0 || db_result_is_null(res[1], 0, 0))
+	if (db_result_rows(res[1]) == 0 || db_result_is_null(res[1], 0, PERSONS_TRANSFER_TARGET_COL_TO_DISTRICT))
 		api_error_add(errors, "to_unit", "unknown", "no such unit");
 	else if (strcasecmp(from_unit, c->to_unit) == 0)
 		api_error_add(errors, "to_unit", "invalid", "the person is already in this unit");
@@ -88,87 +87,69 @@ static void request_checked(api_req *r, db_result *const *res, int n)
 	api_db_run(r, c->calls, 1, requested);
 }
 
-void h_persons_transfer_create(api_req *r)
+static void transfer_request(api_req *r)
 {
-	static const char *const allowed_q[] = { NULL };
-	static const char *const allowed[] = { "to_unit", "reason", NULL };
-	if (!api_query_only(r, allowed_q))
-		return;
-	if (!api_path_uuid(r, 0, PERSONS_NOT_FOUND))
-		return;
-	if (!api_body_object(r))
-		return;
-	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	json_t *errors = json_array();
-	api_json_unknown_fields(r->body, allowed, errors);
-	api_field_uuid(r->body, "to_unit", true, &c->to_unit, errors);
-	api_field_string(r->body, "reason", false, 500, &c->reason, errors);
-	if (api_errors_reply(r, errors))
-		return;
-	c->v1[0] = r->path_params[0];
+	transfer_ctx *c = r->ctx;
 	c->v2[0] = r->path_params[0];
 	c->v2[1] = c->to_unit;
-	c->v3[0] = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_PERSON, c->v1 };
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_PERSON, r->path_params };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_TRANSFER_TARGET, c->v2 };
-	c->calls[2] = (db_call){ DB_STMT_PERSONS_TRANSFER_OPEN, c->v3 };
-	api_db_tx(r);
+	c->calls[2] = (db_call){ DB_STMT_PERSONS_TRANSFER_OPEN, r->path_params };
 	api_db_run(r, c->calls, 3, request_checked);
 }
+
+static const api_field request_fields[] = {
+	API_FIELD_ID(transfer_ctx, to_unit, "to_unit", API_REQUIRED),
+	API_FIELD_STR(transfer_ctx, reason, "reason", 0, 500),
+	API_FIELDS_END,
+};
+const api_op op_persons_transfer_create = {
+	.handler = transfer_request, .not_found = PERSONS_NOT_FOUND, .fields = request_fields,
+	.ctx_size = sizeof(transfer_ctx), .flags = API_OP_TX,
+};
 
 /* ---- GET /v1/transfers/{id} -------------------------------------------- */
 
 static void got(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
-	reply_transfer(r, 200, db_result_value(res[0], 0, 0), false);
+	reply_transfer(r, 200, db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TRANSFER), false);
 }
 
-void h_transfers_get(api_req *r)
+static void transfers_get(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_path_uuid(r, 0, TRANSFER_NOT_FOUND))
-		return;
-	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	c->v1[0] = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, c->v1 };
+	transfer_ctx *c = r->ctx;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, r->path_params };
 	api_db_run(r, c->calls, 1, got);
 }
+
+const api_op op_transfers_get = { .handler = transfers_get, .not_found = TRANSFER_NOT_FOUND,
+                                  .ctx_size = sizeof(transfer_ctx) };
 
 /* ---- POST /v1/transfers/{id}/accept ------------------------------------ */
 
 static void accepted(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 409, "Conflict", "the transfer is no longer requested");
 		return;
 	}
-	reply_transfer(r, 200, db_result_value(res[0], 0, 0), false);
+	reply_transfer(r, 200, db_result_value(res[0], 0, PERSONS_TRANSFER_ACCEPT_COL_TRANSFER), false);
 }
 
 static void accept_checked(api_req *r, db_result *const *res, int n)
 {
 	transfer_ctx *c = r->ctx;
-	(void)n;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_not_found(r, TRANSFER_NOT_FOUND);
 		return;
 	}
-	const char *status = db_result_value(res[0], 0, 1);
-	const char *to_unit = db_result_value(res[0], 0, 2);
-	const char *to_district = db_result_value(res[0], 0, 3);
+	const char *status = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_STATUS);
+	const char *to_unit = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TO_UNIT);
+	const char *to_district = db_result_value(res[0], 0, PERSONS_TRANSFER_GET_COL_TO_DISTRICT);
 	bool receiving = r->claims.role == API_ROLE_CITY ||
 	                 (r->claims.role == API_ROLE_DISTRICT && !strcmp(to_district, r->claims.jur)) ||
 	                 (r->claims.role == API_ROLE_UNIT && !strcasecmp(to_unit, r->claims.jur));
@@ -177,27 +158,20 @@ static void accept_checked(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	if (strcmp(status, "requested") != 0) {
-		char *d = api_arena_printf(r->mem, "the transfer is already %s", status);
-		api_reply_problem(r, 409, "Conflict", d ? d : "the transfer is no longer requested");
+		api_reply_problem(r, 409, "Conflict",
+		                  api_arena_printf(r->mem, "the transfer is already %s", status));
 		return;
 	}
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_ACCEPT, c->v1 };
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_ACCEPT, r->path_params };
 	api_db_run(r, c->calls, 1, accepted);
 }
 
-void h_transfers_accept(api_req *r)
+static void transfers_accept(api_req *r)
 {
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_path_uuid(r, 0, TRANSFER_NOT_FOUND))
-		return;
-	transfer_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	r->ctx = c;
-	c->v1[0] = r->path_params[0];
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, c->v1 };
-	api_db_tx(r);
+	transfer_ctx *c = r->ctx;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_GET, r->path_params };
 	api_db_run(r, c->calls, 1, accept_checked);
 }
+
+const api_op op_transfers_accept = { .handler = transfers_accept, .not_found = TRANSFER_NOT_FOUND,
+                                     .ctx_size = sizeof(transfer_ctx), .flags = API_OP_TX };

@@ -2,13 +2,12 @@
 #ifndef JXJY_HANDLERS_RECORDS_H
 #define JXJY_HANDLERS_RECORDS_H
 
-#include "../request.h"
+#include "http/request.h"
 
-void h_records_list(api_req *r);
-void h_records_get(api_req *r);
-void h_records_create(api_req *r);
-void h_records_verify(api_req *r);
-void h_records_reject(api_req *r);
-void h_records_revoke(api_req *r);
-
+extern const api_op op_records_create;
+extern const api_op op_records_get;
+extern const api_op op_records_list;
+extern const api_op op_records_reject;
+extern const api_op op_records_revoke;
+extern const api_op op_records_verify;
 #endif

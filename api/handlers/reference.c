@@ -6,30 +6,20 @@
 /* The database builds the array; wrap it as {"items":[…]}. */
 static void items_done(api_req *r, db_result *const *res, int n)
 {
-	(void)n;
-	const char *arr = db_result_value(res[0], 0, 0);
+	/* DISTRICTS_LIST and INDUSTRIES_LIST: one column, the array */
+	const char *arr = db_result_value(res[0], 0, DISTRICTS_LIST_COL_DISTRICTS);
 	char *body = api_arena_printf(r->mem, "{\"items\":%s}", arr ? arr : "[]");
-	if (!body) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	api_reply_raw(r, 200, "application/json", body, strlen(body));
 }
 
-void h_districts_list(api_req *r)
+/* the op's arg: the statement of the list */
+static void reference_list(api_req *r)
 {
-	static const db_call calls[] = { { DB_STMT_DISTRICTS_LIST, NULL } };
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	api_db_run(r, calls, 1, items_done);
+	db_call *call = api_arena_alloc(r->mem, sizeof *call);
+	*call = (db_call){ (db_stmt_id)api_op_arg(r), NULL };
+	api_db_run(r, call, 1, items_done);
 }
 
-void h_industries_list(api_req *r)
-{
-	static const db_call calls[] = { { DB_STMT_INDUSTRIES_LIST, NULL } };
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	api_db_run(r, calls, 1, items_done);
-}
+/* whole lists: no query parameters */
+const api_op op_districts_list = { .handler = reference_list, .arg = DB_STMT_DISTRICTS_LIST };
+const api_op op_industries_list = { .handler = reference_list, .arg = DB_STMT_INDUSTRIES_LIST };

@@ -1,10 +1,8 @@
-/* reports: handler declarations (rows in reports.routes) */
+/* reports: the operations of reports.routes (GET /v1/reports/annual, R-25) */
 #ifndef JXJY_HANDLERS_REPORTS_H
 #define JXJY_HANDLERS_REPORTS_H
 
-#include "../request.h"
+#include "http/request.h"
 
-/* GET /v1/reports/annual */
-void h_reports_annual(api_req *r);
-
+extern const api_op op_reports_annual;
 #endif

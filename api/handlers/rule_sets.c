@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
-#include "../rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
+#include "domain/rules.h"
 #include "handlers.h"
 
 /* ---- reads ------------------------------------------------------------- */
@@ -39,10 +39,11 @@ static bool cursor_ok(const char *s)
 	return api_is_uuid(comma + 1);
 }
 
-void h_rule_sets_list(api_req *r)
+/* by hand: the cursor is not a time-id one (API_OP_PAGED), and ?industry
+ * also takes "city" (API_PARAM_INDUSTRY does not) */
+static void rule_sets_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "industry", NULL };
-	api_page *pg = api_list_begin(r, allowed, cursor_ok);
+	api_page *pg = api_list_page(r, cursor_ok);
 	if (!pg)
 		return;
 	const char *industry = api_query(r, "industry");
@@ -55,10 +56,11 @@ void h_rule_sets_list(api_req *r)
 	api_list_run(r, pg, DB_STMT_RULE_SETS_LIST, v, 3);
 }
 
-void h_rule_sets_get(api_req *r)
-{
-	api_get_json(r, DB_STMT_RULE_SETS_GET, "no such rule set");
-}
+static const char *const list_query[] = { "limit", "cursor", "industry", NULL };
+const api_op op_rule_sets_list = { .handler = rule_sets_list, .query = list_query };
+
+const api_op op_rule_sets_get = { .handler = api_op_get_json, .stmt = DB_STMT_RULE_SETS_GET,
+                                  .not_found = "no such rule set" };
 
 /* ---- create ------------------------------------------------------------ */
 
@@ -70,6 +72,7 @@ typedef struct create_ctx {
 	char from[CORE_DATE_BUFSZ], to[CORE_DATE_BUFSZ];
 	char cycle[4];
 	char pct[4][16];
+	json_t *industry_v, *to_v, *kinds_v, *any; /* the body (create_fields) */
 	json_t *kinds_in;           /* the body's conversion_kinds, or NULL for the defaults */
 	const char *codes_json;     /* every kind code, JSON array */
 	const char *minimums_json;
@@ -104,17 +107,13 @@ static void unknown_nested(json_t *obj, const char *prefix, const char *const *a
 	}
 }
 
+/* The nested objects' keys (the top level is the field table's). */
 static void check_shape(json_t *body, json_t *errors)
 {
-	static const char *const top[] = { "name", "industry", "effective_from", "effective_to",
-	                                   "cycle_years", "auto_verify_base_completions",
-	                                   "requirements", "conversion_kinds", "base_thresholds",
-	                                   NULL };
 	static const char *const level[] = { "public", "professional", NULL };
 	static const char *const kind[] = { "code", "min", "max", "name", NULL };
 	static const char *const scopes[] = { "city", "district", NULL };
 	static const char *const shares[] = { "senior_faculty_share", "certified_manager_share", NULL };
-	api_json_unknown_fields(body, top, errors);
 	const char *key;
 	json_t *v;
 	json_object_foreach(json_object_get(body, "requirements"), key, v) {
@@ -161,13 +160,11 @@ static void check_shape(json_t *body, json_t *errors)
 	}
 }
 
-/* a JSON value serialised into the arena (NULL when out of memory) */
+/* a JSON value serialised into the arena (j is stolen) */
 static const char *dump(api_req *r, json_t *j)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (!s)
-		return NULL;
 	char *copy = api_arena_strdup(r->mem, s);
 	free(s);
 	return copy;
@@ -209,30 +206,72 @@ static bool build_values(api_req *r, create_ctx *c)
 	if (rs->has_effective_to && core_date_format(c->to, sizeof c->to, rs->effective_to) != 0)
 		return false;
 	snprintf(c->cycle, sizeof c->cycle, "%d", rs->cycle_years);
-	return c->minimums_json && c->conversions_json && c->codes_json;
+	return true;
 }
 
 static void created(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	const char *doc = db_result_value(res[n - 1], 0, 0);
+	const char *doc = db_result_value(res[n - 1], 0, RULE_SETS_CREATED_COL_RULE_SET);
 	if (!doc) {
 		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
 		return;
 	}
-	char *loc = api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id);
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_raw(r, 201, "application/json", doc, strlen(doc));
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id));
+	api_reply_doc(r, 201, NULL, doc);
 }
 
-/* a known form code's is_achievement ("t"/"f"), or NULL when unknown */
-static const char *known_form(const db_result *kinds, const char *code)
+/* Is code a known form: 1 (*achievement set), 0 (unknown), or DB_EVALUE. */
+static int known_form(bool *achievement, const db_result *kinds, const char *code)
 {
-	for (int i = 0; i < db_result_rows(kinds); i++)
-		if (strcmp(db_result_value(kinds, i, 0), code) == 0)
-			return db_result_value(kinds, i, 1);
-	return NULL;
+	for (int i = 0; i < db_result_rows(kinds); i++) {
+		const char *known;
+		if (db_result_str(kinds, i, RULE_SETS_KINDS_COL_CODE, &known) != 0)
+			return DB_EVALUE;
+		if (strcmp(known, code) == 0)
+			return db_result_bool(kinds, i, RULE_SETS_KINDS_COL_IS_ACHIEVEMENT, achievement) != 0
+			           ? DB_EVALUE : 1;
+	}
+	return 0;
+}
+
+/* R-9c: only the city bureau introduces kinds; forms of education are not
+ * achievement kinds.  The kinds it introduces go to c (new_forms_json,
+ * new_codes_json); false when kinds cannot be read. */
+static bool check_kinds(api_req *r, create_ctx *c, const db_result *kinds, json_t *errors)
+{
+	json_t *new_forms = json_array(), *new_codes = json_array();
+	size_t i;
+	json_t *k;
+	bool ok = true;
+	json_array_foreach(c->kinds_in, i, k) {
+		const char *code = json_string_value(json_object_get(k, "code"));
+		if (!code)
+			continue;
+		bool ach = false;
+		int known = known_form(&ach, kinds, code);
+		char field[64];
+		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
+		if (known < 0) {
+			ok = false;
+			break;
+		} else if (known && !ach) {
+			api_error_add(errors, field, "not_achievement",
+			              "this code is a form of education, not an achievement kind");
+		} else if (!known && r->claims.role != API_ROLE_CITY) {
+			api_error_add(errors, field, "unknown",
+			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
+		} else if (!known) {
+			const char *name = json_string_value(json_object_get(k, "name"));
+			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name",
+			                                           name ? name : code));
+			json_array_append_new(new_codes, json_string(code));
+		}
+	}
+	c->n_new = (int)json_array_size(new_forms);
+	c->new_forms_json = dump(r, new_forms);
+	c->new_codes_json = dump(r, new_codes);
+	return ok;
 }
 
 static void insert(api_req *r)
@@ -271,43 +310,20 @@ static void insert(api_req *r)
 static void checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
-	(void)n;
 	const db_result *scope = res[1], *kinds = res[2];
 	json_t *errors = json_array();
-	const char *exists = db_result_value(scope, 0, 2);
-	if (!exists || strcmp(exists, "t") != 0)
+	bool exists = false;
+	int rc = db_result_bool(scope, 0, RULE_SETS_SCOPE_CHECK_COL_INDUSTRY_EXISTS, &exists);
+	if (rc == 0 && !exists)
 		api_error_add(errors, "industry", "unknown", "no such industry code");
-
-	/* R-9c: only the city bureau introduces kinds; forms of education are
-	 * not achievement kinds */
-	json_t *new_forms = json_array(), *new_codes = json_array();
-	size_t i;
-	json_t *k;
-	json_array_foreach(c->kinds_in, i, k) {
-		const char *code = json_string_value(json_object_get(k, "code"));
-		if (!code)
-			continue;
-		const char *ach = known_form(kinds, code);
-		char field[64];
-		snprintf(field, sizeof field, "conversion_kinds[%zu].code", i);
-		if (ach && strcmp(ach, "t") != 0) {
-			api_error_add(errors, field, "not_achievement",
-			              "this code is a form of education, not an achievement kind");
-		} else if (!ach && r->claims.role != API_ROLE_CITY) {
-			api_error_add(errors, field, "unknown",
-			              "no such achievement kind; only the city bureau introduces new kinds (R-9c)");
-		} else if (!ach) {
-			const char *name = json_string_value(json_object_get(k, "name"));
-			json_array_append_new(new_forms, json_pack("{s:s, s:s}", "code", code, "name", name ? name : code));
-			json_array_append_new(new_codes, json_string(code));
-		}
+	if (rc != 0 || !check_kinds(r, c, kinds, errors)) {
+		json_decref(errors);
+		api_reply_problem(r, 500, "Internal error", "the scope of the rule set could not be read");
+		return;
 	}
-	c->n_new = (int)json_array_size(new_forms);
-	c->new_forms_json = dump(r, new_forms);
-	c->new_codes_json = dump(r, new_codes);
 	if (api_errors_reply(r, errors))
 		return;
-	const char *overlap = db_result_value(scope, 0, 0);
+	const char *overlap = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_OVERLAPPING);
 	if (overlap) {
 		json_t *o = json_loads(overlap, 0, NULL);
 		const char *to = json_string_value(json_object_get(o, "effective_to"));
@@ -320,41 +336,36 @@ static void checked(api_req *r, db_result *const *res, int n)
 			json_string_value(json_object_get(o, "effective_from")),
 			to ? "until " : "with no end", to ? to : "");
 		json_decref(o);
-		api_reply_problem(r, 409, "Conflict", detail ? detail : "the rule set overlaps another one");
+		api_reply_problem(r, 409, "Conflict", detail);
 		return;
 	}
-	if (!c->new_forms_json || !c->new_codes_json) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	const char *closed = db_result_value(scope, 0, 1);
+	const char *closed = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_CLOSES);
 	c->v_created[1] = closed ? api_arena_strdup(r->mem, closed) : NULL;
 	insert(r);
 }
 
-/* Reads the body into c; field errors go to errors.  Returns false after
- * replying 403 when the caller may not create a set of that scope. */
-static bool read_body(api_req *r, create_ctx *c, json_t *errors)
+/* The caller's right on the scope (403, before any field error), then what
+ * the field table cannot say: the nested objects, core's rules of a set
+ * (api_rules_from_json, core_rules_validate) and the dates. */
+static void create_check(api_req *r, json_t *errors)
 {
-	json_t *body = r->body;
-	json_t *ind = json_object_get(body, "industry");
+	create_ctx *c = r->ctx;
+	json_t *body = r->body, *ind = c->industry_v;
 	if (json_is_string(ind) && json_string_length(ind) == 0)
 		api_error_add(errors, "industry", "invalid", "must be an industry code or null");
 	c->industry = json_is_string(ind) && json_string_length(ind) > 0 ? json_string_value(ind) : NULL;
-	if (r->claims.role == API_ROLE_INDUSTRY && (!ind || json_is_null(ind) || json_is_string(ind)) &&
+	if (r->claims.role == API_ROLE_INDUSTRY && (!ind || json_is_string(ind)) &&
 	    (!c->industry || strcmp(c->industry, r->claims.jur) != 0)) {
-		api_reply_problem(r, 403, "Forbidden",
-		                  c->industry ? "an industry authority creates rule sets only for its own industry"
-		                              : "only the city bureau creates the city default rule set");
-		return false;
+		api_check_refuse(r, 403, "Forbidden",
+		                 c->industry ? "an industry authority creates rule sets only for its own industry"
+		                             : "only the city bureau creates the city default rule set");
+		return;
 	}
 	check_shape(body, errors);
-	api_field_string(body, "name", true, 200, &c->name, errors);
 	(void)api_rules_from_json(&c->rs, body, errors);
-	json_t *kinds = json_object_get(body, "conversion_kinds");
-	if (json_is_array(kinds)) {
-		c->kinds_in = kinds;
-	} else if (!kinds || json_is_null(kinds)) {
+	if (json_is_array(c->kinds_v)) {
+		c->kinds_in = c->kinds_v;
+	} else if (!c->kinds_v) {
 		/* not given: the R-9 defaults, as base_thresholds default to 2013's */
 		core_rule_set d;
 		core_rules_city_2013(&d);
@@ -371,32 +382,18 @@ static bool read_body(api_req *r, create_ctx *c, json_t *errors)
 	    core_date_compare(c->rs.effective_from, api_today()) < 0)
 		api_error_add(errors, "effective_from", "in_past",
 		              "a new rule set starts today or later; past years keep the rules in force then");
-	json_t *to = json_object_get(body, "effective_to");
-	if (!c->industry && to && !json_is_null(to) && !api_errors_have(errors, "industry"))
+	if (!c->industry && c->to_v && !api_errors_have(errors, "industry"))
 		api_error_add(errors, "effective_to", "not_allowed",
 		              "the city default is open-ended (a later city default closes it); an end would "
 		              "leave years without rules");
-	return true;
 }
 
-void h_rule_sets_create(api_req *r)
+static void rule_sets_create(api_req *r)
 {
-	if (!api_body_object(r))
-		return;
-	create_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!api_alloc_ok(r, c))
-		return;
-	memset(c, 0, sizeof *c);
-	r->ctx = c;
-	json_t *errors = json_array();
-	if (!read_body(r, c, errors)) {
-		json_decref(errors);
-		return;
-	}
-	if (api_errors_reply(r, errors))
-		return;
+	create_ctx *c = r->ctx;
 	if (!build_values(r, c)) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		/* validated dates always format: a broken invariant, not the caller's */
+		api_reply_problem(r, 500, "Internal error", "the rule set's dates could not be written");
 		return;
 	}
 	c->v_lock[0] = c->industry;
@@ -407,6 +404,22 @@ void h_rule_sets_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_SCOPE_LOCK, c->v_lock };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_SCOPE_CHECK, c->v_scope };
 	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_KINDS, c->v_kinds };
-	api_db_tx(r);
 	api_db_run(r, c->calls, 3, checked);
 }
+
+/* the top level; the values are core's to read (api_rules_from_json) */
+static const api_field create_fields[] = {
+	API_FIELD_STR(create_ctx, name, "name", API_REQUIRED, 200),
+	API_FIELD_JSON(create_ctx, industry_v, "industry", 0),
+	API_FIELD_JSON(create_ctx, any, "effective_from", 0),
+	API_FIELD_JSON(create_ctx, to_v, "effective_to", 0),
+	API_FIELD_JSON(create_ctx, any, "cycle_years", 0),
+	API_FIELD_JSON(create_ctx, any, "auto_verify_base_completions", 0),
+	API_FIELD_JSON(create_ctx, any, "requirements", 0),
+	API_FIELD_JSON(create_ctx, kinds_v, "conversion_kinds", 0),
+	API_FIELD_JSON(create_ctx, any, "base_thresholds", 0),
+	API_FIELDS_END,
+};
+const api_op op_rule_sets_create = { .handler = rule_sets_create, .fields = create_fields,
+                                     .check = create_check, .ctx_size = sizeof(create_ctx),
+                                     .flags = API_OP_TX };

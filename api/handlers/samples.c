@@ -27,7 +27,7 @@
  * (stratum, id) order without a sort).  Count and draw run in one
  * transaction; if the population changed in between, the draw is redone.
  *
- * Scope: as reports (api/scope.h) — clamped to the caller's jurisdiction; a
+ * Scope: as reports (domain/scope.h) — clamped to the caller's jurisdiction; a
  * district bureau naming another district (or one of its units) gets 404.
  */
 #include <inttypes.h>
@@ -37,9 +37,10 @@
 
 #include <sodium.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../scope.h"
+#include "http/fields.h"
+#include "http/hash.h"
+#include "http/resource.h"
+#include "domain/scope.h"
 #include "core.h"
 #include "handlers.h"
 
@@ -57,9 +58,13 @@ typedef struct stratum {
 } stratum;
 
 typedef struct smp {
-	api_scope scope;
-	long year, size, seed;
+	/* the body (create_fields, the year last as before; stratify and scope: create_check) */
+	int year;
+	long size, seed;
 	const char *of, *stratify;
+	json_t *stratify_v, *scope_v;
+	const char *district, *industry, *unit; /* the scope's filters */
+	api_scope scope;
 	bool persons;
 	int tries;
 	stratum *strata;
@@ -72,14 +77,6 @@ typedef struct smp {
 
 /* ---- deterministic pieces ------------------------------------------------- */
 
-static uint64_t fnv1a64(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static uint64_t mix64(uint64_t z)
 {
 	z += 0x9e3779b97f4a7c15ULL;
@@ -90,7 +87,7 @@ static uint64_t mix64(uint64_t z)
 
 static uint64_t stratum_seed(const smp *s, const char *key)
 {
-	return s->stratify ? mix64((uint64_t)s->seed ^ fnv1a64(key)) : (uint64_t)s->seed;
+	return s->stratify ? mix64((uint64_t)s->seed ^ api_hash_str(key)) : (uint64_t)s->seed;
 }
 
 /* Largest remainder: k_s = floor(k·N_s/N), then +1 for the largest
@@ -139,6 +136,37 @@ static db_stmt_id population_stmt(const smp *s, bool draw_phase)
 
 static void count(api_req *r, bool with_scope);
 
+/* Every count and draw statement answers in the layout of the persons' one:
+ * one reader for all six of each. */
+#define SAME_COL(a, b) ((int)(a) == (int)(b))
+#define SAME_COUNT(id) \
+	_Static_assert(SAME_COL(id##_COL_STRATUM, SAMPLES_COUNT_PERSONS_COL_STRATUM) && \
+	               SAME_COL(id##_COL_POPULATION, SAMPLES_COUNT_PERSONS_COL_POPULATION), #id)
+#define SAME_DRAW(id) \
+	_Static_assert(SAME_COL(id##_COL_STRATUM, SAMPLES_DRAW_PERSONS_COL_STRATUM) && \
+	               SAME_COL(id##_COL_POPULATION, SAMPLES_DRAW_PERSONS_COL_POPULATION) && \
+	               SAME_COL(id##_COL_IDS, SAMPLES_DRAW_PERSONS_COL_IDS), #id)
+SAME_COUNT(SAMPLES_COUNT_PERSONS_DISTRICT);
+SAME_COUNT(SAMPLES_COUNT_PERSONS_INDUSTRY);
+SAME_COUNT(SAMPLES_COUNT_RECORDS);
+SAME_COUNT(SAMPLES_COUNT_RECORDS_DISTRICT);
+SAME_COUNT(SAMPLES_COUNT_RECORDS_INDUSTRY);
+SAME_DRAW(SAMPLES_DRAW_PERSONS_DISTRICT);
+SAME_DRAW(SAMPLES_DRAW_PERSONS_INDUSTRY);
+SAME_DRAW(SAMPLES_DRAW_RECORDS);
+SAME_DRAW(SAMPLES_DRAW_RECORDS_DISTRICT);
+SAME_DRAW(SAMPLES_DRAW_RECORDS_INDUSTRY);
+#undef SAME_DRAW
+#undef SAME_COUNT
+#undef SAME_COL
+#define COUNT_COL(name) SAMPLES_COUNT_PERSONS_COL_##name
+#define DRAW_COL(name) SAMPLES_DRAW_PERSONS_COL_##name
+
+static void reply_unreadable(api_req *r)
+{
+	api_reply_problem(r, 500, "Internal error", "the population could not be read");
+}
+
 static void parse_uuid_array(const char *a, const char **out, size_t n, api_arena *mem)
 {
 	/* "{u1,u2,…}": uuids never need quoting */
@@ -147,8 +175,7 @@ static void parse_uuid_array(const char *a, const char **out, size_t n, api_aren
 	while (*p && *p != '}' && i < n) {
 		const char *e = p + strcspn(p, ",}");
 		char *v = api_arena_alloc(mem, (size_t)(e - p) + 1);
-		if (v)
-			memcpy(v, p, (size_t)(e - p));
+		memcpy(v, p, (size_t)(e - p));
 		out[i++] = v;
 		p = *e == ',' ? e + 1 : e;
 	}
@@ -157,27 +184,35 @@ static void parse_uuid_array(const char *a, const char **out, size_t n, api_aren
 static void inserted(api_req *r, db_result *const *res, int n)
 {
 	smp *s = r->ctx;
-	(void)n;
-	const char *j = db_result_value(res[3], 0, 0);
-	if (!j) {
-		api_reply_problem(r, 404, "Not found", "the sample is outside the caller's jurisdiction");
+	const char *j;
+	if (db_result_rows(res[3]) == 0) {
+		api_reply_not_found(r, "the sample is outside the caller's jurisdiction");
+		return;
+	}
+	if (db_result_str(res[3], 0, SAMPLES_GET_COL_SAMPLE, &j) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the sample could not be read back");
 		return;
 	}
 	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/samples/%s", s->id));
-	api_reply_raw(r, 201, "application/json", j, strlen(j));
+	api_reply_doc(r, 201, NULL, j);
 }
 
-static bool same_strata(const smp *s, const db_result *res)
+/* Whether the draw saw the strata that were counted: 1 or 0, or
+ * DB_EVALUE when the draw does not read. */
+static int same_strata(const smp *s, const db_result *res)
 {
 	if (db_result_rows(res) != s->nstrata)
-		return false;
+		return 0;
 	for (int i = 0; i < s->nstrata; i++) {
-		const char *key = db_result_value(res, i, 0);
-		const char *n = db_result_value(res, i, 1);
-		if (!key || !n || strcmp(key, s->strata[i].key) != 0 || atoll(n) != s->strata[i].n)
-			return false;
+		const char *key;
+		long n;
+		if (db_result_str(res, i, DRAW_COL(STRATUM), &key) != 0 ||
+		    db_result_int(res, i, DRAW_COL(POPULATION), &n) != 0)
+			return DB_EVALUE;
+		if (strcmp(key, s->strata[i].key) != 0 || n != s->strata[i].n)
+			return 0;
 	}
-	return true;
+	return 1;
 }
 
 static void store(api_req *r, const char **items, const char **item_strata, size_t nitems)
@@ -199,14 +234,10 @@ static void store(api_req *r, const char **items, const char **item_strata, size
 	/* arrays of uuids and strata keys: codes and uuids need no escaping */
 	size_t cap = nitems * 48 + 8;
 	char *a_items = api_arena_alloc(r->mem, cap), *a_strata = api_arena_alloc(r->mem, cap);
-	const char *scope_a = scope_s ? api_arena_strdup(r->mem, scope_s) : NULL;
+	const char *scope_a = api_arena_strdup(r->mem, scope_s);
 	const char *strata_a = strata_s ? api_arena_strdup(r->mem, strata_s) : NULL;
 	free(scope_s);
 	free(strata_s);
-	if (!a_items || !a_strata || !scope_a || (s->stratify && !strata_a)) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	size_t li = 0, ls = 0;
 	li += (size_t)snprintf(a_items + li, cap - li, "{");
 	ls += (size_t)snprintf(a_strata + ls, cap - ls, "{");
@@ -236,7 +267,12 @@ static void drawn(api_req *r, db_result *const *res, int n)
 {
 	smp *s = r->ctx;
 	const db_result *draw = res[n - 1];
-	if (!same_strata(s, draw)) {
+	int same = same_strata(s, draw);
+	if (same < 0) {
+		reply_unreadable(r);
+		return;
+	}
+	if (!same) {
 		/* the population changed between counting and drawing */
 		if (++s->tries < SAMPLE_TRIES) {
 			count(r, false);
@@ -251,16 +287,17 @@ static void drawn(api_req *r, db_result *const *res, int n)
 		total += s->strata[i].npos;
 	const char **items = api_arena_alloc(r->mem, (total + 1) * sizeof *items);
 	const char **item_strata = api_arena_alloc(r->mem, (total + 1) * sizeof *item_strata);
-	if (!items || !item_strata) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	size_t at = 0;
 	for (int i = 0; i < s->nstrata; i++) {
 		stratum *t = &s->strata[i];
 		if (t->npos == 0)
 			continue;
-		parse_uuid_array(db_result_value(draw, i, 3), items + at, t->npos, r->mem);
+		const char *ids;
+		if (db_result_str_opt(draw, i, DRAW_COL(IDS), &ids) != 0) {
+			reply_unreadable(r);
+			return;
+		}
+		parse_uuid_array(ids, items + at, t->npos, r->mem);
 		for (size_t j = 0; j < t->npos; j++) {
 			if (!items[at + j]) {
 				api_reply_problem(r, 409, "Conflict",
@@ -274,7 +311,8 @@ static void drawn(api_req *r, db_result *const *res, int n)
 	store(r, items, item_strata, total);
 }
 
-/* Positions of every stratum as the two parallel arrays of the draw. */
+/* Positions of every stratum as the two parallel arrays of the draw; false
+ * when core refuses a stratum's draw (a size beyond its population). */
 static bool draw_arrays(api_req *r, smp *s, const char **keys_out, const char **pos_out)
 {
 	size_t total = 0;
@@ -282,14 +320,12 @@ static bool draw_arrays(api_req *r, smp *s, const char **keys_out, const char **
 		total += (size_t)s->strata[i].k;
 	size_t cap = total * 48 + 8;
 	char *keys = api_arena_alloc(r->mem, cap), *pos = api_arena_alloc(r->mem, cap);
-	if (!keys || !pos)
-		return false;
 	size_t lk = (size_t)snprintf(keys, cap, "{"), lp = (size_t)snprintf(pos, cap, "{");
 	bool first = true;
 	for (int i = 0; i < s->nstrata; i++) {
 		stratum *t = &s->strata[i];
 		t->pos = api_arena_alloc(r->mem, (size_t)(t->k > 0 ? t->k : 1) * sizeof *t->pos);
-		if (!t->pos || core_stats_sample(t->pos, &t->npos, (size_t)t->k, (size_t)t->n,
+		if (core_stats_sample(t->pos, &t->npos, (size_t)t->k, (size_t)t->n,
 		                                 stratum_seed(s, t->key)) != 0)
 			return false;
 		for (size_t j = 0; j < t->npos; j++, first = false) {
@@ -312,14 +348,17 @@ static void counted(api_req *r, db_result *const *res, int n)
 		return;
 	s->nstrata = db_result_rows(pop);
 	s->strata = api_arena_alloc(r->mem, (size_t)(s->nstrata + 1) * sizeof *s->strata);
-	if (!s->strata) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
 	s->population = 0;
 	for (int i = 0; i < s->nstrata; i++) {
-		s->strata[i].key = api_arena_strdup(r->mem, db_result_value(pop, i, 0));
-		s->strata[i].n = atoll(db_result_value(pop, i, 1));
+		const char *key;
+		long pop_n;
+		if (db_result_str(pop, i, COUNT_COL(STRATUM), &key) != 0 ||
+		    db_result_int(pop, i, COUNT_COL(POPULATION), &pop_n) != 0) {
+			reply_unreadable(r);
+			return;
+		}
+		s->strata[i].key = api_arena_strdup(r->mem, key);
+		s->strata[i].n = pop_n;
 		s->population += s->strata[i].n;
 	}
 	int64_t k = s->size < s->population ? s->size : s->population;
@@ -330,7 +369,7 @@ static void counted(api_req *r, db_result *const *res, int n)
 	}
 	const char *keys = NULL, *pos = NULL;
 	if (!draw_arrays(r, s, &keys, &pos)) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
+		api_reply_problem(r, 500, "Internal error", "the sample could not be drawn");
 		return;
 	}
 	s->v_draw[5] = keys;
@@ -349,26 +388,22 @@ static void count(api_req *r, bool with_scope)
 	const char *v[] = { sc->district, sc->industry, sc->unit, sc->base, s->year_s, NULL, NULL };
 	memcpy(s->v_draw, v, sizeof s->v_draw);
 	int n = 0;
-	if (with_scope) {
-		const char **check = api_scope_check_values(r, sc);
-		if (!check) {
-			api_reply_problem(r, 503, "Service unavailable", "out of memory");
-			return;
-		}
-		s->calls[n++] = (db_call){ DB_STMT_REPORTS_SCOPE, check };
-	}
+	if (with_scope)
+		s->calls[n++] = (db_call){ DB_STMT_REPORTS_SCOPE, api_scope_check_values(r, sc) };
 	s->calls[n++] = (db_call){ population_stmt(s, false), s->v_draw };
 	api_db_run(r, s->calls, n, counted);
 }
 
+
 /* ---- POST /v1/samples -------------------------------------------------------- */
 
-static void read_scope(json_t *body, const char **d, const char **i, const char **u, json_t *errors)
+/* The scope object's district, industry and unit into s; every bad key an
+ * error of its own ("scope.<key>"). */
+static void read_scope(smp *s, json_t *errors)
 {
 	static const char *const keys[] = { "district", "industry", "unit", NULL };
-	json_t *sc = json_object_get(body, "scope");
-	*d = *i = *u = NULL;
-	if (!sc || json_is_null(sc))
+	json_t *sc = s->scope_v;
+	if (!sc)
 		return;
 	if (!json_is_object(sc)) {
 		api_error_add(errors, "scope", "invalid", "an object with district, industry and/or unit");
@@ -386,111 +421,72 @@ static void read_scope(json_t *body, const char **d, const char **i, const char 
 			api_error_add(errors, f, "unknown", "not a scope key (district, industry, unit)");
 			continue;
 		}
+		bool district = strcmp(k, "district") == 0, industry = strcmp(k, "industry") == 0;
 		const char *v = json_string_value(val);
-		bool ok = v && (strcmp(k, "district") == 0 ? api_scope_district_ok(v)
-		                : strcmp(k, "industry") == 0 ? api_scope_industry_ok(v) : api_is_uuid(v));
+		bool ok = v && (district   ? api_scope_district_ok(v)
+		                : industry ? api_scope_industry_ok(v)
+		                           : api_is_uuid(v));
 		if (!ok) {
 			char f[80];
 			snprintf(f, sizeof f, "scope.%s", k);
 			api_error_add(errors, f, "invalid",
-			              strcmp(k, "district") == 0 ? "a six-digit district code"
-			              : strcmp(k, "industry") == 0 ? "an industry code" : "a unit id");
+			              district ? "a six-digit district code"
+			              : industry ? "an industry code" : "a unit id");
 			continue;
 		}
-		*(strcmp(k, "district") == 0 ? d : strcmp(k, "industry") == 0 ? i : u) = v;
+		*(district ? &s->district : industry ? &s->industry : &s->unit) = v;
 	}
 }
 
-static void make_uuid(char out[40])
+/* What the field table cannot say: of's two values, stratify's (a string
+ * or null) and the scope object. */
+static void create_check(api_req *r, json_t *errors)
 {
-	unsigned char b[16];
-	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-}
-
-void h_samples_create(api_req *r)
-{
-	static const char *const allowed[] = { "year", "scope", "of", "size", "seed", "stratify", NULL };
-	if (!json_is_object(r->body)) {
-		api_reply_problem(r, 422, "Validation failed", "the body must be a JSON object");
-		return;
-	}
-	smp *s = api_arena_alloc(r->mem, sizeof *s);
-	if (!s) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	json_t *errors = json_array();
-	api_json_unknown_fields(r->body, allowed, errors);
-	api_field_int(r->body, "year", true, 1990, api_today().y, &s->year, errors);
-	if (api_field_string(r->body, "of", true, 16, &s->of, errors) &&
-	    strcmp(s->of, "persons") != 0 && strcmp(s->of, "records") != 0)
+	smp *s = r->ctx;
+	if (s->of && strcmp(s->of, "persons") != 0 && strcmp(s->of, "records") != 0)
 		api_error_add(errors, "of", "invalid", "persons or records");
-	api_field_int(r->body, "size", true, 1, SAMPLE_SIZE_MAX, &s->size, errors);
-	bool seeded = api_field_int(r->body, "seed", false, 0, SAMPLE_SEED_MAX, &s->seed, errors);
-	json_t *strat = json_object_get(r->body, "stratify");
-	if (strat && !json_is_null(strat)) {
-		s->stratify = json_string_value(strat);
-		if (!s->stratify || (strcmp(s->stratify, "district") != 0 && strcmp(s->stratify, "industry") != 0))
+	if (s->stratify_v) {
+		s->stratify = json_string_value(s->stratify_v);
+		if (!s->stratify || (strcmp(s->stratify, "district") != 0 &&
+		                     strcmp(s->stratify, "industry") != 0))
 			api_error_add(errors, "stratify", "invalid", "district, industry or null");
 	}
-	const char *d, *i, *u;
-	read_scope(r->body, &d, &i, &u, errors);
-	if (json_array_size(errors) > 0) {
-		api_reply_errors(r, 422, "Validation failed", errors);
+	read_scope(s, errors);
+}
+
+static void samples_create(api_req *r)
+{
+	smp *s = r->ctx;
+	if (!api_scope_clamp(r, &s->scope, s->district, s->industry, s->unit))
 		return;
-	}
-	json_decref(errors);
-	if (!api_scope_clamp(r, &s->scope, d, i, u))
-		return;
-	if (!seeded) {
+	json_t *seed = json_object_get(r->body, "seed");
+	if (!seed || json_is_null(seed)) {
 		uint64_t x;
 		randombytes_buf(&x, sizeof x);
 		s->seed = (long)(x & (uint64_t)SAMPLE_SEED_MAX);
 	}
 	s->persons = strcmp(s->of, "persons") == 0;
-	snprintf(s->year_s, sizeof s->year_s, "%ld", s->year);
+	snprintf(s->year_s, sizeof s->year_s, "%d", s->year);
 	snprintf(s->size_s, sizeof s->size_s, "%ld", s->size);
 	snprintf(s->seed_s, sizeof s->seed_s, "%ld", s->seed);
-	make_uuid(s->id);
-	r->ctx = s;
-	api_db_tx(r);
+	api_uuid_v4(s->id);
 	count(r, true);
 }
 
+static const api_field create_fields[] = {
+	API_FIELD_STR(smp, of, "of", API_REQUIRED, 16),
+	API_FIELD_LONG(smp, size, "size", API_REQUIRED, 1, SAMPLE_SIZE_MAX),
+	API_FIELD_LONG(smp, seed, "seed", 0, 0, SAMPLE_SEED_MAX),
+	API_FIELD_JSON(smp, stratify_v, "stratify", 0),
+	API_FIELD_JSON(smp, scope_v, "scope", 0),
+	API_FIELD_PAST_YEAR_OF(smp, year, "year", API_REQUIRED),
+	API_FIELDS_END,
+};
+const api_op op_samples_create = { .handler = samples_create, .fields = create_fields,
+	                           .check = create_check, .ctx_size = sizeof(smp),
+	                           .flags = API_OP_TX };
+
 /* ---- GET /v1/samples/{id} --------------------------------------------------- */
 
-static void got(api_req *r, db_result *const *res, int n)
-{
-	(void)n;
-	const char *j = db_result_value(res[0], 0, 0);
-	if (!j) {
-		api_reply_problem(r, 404, "Not found", "no such sample in the caller's jurisdiction");
-		return;
-	}
-	api_reply_raw(r, 200, "application/json", j, strlen(j));
-}
-
-void h_samples_get(api_req *r)
-{
-	static const char *const allowed[] = { NULL };
-	if (!api_query_only(r, allowed))
-		return;
-	if (!api_is_uuid(r->path_params[0])) {
-		api_reply_problem(r, 404, "Not found", "no such sample in the caller's jurisdiction");
-		return;
-	}
-	const char **v = api_arena_alloc(r->mem, sizeof *v);
-	db_call *c = api_arena_alloc(r->mem, sizeof *c);
-	if (!v || !c) {
-		api_reply_problem(r, 503, "Service unavailable", "out of memory");
-		return;
-	}
-	v[0] = r->path_params[0];
-	*c = (db_call){ DB_STMT_SAMPLES_GET, v };
-	api_db_run(r, c, 1, got);
-}
+const api_op op_samples_get = { .handler = api_op_get_json, .stmt = DB_STMT_SAMPLES_GET,
+	                        .not_found = "no such sample in the caller's jurisdiction" };

@@ -17,49 +17,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../fields.h"
-#include "../json.h"
-#include "../paging.h"
-#include "../resource.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "http/paging.h"
+#include "http/resource.h"
 #include "handlers.h"
 
 #define CODE_MAX 32
 #define TITLE_MAX 200
 
-/* answers 201 with Location from a row (id, [version,] JSON) */
-static void created(api_req *r, db_result *const *res, int n)
+/* answers 201 with Location from a row: the id, the version (-1: none) and
+ * the JSON at the given columns */
+static void created(api_req *r, const char *prefix, db_result *const *res, int id_col,
+                    int version_col, int doc_col)
 {
-	(void)n;
-	const char *prefix = r->ctx;
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 500, "Internal error", "the new resource could not be read back");
 		return;
 	}
-	bool versioned = db_result_cols(res[0]) > 2;
-	char *loc = api_arena_printf(r->mem, "%s/%s", prefix, db_result_value(res[0], 0, 0));
-	if (loc)
-		api_reply_header(r, "Location", loc);
-	api_reply_doc(r, 201, versioned ? db_result_value(res[0], 0, 1) : NULL,
-	              db_result_value(res[0], 0, versioned ? 2 : 1));
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "%s/%s", prefix,
+	                                                 db_result_value(res[0], 0, id_col)));
+	api_reply_doc(r, 201, version_col >= 0 ? db_result_value(res[0], 0, version_col) : NULL,
+	              db_result_value(res[0], 0, doc_col));
 }
 
 /* ---- public subjects (R-21) --------------------------------------------- */
 
-void h_public_subjects_list(api_req *r)
+/* a list of (after, filters…, limit): the filters land in v[1..n-2] (the
+ * op's params), the page around them */
+typedef struct list_ctx {
+	const char *v[5];
+} list_ctx;
+
+static void list(api_req *r, db_stmt_id stmt, int n)
 {
-	static const char *const allowed[] = { "limit", "cursor", "year", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	const char *year;
-	if (!pg || !api_query_year(r, &year))
-		return;
-	const char *v[] = { pg->after, year, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_PUBLIC_SUBJECT_LIST, v, 3);
+	list_ctx *c = r->ctx;
+	c->v[0] = r->page->after;
+	c->v[n - 1] = r->page->limit_plus_one;
+	api_list_run(r, r->page, stmt, c->v, n);
 }
 
-void h_public_subjects_get(api_req *r)
+static void public_subjects_list(api_req *r)
 {
-	api_get_json(r, DB_STMT_PUBLIC_SUBJECT_GET, "no such resource");
+	list(r, DB_STMT_PUBLIC_SUBJECT_LIST, 3);
 }
+
+static const api_param public_subjects_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAMS_END,
+};
+const api_op op_public_subjects_list = { .handler = public_subjects_list,
+                                         .params = public_subjects_params,
+                                         .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
+
+const api_op op_public_subjects_get = { .handler = api_op_get_json,
+                                        .stmt = DB_STMT_PUBLIC_SUBJECT_GET,
+                                        .not_found = "no such resource" };
 
 /* a subject code: letters, digits and ._- (e.g. "GK-2025-01") */
 static bool code_ok(const char *s)
@@ -97,137 +110,151 @@ bool api_subject_fields(json_t *obj, const char *prefix, const char **code, cons
 }
 
 typedef struct subject_ctx {
-	char year[12], hours[CORE_HOURS_BUFSZ];
+	int year;
+	json_t *code, *title, *hours_v; /* read by subject_check as a guide's subjects are */
+	char year_s[12], hours[CORE_HOURS_BUFSZ];
 	const char *v[4];
-	db_call calls[1];
+	db_call call;
 } subject_ctx;
 
-void h_public_subjects_create(api_req *r)
+/* code, title and hours are checked as a guide's subjects are */
+static void subject_check(api_req *r, json_t *errors)
 {
-	if (!api_body_object(r))
-		return;
-	json_t *errors = json_array();
-	subject_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	long year = 0;
-	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
-	/* code, title and hours are checked as a guide's subjects are */
-	json_t *rest = json_deep_copy(r->body);
-	json_object_del(rest, "year");
+	subject_ctx *c = r->ctx;
+	static const char *const names[] = { "code", "title", "hours", NULL };
+	json_t *rest = json_object();
+	for (const char *const *k = names; *k; k++) {
+		json_t *v = json_object_get(r->body, *k);
+		if (v)
+			json_object_set(rest, *k, v);
+	}
 	const char *code = NULL, *title = NULL;
 	int32_t hours = 0;
-	bool ok = api_subject_fields(rest, "", &code, &title, &hours, errors);
-	if (json_array_size(errors) > 0 || !ok) {
-		json_decref(rest);
-		api_reply_errors(r, 422, "Validation failed", errors);
-		return;
+	if (api_subject_fields(rest, "", &code, &title, &hours, errors)) {
+		core_hours_format(c->hours, sizeof c->hours, hours);
+		c->v[1] = api_arena_strdup(r->mem, code);
+		c->v[2] = api_arena_strdup(r->mem, title);
 	}
-	json_decref(errors);
-	snprintf(c->year, sizeof c->year, "%ld", year);
-	core_hours_format(c->hours, sizeof c->hours, hours);
-	c->v[0] = c->year;
-	c->v[1] = api_arena_strdup(r->mem, code);
-	c->v[2] = api_arena_strdup(r->mem, title);
-	c->v[3] = c->hours;
 	json_decref(rest);
-	c->calls[0] = (db_call){ DB_STMT_PUBLIC_SUBJECT_INSERT, c->v };
-	r->ctx = api_arena_strdup(r->mem, "/v1/public-subjects");
-	api_db_run(r, c->calls, 1, created);
 }
+
+static void subject_created(api_req *r, db_result *const *res, int n)
+{
+	created(r, "/v1/public-subjects", res, PUBLIC_SUBJECT_INSERT_COL_ID, -1,
+	        PUBLIC_SUBJECT_INSERT_COL_SUBJECT);
+}
+
+static void public_subjects_create(api_req *r)
+{
+	subject_ctx *c = r->ctx;
+	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
+	c->v[0] = c->year_s;
+	c->v[3] = c->hours;
+	c->call = (db_call){ DB_STMT_PUBLIC_SUBJECT_INSERT, c->v };
+	api_db_run(r, &c->call, 1, subject_created);
+}
+
+static const api_field subject_fields[] = {
+	API_FIELD_YEAR_OF(subject_ctx, year, "year", API_REQUIRED),
+	API_FIELD_JSON(subject_ctx, code, "code", 0),
+	API_FIELD_JSON(subject_ctx, title, "title", 0),
+	API_FIELD_JSON(subject_ctx, hours_v, "hours", 0),
+	API_FIELDS_END,
+};
+const api_op op_public_subjects_create = { .handler = public_subjects_create,
+                                           .fields = subject_fields, .check = subject_check,
+                                           .ctx_size = sizeof(subject_ctx) };
 
 /* ---- plans (R-21 public plan, R-22 professional plans) ------------------ */
 
-void h_plans_list(api_req *r)
+static void plans_list(api_req *r)
 {
-	static const char *const allowed[] = { "limit", "cursor", "year", "kind", "industry", NULL };
-	api_page *pg = api_list_begin(r, allowed, api_cursor_is_time_id);
-	const char *year;
-	if (!pg || !api_query_year(r, &year))
-		return;
-	const char *kind = api_query(r, "kind");
-	core_category cat;
-	if (kind && core_category_parse(&cat, kind) != 0) {
-		api_reply_problem(r, 400, "Bad query", "kind must be public or professional");
-		return;
-	}
-	const char *industry = api_query(r, "industry");
-	if (industry && !api_role_jur_valid(API_ROLE_INDUSTRY, industry)) {
-		api_reply_problem(r, 400, "Bad query", "industry is not an industry code");
-		return;
-	}
-	const char *v[] = { pg->after, year, kind, industry, pg->limit_plus_one };
-	api_list_run(r, pg, DB_STMT_PLAN_LIST, v, 5);
+	list(r, DB_STMT_PLAN_LIST, 5);
 }
 
-void h_plans_get(api_req *r)
-{
-	api_get_one(r, DB_STMT_PLAN_GET, "no such resource");
-}
+static const api_param plans_params[] = {
+	API_PARAM(list_ctx, v[1], "year", API_PARAM_YEAR, NULL),
+	API_PARAM_ENUM_OF(list_ctx, v[2], "kind", category, "kind must be public or professional"),
+	API_PARAM(list_ctx, v[3], "industry", API_PARAM_INDUSTRY, "industry is not an industry code"),
+	API_PARAMS_END,
+};
+const api_op op_plans_list = { .handler = plans_list, .params = plans_params,
+                               .ctx_size = sizeof(list_ctx), .flags = API_OP_PAGED };
+
+const api_op op_plans_get = { .handler = api_op_get, .stmt = DB_STMT_PLAN_GET,
+                              .not_found = "no such resource" };
 
 typedef struct plan_ctx {
-	char year[12];
+	core_category kind;
+	json_t *industry_v, *content;
+	const char *title, *industry;
+	int year;
+	char year_s[12];
 	const char *v[5];
-	db_call calls[1];
+	db_call call;
 } plan_ctx;
 
-void h_plans_create(api_req *r)
+/* Who writes which plan is the permission matrix's: a valid kind the caller
+ * may not write is 403 whatever else the body holds. */
+static void plan_check(api_req *r, json_t *errors)
 {
-	static const char *const allowed[] = { "kind", "industry", "year", "title", "content", NULL };
-	if (!api_body_object(r))
+	plan_ctx *c = r->ctx;
+	const char *forbidden = NULL;
+	core_category kind;
+	const char *k = api_field_token(r->body, "kind");
+	if (!k || core_category_parse(&kind, k) != 0)
 		return;
-	json_t *errors = json_array();
-	plan_ctx *c = api_arena_alloc(r->mem, sizeof *c);
-	api_json_unknown_fields(r->body, allowed, errors);
-	core_category kind = CORE_CAT_PUBLIC;
-	bool kind_ok = API_FIELD_ENUM(r->body, "kind", true, category, &kind,
-	                              "must be public or professional", errors);
-	json_t *ind = json_object_get(r->body, "industry");
-	const char *industry = NULL;
-	if (kind_ok) {
-		/* who writes which plan is the permission matrix's, before the body's details */
-		bool city = r->claims.role == API_ROLE_CITY;
-		if (kind == CORE_CAT_PUBLIC && !city) {
-			json_decref(errors);
-			api_reply_problem(r, 403, "Forbidden", "the public plan is the city bureau's (R-21)");
-			return;
-		}
-		if (kind == CORE_CAT_PROFESSIONAL && r->claims.role != API_ROLE_INDUSTRY) {
-			json_decref(errors);
-			api_reply_problem(r, 403, "Forbidden",
-			                  "a professional plan is its industry authority's (R-22)");
-			return;
-		}
-		if (kind == CORE_CAT_PUBLIC && ind && !json_is_null(ind)) {
-			api_error_add(errors, "industry", "not_allowed", "a public plan has no industry");
-		} else if (kind == CORE_CAT_PROFESSIONAL) {
-			if (!ind || json_is_null(ind))
-				industry = r->claims.jur;
-			else if (api_field_string(r->body, "industry", false, 32, &industry, errors) &&
-			         strcmp(industry, r->claims.jur) != 0) {
-				json_decref(errors);
-				api_reply_problem(r, 403, "Forbidden",
-				                  "an industry authority writes only its own industry's plan");
-				return;
-			}
-		}
+	if (kind == CORE_CAT_PUBLIC && r->claims.role != API_ROLE_CITY)
+		forbidden = "the public plan is the city bureau's (R-21)";
+	else if (kind == CORE_CAT_PROFESSIONAL && r->claims.role != API_ROLE_INDUSTRY)
+		forbidden = "a professional plan is its industry authority's (R-22)";
+	else if (kind == CORE_CAT_PUBLIC && c->industry_v)
+		api_error_add(errors, "industry", "not_allowed", "a public plan has no industry");
+	else if (kind == CORE_CAT_PROFESSIONAL && !c->industry_v)
+		c->industry = r->claims.jur;
+	else if (kind == CORE_CAT_PROFESSIONAL &&
+	         api_field_string(r->body, "industry", false, 32, &c->industry, errors) &&
+	         strcmp(c->industry, r->claims.jur) != 0)
+		forbidden = "an industry authority writes only its own industry's plan";
+	if (forbidden) {
+		api_check_refuse(r, 403, "Forbidden", forbidden);
+		return;
 	}
-	long year = 0;
-	api_field_int(r->body, "year", true, 1990, 2100, &year, errors);
-	const char *title = NULL;
-	api_field_string(r->body, "title", true, TITLE_MAX, &title, errors);
+	/* null too: content is an object, an array or a string when it is sent */
 	json_t *content = json_object_get(r->body, "content");
 	if (content && !json_is_object(content) && !json_is_array(content) && !json_is_string(content))
 		api_error_add(errors, "content", "invalid", "must be an object, an array or a string");
-	if (api_errors_reply(r, errors))
-		return;
-	char *s = content ? json_dumps(content, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	snprintf(c->year, sizeof c->year, "%ld", year);
-	c->v[0] = core_category_name(kind);
-	c->v[1] = industry ? api_arena_strdup(r->mem, industry) : NULL;
-	c->v[2] = c->year;
-	c->v[3] = api_arena_strdup(r->mem, title);
-	c->v[4] = s ? api_arena_strdup(r->mem, s) : "{}";
-	free(s);
-	c->calls[0] = (db_call){ DB_STMT_PLAN_INSERT, c->v };
-	r->ctx = api_arena_strdup(r->mem, "/v1/plans");
-	api_db_run(r, c->calls, 1, created);
 }
+
+static void plan_created(api_req *r, db_result *const *res, int n)
+{
+	created(r, "/v1/plans", res, PLAN_INSERT_COL_ID, PLAN_INSERT_COL_VERSION,
+	        PLAN_INSERT_COL_PLAN);
+}
+
+static void plans_create(api_req *r)
+{
+	plan_ctx *c = r->ctx;
+	snprintf(c->year_s, sizeof c->year_s, "%d", c->year);
+	c->v[0] = core_category_name(c->kind);
+	c->v[1] = c->industry;
+	c->v[2] = c->year_s;
+	c->v[3] = c->title;
+	c->v[4] = "{}";
+	if (c->content)
+		c->v[4] = api_json_dump_arena(r->mem, c->content, JSON_COMPACT | JSON_ENCODE_ANY);
+	c->call = (db_call){ DB_STMT_PLAN_INSERT, c->v };
+	api_db_run(r, &c->call, 1, plan_created);
+}
+
+static const api_field plan_fields[] = {
+	API_FIELD_ENUM_OF(plan_ctx, kind, "kind", API_REQUIRED, category,
+	                  "must be public or professional"),
+	API_FIELD_JSON(plan_ctx, industry_v, "industry", 0),
+	API_FIELD_YEAR_OF(plan_ctx, year, "year", API_REQUIRED),
+	API_FIELD_STR(plan_ctx, title, "title", API_REQUIRED, TITLE_MAX),
+	API_FIELD_JSON(plan_ctx, content, "content", 0),
+	API_FIELDS_END,
+};
+const api_op op_plans_create = { .handler = plans_create, .fields = plan_fields,
+                                 .check = plan_check, .ctx_size = sizeof(plan_ctx) };

@@ -2,14 +2,7 @@
 #ifndef JXJY_HANDLERS_SUBJECTS_H
 #define JXJY_HANDLERS_SUBJECTS_H
 
-#include "../request.h"
-
-void h_public_subjects_list(api_req *r);
-void h_public_subjects_create(api_req *r);
-void h_public_subjects_get(api_req *r);
-void h_plans_list(api_req *r);
-void h_plans_create(api_req *r);
-void h_plans_get(api_req *r);
+#include "http/request.h"
 
 /* Reads a subject's code (letters, digits, ._-, up to 32), title (up to 200
  * bytes) and hours (> 0, one decimal) from obj and refuses other fields;
@@ -19,4 +12,10 @@ void h_plans_get(api_req *r);
 bool api_subject_fields(json_t *obj, const char *prefix, const char **code, const char **title,
                         int32_t *hours, json_t *errors);
 
+extern const api_op op_plans_create;
+extern const api_op op_plans_get;
+extern const api_op op_plans_list;
+extern const api_op op_public_subjects_create;
+extern const api_op op_public_subjects_get;
+extern const api_op op_public_subjects_list;
 #endif

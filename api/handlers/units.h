@@ -2,11 +2,11 @@
 #ifndef JXJY_HANDLERS_UNITS_H
 #define JXJY_HANDLERS_UNITS_H
 
-#include "../request.h"
+#include "http/request.h"
 
-void h_units_list(api_req *r);
-void h_units_create(api_req *r);
-void h_units_get(api_req *r);
-void h_units_update(api_req *r);
 
+extern const api_op op_units_create;
+extern const api_op op_units_get;
+extern const api_op op_units_list;
+extern const api_op op_units_update;
 #endif

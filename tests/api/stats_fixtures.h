@@ -3,7 +3,7 @@
  * small hand-built world in FRESH districts and industries (codes made up
  * per test), so that its figures are exact although the suites share one
  * database.  Inserted as the superuser; the aggregates of
- * sql/0003_reports.sql follow by their triggers.
+ * sql/0006_reports.sql follow by their triggers.
  *
  * The world (year W_YEAR; rule set 2013: senior/intermediate 24 + 48 h,
  * junior 14 + 28 h):

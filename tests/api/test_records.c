@@ -537,9 +537,15 @@ Test(records, R13_reject_and_revoke_need_a_reason)
 	r = t_post_json(path, tok, "{\"reason\":\"ok\",\"status\":\"verified\"}");
 	cr_expect(t_has_error(&r, "status", NULL), "unknown field: %s", r.body);
 	t_resp_free(&r);
+	/* verify takes no fields: a field in its body is unknown (API.md, second
+	 * wave); {} itself is accepted (records/verify_accepts_an_empty_object) */
 	snprintf(path, sizeof path, "/v1/records/%s/verify", rec);
-	r = t_post_json(path, tok, "{}");
-	cr_expect(t_is_problem(&r, 400), "verify takes no body: %d", r.status);
+	r = t_post_json(path, tok, "{\"reason\":\"ok\"}");
+	cr_expect(t_is_problem(&r, 422), "verify takes no fields: %d", r.status);
+	cr_expect(t_has_error(&r, "reason", "unknown_field"), "%s", r.body);
+	t_resp_free(&r);
+	r = t_post_json(path, tok, "[]");
+	cr_expect(t_is_problem(&r, 422), "verify's body is an object or nothing: %d", r.status);
 	t_resp_free(&r);
 	char *st = status_of(rec);
 	cr_expect_str_eq(st, "registered");
@@ -831,4 +837,30 @@ Test(records, csv_list_with_bom_quoting_and_formula_neutralised)
 	t_resp_free(&r);
 	free(second);
 	free(unit);
+}
+
+/* API.md, second wave: an action that takes no fields accepts no body, an
+ * empty one, or {} (what HTTP client libraries send by default); R-13 then
+ * verifies as usual. */
+Test(records, verify_accepts_an_empty_object_or_no_body)
+{
+	world w;
+	world_new(&w);
+	char *tok = t_token("city_bureau", NULL);
+	const char *bodies[] = { "{}", " { } ", NULL };
+	for (int i = 0; i < 3; i++) {
+		char *rec = record_new(w.person_a, "public", "registered");
+		char path[128];
+		snprintf(path, sizeof path, "/v1/records/%s/verify", rec);
+		t_resp r = bodies[i] ? t_post_json(path, tok, bodies[i])
+		                     : t_http("POST", path, tok, NULL, "", 0);
+		cr_expect_eq(r.status, 200, "verify with %s: %d %s", bodies[i] ? bodies[i] : "no body",
+		             r.status, r.body);
+		t_resp_free(&r);
+		char *st = status_of(rec);
+		cr_expect_str_eq(st, "verified");
+		free(st);
+		free(rec);
+	}
+	free(tok);
 }

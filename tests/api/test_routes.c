@@ -7,7 +7,7 @@
 
 #include <criterion/criterion.h>
 
-#include "router.h"
+#include "http/router.h"
 #include "testlib.h"
 
 static const char *method_key(int m)
@@ -110,4 +110,43 @@ Test(routes, a_role_outside_a_routes_mask_gets_403)
 			free(tok);
 		}
 	}
+}
+
+/* API.md, second wave: every action that takes no fields accepts {} (what
+ * HTTP clients send by default) and names any field in it unknown (422
+ * unknown_field) — checked for every such route of the table, as the city
+ * bureau (or the route's first role), on an id that does not exist. */
+Test(routes, actions_without_fields_accept_an_empty_object)
+{
+	static const char *const roles[] = { "city_bureau", "district_bureau", "industry_authority",
+	                                     "unit", "base", "person" };
+	int checked = 0;
+	for (int i = 0; i < api_routes_count; i++) {
+		const api_route *rt = &api_routes[i];
+		if (rt->method != API_POST || (rt->flags & (API_ROUTE_BODY | API_ROUTE_PUBLIC)))
+			continue;
+		int role = 0;
+		while (role < 6 && !(rt->roles & API_ROLE_BIT(role)))
+			role++;
+		cr_assert(role < 6, "%s has no role", rt->pattern);
+		const char *jur = role == 1 ? "320505" : role == 2 ? "education" :
+		                  role >= 3 ? "00000000-0000-4000-8000-000000000001" : NULL;
+		char *tok = t_token(roles[role], jur);
+		char path[256];
+		const char *brace = strchr(rt->pattern, '{'), *end = brace ? strchr(brace, '}') : NULL;
+		cr_assert(end, "%s has no id", rt->pattern);
+		snprintf(path, sizeof path, "%.*s00000000-0000-4000-8000-00000000abcd%s",
+		         (int)(brace - rt->pattern), rt->pattern, end + 1);
+		t_resp r = t_post_json(path, tok, "{}");
+		cr_expect(r.status != 400 && r.status != 415 && r.status != 422,
+		          "POST %s with {}: %d %s", path, r.status, r.body);
+		t_resp_free(&r);
+		r = t_post_json(path, tok, "{\"note\":1}");
+		cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "note", "unknown_field"),
+		          "POST %s with a field: %d %s", path, r.status, r.body);
+		t_resp_free(&r);
+		free(tok);
+		checked++;
+	}
+	cr_expect_geq(checked, 4, "the no-field actions of the route table (%d)", checked);
 }

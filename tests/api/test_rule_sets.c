@@ -17,8 +17,8 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
-#include "fields.h"
-#include "rules.h"
+#include "http/fields.h"
+#include "domain/rules.h"
 #include "testlib.h"
 
 #define CITY_2013 "00000000-0000-4000-8000-000000002013"

@@ -8,7 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "db.h"
-#include "rules.h"
+#include "domain/rules.h"
 #include "testlib.h"
 
 /* The same projection the gateway reads (db/statements.def RULE_SETS_ALL). */

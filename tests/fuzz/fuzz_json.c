@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
-#include "json.h"
-#include "rules.h"
+#include "http/fields.h"
+#include "render/json.h"
+#include "domain/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

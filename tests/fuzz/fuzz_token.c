@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth.h"
+#include "auth/auth.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

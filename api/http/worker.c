@@ -1,0 +1,120 @@
+/*
+ * A worker's event loop: the evhttp server with the limits SECURITY.md
+ * asks for, its connections (http/conn.c) and requests (http/intake.c), the
+ * database pool, and the signals that stop it.
+ */
+#include "http/worker.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "http/conn.h"
+#include "http/intake.h"
+#include "http/log.h"
+#include "http/request.h"
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	api_worker *w = arg;
+	event_base_loopexit(w->base, NULL);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	api_worker *w = arg;
+	db_pool_stats s;
+	db_pool_get_stats(w->pool, &s);
+	api_metrics_pool(w->metrics, w->index, &s);
+}
+
+static struct evhttp *http_new(api_worker *w, int listen_fd)
+{
+	const api_config *cfg = w->cfg;
+	struct evhttp *http = evhttp_new(w->base);
+	if (!http)
+		return NULL;
+	evhttp_set_max_headers_size(http, 16 * 1024);
+	/* bodies up to the bulk limit reach the intake, which applies each
+	 * route's own limit and answers problem+json */
+	evhttp_set_max_body_size(http, API_BULK_BODY_MAX);
+	struct timeval idle = { cfg->idle_timeout, 0 };
+	evhttp_set_timeout_tv(http, &idle);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	                                     EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD);
+	evhttp_set_default_content_type(http, "application/json");
+	evhttp_set_bevcb(http, api_conns_accept, w->conns);
+	evhttp_set_gencb(http, api_intake_request, w);
+	if (evhttp_accept_socket(http, listen_fd) != 0) {
+		log_error(NULL, "worker %d could not accept on the listening socket", w->index);
+		evhttp_free(http);
+		return NULL;
+	}
+	return http;
+}
+
+/* The pool, the token verifier and the password hasher. */
+static bool services_new(api_worker *w)
+{
+	const api_config *cfg = w->cfg;
+	db_config dbc = {
+		.conninfo = cfg->database_url,
+		.user = *cfg->db_user ? cfg->db_user : NULL,
+		.app_name = "jxjy-gateway",
+		.size = cfg->db_pool,
+		.max_waiting = 1024,
+		.wait_timeout_ms = cfg->db_wait_ms,
+		.prepared = cfg->db_prepared,
+	};
+	if (db_pool_new(&w->pool, w->base, &dbc) != DB_OK ||
+	    api_auth_new(&w->auth, cfg->jwt_secret, cfg->jwt_secret_len, 4096) != 0 ||
+	    api_hasher_new(&w->hasher, w->base) != 0) {
+		log_error(NULL, "worker %d could not start: out of memory or bad configuration", w->index);
+		return false;
+	}
+	return true;
+}
+
+int api_worker_run(int index, int listen_fd, const api_config *cfg, api_metrics *metrics)
+{
+	api_worker w = { .index = index, .cfg = cfg, .metrics = metrics };
+	int rc = 1;
+	struct event *sigterm = NULL, *sigint = NULL, *tick = NULL;
+	w.base = event_base_new();
+	if (!w.base)
+		return 1;
+	w.conns = api_conns_new(cfg->max_connections, cfg->request_deadline);
+	if (!services_new(&w) || !(w.http = http_new(&w, listen_fd)))
+		goto done;
+	sigterm = evsignal_new(w.base, SIGTERM, on_signal, &w);
+	sigint = evsignal_new(w.base, SIGINT, on_signal, &w);
+	tick = event_new(w.base, -1, EV_PERSIST, on_tick, &w);
+	struct timeval second = { 1, 0 };
+	if (!sigterm || !sigint || !tick)
+		goto done;
+	event_add(sigterm, NULL);
+	event_add(sigint, NULL);
+	event_add(tick, &second);
+	log_info(NULL, "worker %d ready", index);
+	event_base_dispatch(w.base);
+	log_info(NULL, "worker %d stopping", index);
+	rc = 0;
+done:
+	if (w.http)
+		evhttp_free(w.http); /* closes connections */
+	if (tick)
+		event_free(tick);
+	if (sigterm)
+		event_free(sigterm);
+	if (sigint)
+		event_free(sigint);
+	api_hasher_free(w.hasher);
+	api_auth_free(w.auth);
+	db_pool_free(w.pool);
+	api_conns_free(w.conns);
+	event_base_free(w.base);
+	return rc;
+}
