@@ -184,7 +184,9 @@ static char *jxjyctl_token_sub(const char *args)
 	out[strcspn(out, "\n")] = '\0';
 	t_resp r = t_get("/v1/me", out);
 	cr_assert_eq(r.status, 200, "%s: %s", args, r.body);
-	char *sub = strdup(json_string_value(json_object_get(r.json, "sub")));
+	const char *v = json_string_value(json_object_get(json_object_get(r.json, "claims"), "sub"));
+	cr_assert(v, "%s", r.body);
+	char *sub = strdup(v);
 	t_resp_free(&r);
 	free(out);
 	return sub;
