@@ -603,6 +603,42 @@ $$;
 
 
 --
+-- Name: _projects_guard(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._projects_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    r text := jxjy.claim_role();
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF r IS NOT NULL AND NEW.status <> 'draft' THEN
+            RAISE EXCEPTION 'a project starts as a draft, not %', NEW.status
+                USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status IS NOT DISTINCT FROM OLD.status THEN
+        RETURN NEW;
+    END IF;
+    IF NOT ((OLD.status = 'draft' AND NEW.status = 'submitted')
+            OR (OLD.status = 'submitted' AND NEW.status IN ('approved', 'rejected'))) THEN
+        RAISE EXCEPTION 'project is %: it cannot become %', OLD.status, NEW.status
+            USING ERRCODE = 'JX409';
+    END IF;
+    IF r IS NOT NULL
+       AND ((NEW.status = 'submitted' AND r <> 'base')
+            OR (NEW.status <> 'submitted' AND r NOT IN ('city_bureau', 'district_bureau'))) THEN
+        RAISE EXCEPTION 'a base submits its projects, a bureau approves or rejects them (% refused)',
+                        NEW.status USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
 -- Name: _projects_report(); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1248,6 +1284,14 @@ BEGIN
                OR a.hash IS DISTINCT FROM jxjy.audit_digest(a.prev_hash, a) AS broken
           FROM jxjy.audit_log a) t
      WHERE broken;
+    IF first_broken IS NULL THEN
+        SELECT coalesce(h.last_id, l.id) INTO first_broken
+          FROM jxjy.audit_chain_head h
+          LEFT JOIN LATERAL (SELECT a.id, a.hash FROM jxjy.audit_log a
+                              ORDER BY a.id DESC LIMIT 1) l ON true
+         WHERE h.singleton
+           AND (l.id, l.hash) IS DISTINCT FROM (h.last_id, h.last_hash);
+    END IF;
     PERFORM jxjy._restore(prev);
     RETURN first_broken;
 END
@@ -1499,23 +1543,24 @@ $$;
 -- Name: prune_expired(); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
-CREATE FUNCTION jxjy.prune_expired() RETURNS bigint
+CREATE FUNCTION jxjy.prune_expired() RETURNS TABLE(kind text, pruned bigint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
 DECLARE
     prev text := jxjy._elevate();
     n bigint;
-    total bigint := 0;
 BEGIN
-    DELETE FROM jxjy.revoked_tokens WHERE expires_at < now();
-    GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
-    DELETE FROM jxjy.idempotency_keys WHERE created_at < now() - interval '24 hours';
-    GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
-    DELETE FROM jxjy.auth_attempts WHERE at < now() - interval '1 day';
-    GET DIAGNOSTICS n = ROW_COUNT; total := total + n;
+    DELETE FROM jxjy.revoked_tokens t WHERE t.expires_at < now();
+    GET DIAGNOSTICS n = ROW_COUNT;
+    kind := 'revoked_tokens'; pruned := n; RETURN NEXT;
+    DELETE FROM jxjy.idempotency_keys k WHERE k.created_at < now() - interval '24 hours';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    kind := 'idempotency_keys'; pruned := n; RETURN NEXT;
+    DELETE FROM jxjy.auth_attempts a WHERE a.at < now() - interval '1 day';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    kind := 'auth_attempts'; pruned := n; RETURN NEXT;
     PERFORM jxjy._restore(prev);
-    RETURN total;
 END
 $$;
 
@@ -1650,6 +1695,7 @@ CREATE FUNCTION jxjy.today() RETURNS date
 
 CREATE FUNCTION jxjy.token_revoked(p_jti text) RETURNS boolean
     LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
 BEGIN
     RETURN p_jti IS NOT NULL
@@ -3815,6 +3861,13 @@ CREATE TRIGGER persons_touch BEFORE UPDATE ON jxjy.persons FOR EACH ROW EXECUTE 
 --
 
 CREATE TRIGGER plans_touch BEFORE UPDATE ON jxjy.plans FOR EACH ROW EXECUTE FUNCTION jxjy._touch();
+
+
+--
+-- Name: projects projects_guard; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER projects_guard BEFORE INSERT OR UPDATE OF status ON jxjy.projects FOR EACH ROW EXECUTE FUNCTION jxjy._projects_guard();
 
 
 --

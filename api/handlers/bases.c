@@ -12,8 +12,10 @@
  *                   district-level bases of its district.  A district bureau
  *                   sees the city-level bases located in its district: acting
  *                   on one is 403, on another district's base 404.
- *   faculty roster  city any base, a district bureau the bases of its
- *                   district, a base itself (matrix row "faculty roster: edit")
+ *   faculty roster  city any base, a district bureau the district-level
+ *                   bases of its district (a city-level one: 403, its roster
+ *                   is an R-17 input of the city's accreditation), a base
+ *                   itself (matrix row "faculty roster: edit")
  * Core decides every rule: the transitions (core_base_transition, illegal:
  * 409) and accreditation (core_base_accreditation_check with the thresholds
  * of the city rule set in force today for the base's level: 422 with one
@@ -143,7 +145,7 @@ static const char *const system_names[] = { "teaching_management", "trainee_asse
 
 static void roster_done(api_req *r, db_result *const *res, int n)
 {
-	const char *a = db_result_value(res[1], 0, BASES_ROSTER_PUT_COL_ROSTER);
+	const char *a = db_result_value(res[0], 0, BASES_ROSTER_PUT_COL_ROSTER);
 	if (!a) {
 		api_reply_not_found(r, NOT_FOUND_DETAIL);
 		return;
@@ -247,10 +249,31 @@ static void roster_check(api_req *r, json_t *errors)
 	}
 }
 
-/* Not a transition: no state, no version, and the right is visibility
- * (row-level security shows a district bureau its district's bases and a
- * base itself); the advisory lock and the replacement travel as one
- * implicit transaction in one round trip. */
+/* The base, read after its advisory lock: invisible 404; a district bureau
+ * on a city-level base of its district 403 (issue 11: the roster is an
+ * R-17 input, and city-level bases are the city bureau's), the roster
+ * unchanged; a base sees only itself (row-level security). */
+static void roster_base_loaded(api_req *r, db_result *const *res, int n)
+{
+	roster_ctx *c = r->ctx;
+	if (db_result_rows(res[1]) == 0) {
+		api_reply_not_found(r, NOT_FOUND_DETAIL);
+		return;
+	}
+	if (r->claims.role == API_ROLE_DISTRICT &&
+	    !may_manage(r, db_result_value(res[1], 0, BASE_VISIBLE_COL_LEVEL),
+	                db_result_value(res[1], 0, BASE_VISIBLE_COL_DISTRICT))) {
+		api_reply_problem(r, 403, "Forbidden",
+		                  "a district bureau edits the rosters of the district-level bases of its "
+		                  "district only; city-level bases are the city bureau's (R-16)");
+		return;
+	}
+	c->calls[0] = (db_call){ DB_STMT_BASES_ROSTER_PUT, c->v };
+	api_db_run(r, c->calls, 1, roster_done);
+}
+
+/* Not a transition: no state, no version; the advisory lock, the base's
+ * level and the replacement are one transaction (API_OP_TX). */
 static void bases_faculty_put(api_req *r)
 {
 	roster_ctx *c = r->ctx;
@@ -260,8 +283,8 @@ static void bases_faculty_put(api_req *r)
 	c->v[3] = api_json_dump_arena(r->mem, c->systems, JSON_COMPACT);
 	c->lock[0] = r->path_params[0];
 	c->calls[0] = (db_call){ DB_STMT_BASES_LOCK, c->lock };
-	c->calls[1] = (db_call){ DB_STMT_BASES_ROSTER_PUT, c->v };
-	api_db_run(r, c->calls, 2, roster_done);
+	c->calls[1] = (db_call){ DB_STMT_BASE_VISIBLE, c->lock };
+	api_db_run(r, c->calls, 2, roster_base_loaded);
 }
 
 static const api_field roster_fields[] = {
@@ -272,7 +295,7 @@ static const api_field roster_fields[] = {
 };
 const api_op op_bases_faculty_put = { .handler = bases_faculty_put, .fields = roster_fields,
                                       .check = roster_check, .ctx_size = sizeof(roster_ctx),
-                                      .not_found = NOT_FOUND_DETAIL };
+                                      .not_found = NOT_FOUND_DETAIL, .flags = API_OP_TX };
 
 /* ---- POST /v1/bases/{id}/accredit | suspend | reinstate | revoke -------- */
 

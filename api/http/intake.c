@@ -48,8 +48,9 @@ static api_req *req_new(struct evhttp_request *ev, api_worker *w)
 	r->method = method_of(evhttp_request_get_command(ev), &r->method_name);
 	r->route_index = -1;
 	r->restart = api_req_dispatch;
-	snprintf(r->request_id, sizeof r->request_id, "%x-%llx", (unsigned)getpid(),
+	snprintf(r->own_id, sizeof r->own_id, "%x-%llx", (unsigned)getpid(),
 	         (unsigned long long)++w->seq);
+	memcpy(r->request_id, r->own_id, sizeof r->own_id);
 	r->query = api_arena_alloc(mem, sizeof *r->query);
 	TAILQ_INIT(r->query);
 	r->conn = api_conns_begin_request(w->conns, evhttp_request_get_connection(ev), r);
@@ -185,7 +186,16 @@ static void build_claims_json(api_req *r)
 	json_object_set_new(o, "sub", json_string(r->claims.sub));
 	json_object_set_new(o, "role", json_string(api_role_name(r->claims.role)));
 	json_object_set_new(o, "jti", json_string(r->claims.jti));
-	json_object_set_new(o, "request_id", json_string(r->request_id));
+	/* the audit's request_id (issue 11): the gateway's own id first, the
+	 * client's X-Request-Id after a ':' (a character it cannot hold), so a
+	 * client can correlate but never pass for another request */
+	if (strcmp(r->request_id, r->own_id) != 0) {
+		char both[sizeof r->own_id + 1 + sizeof r->request_id];
+		snprintf(both, sizeof both, "%s:%s", r->own_id, r->request_id);
+		json_object_set_new(o, "request_id", json_string(both));
+	} else {
+		json_object_set_new(o, "request_id", json_string(r->own_id));
+	}
 	const char *claim = api_role_claim(r->claims.role);
 	if (claim)
 		json_object_set_new(o, claim, json_string(r->claims.jur));

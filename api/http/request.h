@@ -63,7 +63,8 @@ struct api_req {
 	int route_index;          /* route's index in the table (metrics), -1: none */
 	int method;
 	const char *method_name;
-	char request_id[72];
+	char request_id[72];      /* the client's X-Request-Id, or own_id */
+	char own_id[32];          /* the gateway's id of this request, never the client's */
 	const char *path_params[API_PATH_PARAMS_MAX];
 	int npath_params;
 	struct evkeyvalq *query;  /* decoded query (never NULL once routed) */

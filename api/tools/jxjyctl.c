@@ -10,6 +10,7 @@
  *                 [--display-name N]      (password read from stdin, one line)
  *   jxjyctl demo-data [--force]
  *   jxjyctl audit verify
+ *   jxjyctl prune          (expired revocations, idempotency keys, login attempts)
  *   jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]
  */
 #include <errno.h>
@@ -42,6 +43,7 @@ static int usage(void)
 		"                [--display-name NAME]   (the password is read from standard input)\n"
 		"  jxjyctl demo-data [--force]\n"
 		"  jxjyctl audit verify\n"
+		"  jxjyctl prune   (removes expired revocations, idempotency keys and login attempts)\n"
 		"  jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]\n"
 		"                (re-decides with core every person-year that has records)\n\n");
 	api_config_usage(stderr);
@@ -136,10 +138,13 @@ static int cmd_token(int argc, char **argv)
 		fprintf(stderr, "jxjyctl: --ttl must be 1 to 2678400 seconds\n");
 		return 2;
 	}
+	/* one subject per (role, jurisdiction) (issue 11): idempotency keys are
+	 * scoped by sub, and the audit's actor is the sub */
 	const char *sub = opt(argc, argv, "--sub");
-	char subbuf[64];
+	char subbuf[160];
 	if (!sub) {
-		snprintf(subbuf, sizeof subbuf, "jxjyctl:%s", api_role_name((api_role)role));
+		snprintf(subbuf, sizeof subbuf, "jxjyctl:%s%s%s", api_role_name((api_role)role),
+		         jur[0] ? ":" : "", jur);
 		sub = subbuf;
 	}
 	char jti[64];
@@ -285,6 +290,38 @@ static int cmd_audit_verify(void)
 	return rc;
 }
 
+/* Removes what has expired (jxjy.prune_expired: revocations past their
+ * token's expiry, idempotency keys older than 24 h, login attempts older
+ * than a day) and prints one "pruned <kind>: <n>" line per kind.  Run daily
+ * by deploy/jxjy-prune.timer. */
+static int cmd_prune(void)
+{
+	if (need_db() < 0)
+		return 1;
+	db_sync *s = open_db();
+	if (!s)
+		return 1;
+	db_result *res = NULL;
+	int rc = 1;
+	if (operator_session(s) == 0 && run(s, DB_STMT_ADMIN_PRUNE, NULL, &res) == 0 &&
+	    run(s, DB_STMT_COMMIT, NULL, NULL) == 0) {
+		rc = 0;
+		for (int i = 0; i < db_result_rows(res); i++) {
+			const char *kind = NULL, *n = NULL;
+			if (db_result_str(res, i, ADMIN_PRUNE_COL_KIND, &kind) != 0 ||
+			    db_result_str(res, i, ADMIN_PRUNE_COL_PRUNED, &n) != 0) {
+				fprintf(stderr, "jxjyctl: the prune answered something unexpected\n");
+				rc = 1;
+				break;
+			}
+			printf("pruned %s: %s\n", kind, n);
+		}
+	}
+	db_result_free(res);
+	db_sync_close(s);
+	return rc;
+}
+
 static int cmd_demo_data(int argc, char **argv)
 {
 	if (need_db() < 0)
@@ -359,6 +396,8 @@ int main(int argc, char **argv)
 		rc = cmd_demo_data(argc - 2, argv + 2);
 	else if (strcmp(cmd, "audit") == 0 && argc > 2 && strcmp(argv[2], "verify") == 0)
 		rc = cmd_audit_verify();
+	else if (strcmp(cmd, "prune") == 0)
+		rc = cmd_prune();
 	else if (strcmp(cmd, "recompute") == 0)
 		rc = cmd_recompute(argc - 2, argv + 2);
 	else

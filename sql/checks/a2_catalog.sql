@@ -4,7 +4,9 @@
 --   * any other jxjy table the gateway role can SELECT has it too;
 --   * the gateway role jxjy_app exists, is not superuser, has no BYPASSRLS,
 --     and owns no object in this database (nor a database/tablespace);
---   * every view in jxjy is security_invoker = true.
+--   * every view in jxjy is security_invoker = true;
+--   * every SECURITY DEFINER function (any schema but the system's) fixes its
+--     search_path with a SET clause (issue 11: jxjy.token_revoked had none).
 WITH protected(relname) AS (
     VALUES ('persons'), ('person_employments'), ('transfers'), ('records'), ('achievements'),
            ('cycle_assessments'), ('enrolments'), ('person_year_summary'), ('units'), ('accounts'),
@@ -59,4 +61,14 @@ UNION ALL
 -- a materialized view cannot be security_invoker: it must not be readable
 SELECT 'materialized view readable by jxjy_app', 'jxjy.' || r.relname
   FROM jxjy_rel r, app
- WHERE r.relkind = 'm' AND pg_catalog.has_table_privilege(app.oid, r.oid, 'SELECT');
+ WHERE r.relkind = 'm' AND pg_catalog.has_table_privilege(app.oid, r.oid, 'SELECT')
+UNION ALL
+-- a definer function runs with its owner's rights: it must not resolve names
+-- with the caller's search_path
+SELECT 'security definer without SET search_path', p.oid::pg_catalog.regprocedure::text
+  FROM pg_catalog.pg_proc p
+  JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+ WHERE p.prosecdef
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(p.proconfig) c
+                    WHERE pg_catalog.lower(c) LIKE 'search\_path=%');

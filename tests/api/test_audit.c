@@ -152,3 +152,40 @@ Test(audit, the_chain_verifies_and_a_tampered_row_is_found)
 	free(victim);
 	PQfinish(db);
 }
+
+/* Issue 11: the audit row's request_id was the client's X-Request-Id, so a
+ * client could give its writes the id of another request.  The audit now
+ * carries "<gateway id>:<client id>": the gateway's own id first (a client's
+ * id cannot hold ':'), the client's kept for correlation; the response still
+ * echoes the client's id (API.md conventions). */
+Test(audit, the_request_id_in_the_audit_is_the_gateways_with_the_clients_after_it)
+{
+	char rid[40];
+	snprintf(rid, sizeof rid, "forged-%08x", randombytes_random());
+	char hdr[80];
+	snprintf(hdr, sizeof hdr, "X-Request-Id: %s", rid);
+	const char *const extra[] = { "Content-Type: application/json", hdr, NULL };
+	char *city = t_token("city_bureau", NULL);
+	for (int i = 0; i < 2; i++) {
+		char *unit = t_new_unit(NULL, "320582", "it");
+		char body[256];
+		snprintf(body, sizeof body, "{\"year\":2024,\"target_type\":\"unit\",\"target_id\":\"%s\","
+		                            "\"title\":\"请求号\"}", unit);
+		t_resp r = t_http("POST", "/v1/commendations", city, extra, body, strlen(body));
+		cr_assert_eq(r.status, 201, "%s", r.body);
+		const char *echo = t_header(&r, "X-Request-Id");
+		cr_expect(echo && strcmp(echo, rid) == 0, "the client's id is echoed: %s", echo ? echo : "(none)");
+		t_resp_free(&r);
+		free(unit);
+	}
+	free(city);
+	char like[64];
+	snprintf(like, sizeof like, "%%:%s", rid);
+	const char *p[] = { rid, like };
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.audit_log WHERE request_id = $1", 1, p), 0,
+	             "no audit row carries the client's id alone");
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(DISTINCT request_id) FROM jxjy.audit_log"
+	                               " WHERE request_id LIKE $2 AND request_id ~ '^[0-9a-f]+-[0-9a-f]+:'"
+	                               " AND $1 <> ''", 2, p), 2,
+	             "each request's own gateway id, then the client's");
+}

@@ -176,6 +176,42 @@ Test(auth, revoked_jti_is_refused)
 	free(tok);
 }
 
+/* The sub of a token jxjyctl minted, read back through /v1/me. */
+static char *jxjyctl_token_sub(const char *args)
+{
+	char *out = NULL;
+	cr_assert_eq(t_jxjyctl(args, NULL, &out), 0, "jxjyctl %s: %s", args, out);
+	out[strcspn(out, "\n")] = '\0';
+	t_resp r = t_get("/v1/me", out);
+	cr_assert_eq(r.status, 200, "%s: %s", args, r.body);
+	const char *v = json_string_value(json_object_get(json_object_get(r.json, "claims"), "sub"));
+	cr_assert(v, "%s", r.body);
+	char *sub = strdup(v);
+	t_resp_free(&r);
+	free(out);
+	return sub;
+}
+
+/* Issue 11: tokens minted by `jxjyctl token` for different jurisdictions
+ * shared one sub ("jxjyctl:<role>"), so their idempotency keys (scoped by
+ * sub) and audit actors mixed; the default sub is "jxjyctl:<role>:<jur>". */
+Test(auth, jxjyctl_tokens_of_different_jurisdictions_have_different_subs)
+{
+	char *gusu = jxjyctl_token_sub("token --role district_bureau --district 320508");
+	char *huqiu = jxjyctl_token_sub("token --role district_bureau --district 320505");
+	char *city = jxjyctl_token_sub("token --role city_bureau");
+	cr_expect_str_eq(gusu, "jxjyctl:district_bureau:320508");
+	cr_expect_str_eq(huqiu, "jxjyctl:district_bureau:320505");
+	cr_expect_str_neq(gusu, huqiu);
+	cr_expect_str_eq(city, "jxjyctl:city_bureau", "the city has no jurisdiction value");
+	char *named = jxjyctl_token_sub("token --role district_bureau --district 320508 --sub ops-alice");
+	cr_expect_str_eq(named, "ops-alice", "--sub still wins");
+	free(named);
+	free(city);
+	free(huqiu);
+	free(gusu);
+}
+
 Test(auth, J5_oversized_authorization_headers)
 {
 	/* 9 KiB: over our 8 KiB cap, under evhttp's 16 KiB header limit */

@@ -392,6 +392,45 @@ Test(bases, faculty_put_replaces_the_roster_and_answers_it)
 	free(b);
 }
 
+/* Issue 11 ("a district bureau can rewrite the faculty roster of a city-level
+ * base in its district"): the roster is an R-17 input of an accreditation
+ * that is the city bureau's (API.md matrix, bases: accredit "city level: only
+ * city"), so the district bureau is refused as on every other city-level
+ * base action (403), and the roster, its systems and the audit are unchanged. */
+Test(bases, faculty_put_by_district_on_city_level_base_is_403_and_changes_nothing)
+{
+	char *b = t_new_base(NULL, "city", GUSU, "applied");
+	sql_good_roster(b);
+	char *gusu = t_token("district_bureau", GUSU);
+	char *json = roster_json(0, 3, 0, 0, "fee_management");
+	t_resp r = put_roster(gusu, b, json);
+	cr_expect(t_is_problem(&r, 403), "district bureau on a city-level base: %d %s", r.status, r.body);
+	t_resp_free(&r);
+	const char *p[] = { b };
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_faculty WHERE base = $1"
+	                               " AND title_level = 'senior_full'", 1, p), 1, "faculty unchanged");
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_faculty WHERE base = $1", 1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_managers WHERE base = $1", 1, p), 1);
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.base_systems WHERE base = $1"
+	                               " AND fee_management", 1, p), 1, "systems unchanged");
+	cr_expect_eq(audit_count("update", "base_faculty", b), 0, "nothing audited");
+
+	/* the city bureau and the base itself still may */
+	char *city = t_token("city_bureau", NULL);
+	r = put_roster(city, b, json);
+	cr_expect_eq(r.status, 200, "city bureau: %d %s", r.status, r.body);
+	t_resp_free(&r);
+	char *self = t_token("base", b);
+	r = put_roster(self, b, json);
+	cr_expect_eq(r.status, 200, "the base itself: %d %s", r.status, r.body);
+	t_resp_free(&r);
+	free(self);
+	free(city);
+	free(json);
+	free(gusu);
+	free(b);
+}
+
 /* ---- the permission matrix, generated from one table -------------------- */
 
 enum target { T_CITY_GUSU, T_DISTRICT_GUSU, T_DISTRICT_HUQIU, T__COUNT };
@@ -452,7 +491,8 @@ Test(bases, A1_read_matrix_generated_from_one_table)
 Test(bases, A1_write_matrix_generated_from_one_table)
 {
 	/* accredit / suspend / inspect: all (city level: only city) | district-level bases in
-	 * dist | — | — | — | —;  faculty roster: edit: all | dist | — | — | self | — */
+	 * dist | — | — | — | —;  faculty roster: edit: all | dist (district-level bases:
+	 * the roster is an R-17 input, issue 11) | — | — | self | — */
 	enum act { A_ACCREDIT, A_SUSPEND, A_INSPECT, A_FACULTY, A__COUNT };
 	static const char *const act_name[] = { "accredit", "suspend", "inspect", "faculty" };
 	static const int expect[A__COUNT][W__COUNT][T__COUNT] = {
@@ -472,7 +512,8 @@ Test(bases, A1_write_matrix_generated_from_one_table)
 			[W_BASE_SELF] = { 403, 403, 403 }, [W_BASE_OTHER] = { 403, 403, 403 },
 			[W_PERSON] = { 403, 403, 403 } },
 		[A_FACULTY] = {
-			[W_CITY] = { 200, 200, 200 }, [W_GUSU] = { 200, 200, 404 },
+			/* issue 11: a district bureau on a city-level base of its district is 403 */
+			[W_CITY] = { 200, 200, 200 }, [W_GUSU] = { 403, 200, 404 },
 			[W_INDUSTRY] = { 403, 403, 403 }, [W_UNIT] = { 403, 403, 403 },
 			[W_BASE_SELF] = { 200, 200, 200 }, [W_BASE_OTHER] = { 404, 404, 404 },
 			[W_PERSON] = { 403, 403, 403 } },

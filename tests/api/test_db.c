@@ -309,3 +309,186 @@ Test(statements, every_statement_takes_as_many_parameters_as_it_declares, .timeo
 {
 	describe_every_statement(check_params);
 }
+
+/* ---- issue 11: the last findings of the attacker's review ---------------- */
+
+/* Runs sql on the gateway's role with the claims, in a transaction rolled
+ * back or committed; answers the SQLSTATE ("" when it succeeded). */
+static char *as_gateway(const char *claims, const char *sql, const char *arg, bool commit)
+{
+	PGconn *c = app_conn();
+	PQclear(t_sql(c, "BEGIN", 0, NULL));
+	const char *cp[] = { claims };
+	PQclear(t_sql(c, "SELECT jxjy.set_claims($1::jsonb)", 1, cp));
+	const char *p[] = { arg };
+	PGresult *r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
+	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	char *out = strdup(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+	                       ? "" : st ? st : "?");
+	PQclear(r);
+	PQclear(t_sql(c, out[0] == '\0' && commit ? "COMMIT" : "ROLLBACK", 0, NULL));
+	PQfinish(c);
+	return out;
+}
+
+static char *project_status(const char *project)
+{
+	const char *p[] = { project };
+	return t_sql1("SELECT status FROM jxjy.projects WHERE id = $1::uuid", 1, p);
+}
+
+/* Issue 11: "a base may UPDATE its own project's status directly (no
+ * transition trigger on projects)".  Through SQL as jxjy_app with a base's
+ * claims — what a handler bug would send — the base can submit its draft but
+ * neither approve nor reject it, nor jump out of the transition table of
+ * core_project_transition, nor insert a project already approved; the
+ * deciding bureau still decides. */
+Test(rls, a_base_cannot_set_its_projects_status_outside_core_project_transition)
+{
+	PGconn *db = t_db();
+	char *base = t_new_base(db, "district", "320508", "accredited");
+	char code[40];
+	snprintf(code, sizeof code, "TRG-%08x", randombytes_random());
+	const char *ps[] = { code };
+	char *subject = t_sql_value(db, "INSERT INTO jxjy.public_subjects (year, code, title, hours)"
+	                                " VALUES (2024, $1, '状态测试科目', 12) RETURNING id", 1, ps);
+	char *project[2];
+	for (int i = 0; i < 2; i++) {
+		const char *p[] = { base, subject, i == 0 ? "submitted" : "draft" };
+		project[i] = t_sql_value(db, "INSERT INTO jxjy.projects (base, year, title, category, subject_public,"
+		                             " hours, class_type, capacity, fee, funding_government, funding_unit,"
+		                             " funding_individual, status) VALUES ($1, 2024, '状态测试班', 'public', $2,"
+		                             " 12, 'full_time', 30, 300, 50, 30, 20, $3::jxjy.project_status)"
+		                             " RETURNING id", 3, p);
+	}
+	char base_claims[256];
+	snprintf(base_claims, sizeof base_claims, "{\"sub\":\"trg-base\",\"role\":\"base\",\"base\":\"%s\","
+	                                          "\"jti\":\"trg1\",\"request_id\":\"trg1\"}", base);
+	const char *gusu = "{\"sub\":\"trg-gusu\",\"role\":\"district_bureau\",\"district\":\"320508\","
+	                   "\"jti\":\"trg2\",\"request_id\":\"trg2\"}";
+	const char *set = "UPDATE jxjy.projects SET status = 'approved' WHERE id = $1::uuid";
+
+	char *st = as_gateway(base_claims, set, project[0], true);
+	cr_expect_str_eq(st, "42501", "a base approving its own submitted project is refused");
+	free(st);
+	st = as_gateway(base_claims, "UPDATE jxjy.projects SET status = 'rejected' WHERE id = $1::uuid",
+	                project[0], true);
+	cr_expect_str_eq(st, "42501", "nor may it reject it");
+	free(st);
+	st = as_gateway(base_claims, set, project[1], true);
+	cr_expect_str_eq(st, "JX409", "draft → approved is no transition");
+	free(st);
+	st = as_gateway(base_claims,
+	                "INSERT INTO jxjy.projects (base, year, title, category, subject_public, hours,"
+	                " class_type, capacity, fee, funding_government, funding_unit, funding_individual,"
+	                " status) SELECT base, year, title, category, subject_public, hours, class_type,"
+	                " capacity, fee, funding_government, funding_unit, funding_individual, 'approved'"
+	                " FROM jxjy.projects WHERE id = $1::uuid", project[1], true);
+	cr_expect_str_eq(st, "42501", "a project is inserted as a draft");
+	free(st);
+	char *s = project_status(project[0]);
+	cr_expect_str_eq(s, "submitted", "unchanged");
+	free(s);
+
+	/* the legal steps, by whom the matrix names */
+	st = as_gateway(base_claims, "UPDATE jxjy.projects SET status = 'submitted' WHERE id = $1::uuid",
+	                project[1], true);
+	cr_expect_str_eq(st, "", "the base submits its draft");
+	free(st);
+	st = as_gateway(gusu, set, project[0], true);
+	cr_expect_str_eq(st, "", "the district bureau approves");
+	free(st);
+	s = project_status(project[0]);
+	cr_expect_str_eq(s, "approved");
+	free(s);
+	st = as_gateway(gusu, "UPDATE jxjy.projects SET status = 'draft' WHERE id = $1::uuid", project[0], true);
+	cr_expect_str_eq(st, "JX409", "nothing leaves approved");
+	free(st);
+	for (int i = 0; i < 2; i++)
+		free(project[i]);
+	free(subject);
+	free(base);
+	PQfinish(db);
+}
+
+/* Issue 11: "audit_verify never compares the last row with the chain head
+ * (a deleted tail goes unnoticed)".  In a database of its own (the shared
+ * one's chain is verified by other tests while they run): three rows
+ * verify; the superuser deletes the newest behind the triggers' back;
+ * `jxjyctl audit verify` reports the chain broken at the missing row. */
+Test(audit, a_deleted_last_row_breaks_the_chain, .timeout = 120)
+{
+	char name[64];
+	snprintf(name, sizeof name, "jxjy_tail_%d", (int)getpid());
+	PGconn *su = t_db();
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	PQclear(t_sql(su, sql, 0, NULL));
+	char *url = conninfo_for(name, "postgres");
+	setenv("DATABASE_URL", url, 1);
+	char *out = NULL;
+	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "migrate: %s", out);
+	free(out);
+	PGconn *c = PQconnectdb(url);
+	cr_assert(PQstatus(c) == CONNECTION_OK);
+	PQclear(t_sql(c, "BEGIN", 0, NULL));
+	PQclear(t_sql(c, "SELECT jxjy.set_claims('{\"sub\":\"t\",\"role\":\"city_bureau\",\"jti\":\"tail\","
+	                 "\"request_id\":\"tail\"}')", 0, NULL));
+	for (int i = 0; i < 3; i++)
+		PQclear(t_sql(c, "SELECT jxjy.audit('create', 'test', 'tail', NULL, '{\"a\":1}'::jsonb, NULL)",
+		              0, NULL));
+	PQclear(t_sql(c, "COMMIT", 0, NULL));
+	cr_expect_eq(t_jxjyctl("audit verify", NULL, &out), 0, "intact: %s", out);
+	free(out);
+	char *last = t_sql_value(c, "SELECT max(id) FROM jxjy.audit_log", 0, NULL);
+	PQclear(t_sql(c, "SET session_replication_role = replica", 0, NULL));
+	PQclear(t_sql(c, "DELETE FROM jxjy.audit_log WHERE id = (SELECT max(id) FROM jxjy.audit_log)", 0, NULL));
+	PQclear(t_sql(c, "SET session_replication_role = origin", 0, NULL));
+	cr_expect_neq(t_jxjyctl("audit verify", NULL, &out), 0, "a deleted tail is found: %s", out);
+	char want[64];
+	snprintf(want, sizeof want, "first bad link at id %s", last);
+	cr_expect(strstr(out, want) != NULL, "%s", out);
+	free(out);
+	free(last);
+	PQfinish(c);
+	snprintf(sql, sizeof sql, "DROP DATABASE %s", name);
+	PQclear(t_sql(su, sql, 0, NULL));
+	PQfinish(su);
+	free(url);
+}
+
+/* Issue 11: "jxjy.prune_expired() is never called (idempotency replies with
+ * names are kept forever)".  `jxjyctl prune` removes an idempotency key older
+ * than 24 h, an expired revocation and a login attempt older than a day,
+ * keeps the fresh ones, and prints the counts per kind. */
+Test(prune, jxjyctl_prune_removes_what_expired_and_keeps_what_is_fresh)
+{
+	char tag[32];
+	snprintf(tag, sizeof tag, "prune-%08x", randombytes_random());
+	const char *p[] = { tag };
+	PGconn *db = t_db();
+	PQclear(t_sql(db, "INSERT INTO jxjy.idempotency_keys (scope, key, request_hash, created_at)"
+	                  " VALUES ($1, 'old', '\\x00', now() - interval '25 hours'),"
+	                  " ($1, 'fresh', '\\x00', now() - interval '23 hours')", 1, p));
+	PQclear(t_sql(db, "INSERT INTO jxjy.revoked_tokens (jti, expires_at)"
+	                  " VALUES ($1 || '-old', now() - interval '1 minute'),"
+	                  " ($1 || '-fresh', now() + interval '1 hour')", 1, p));
+	PQclear(t_sql(db, "INSERT INTO jxjy.auth_attempts (login, at, ok)"
+	                  " VALUES ($1, now() - interval '2 days', false), ($1, now(), false)", 1, p));
+	char *out = NULL;
+	cr_assert_eq(t_jxjyctl("prune", NULL, &out), 0, "%s", out);
+	cr_expect(strstr(out, "pruned idempotency_keys: ") != NULL, "%s", out);
+	cr_expect(strstr(out, "pruned revoked_tokens: ") != NULL, "%s", out);
+	cr_expect(strstr(out, "pruned auth_attempts: ") != NULL, "%s", out);
+	cr_expect(strstr(out, "pruned idempotency_keys: 0\n") == NULL, "the old key counted: %s", out);
+	free(out);
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.idempotency_keys WHERE scope = $1 AND key = 'old'",
+	                         1, p), 0, "the expired key is gone");
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.idempotency_keys WHERE scope = $1 AND key = 'fresh'",
+	                         1, p), 1, "the fresh key stays");
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.revoked_tokens WHERE jti = $1 || '-old'", 1, p), 0);
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.revoked_tokens WHERE jti = $1 || '-fresh'", 1, p), 1);
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.auth_attempts WHERE login = $1", 1, p), 1,
+	             "the recent attempt stays");
+	PQfinish(db);
+}
