@@ -295,6 +295,36 @@ $$;
 
 
 --
+-- Name: _auth_count(text, integer, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._auth_count(p_key text, p_free integer, p_lock_s integer) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    t jxjy.auth_throttle;
+BEGIN
+    INSERT INTO jxjy.auth_throttle (key) VALUES (p_key) ON CONFLICT (key) DO NOTHING;
+    SELECT * INTO t FROM jxjy.auth_throttle WHERE key = p_key FOR UPDATE;
+    IF t.blocked_until > now() THEN
+        RETURN ceil(extract(epoch FROM t.blocked_until - now()))::integer;
+    END IF;
+    IF t.last_failure IS NULL OR t.last_failure < now() - interval '1 hour' THEN
+        t.failures := 0;
+    END IF;
+    t.failures := t.failures + 1;
+    UPDATE jxjy.auth_throttle
+       SET failures = t.failures, last_failure = now(),
+           blocked_until = CASE WHEN t.failures >= p_free
+               THEN now() + least(power(2, least(t.failures - p_free, 20)), p_lock_s)
+                            * interval '1 second' END
+     WHERE key = p_key;
+    RETURN 0;
+END
+$$;
+
+
+--
 -- Name: _commendations_fill(); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1299,6 +1329,87 @@ $$;
 
 
 --
+-- Name: auth_begin(text, text, text, integer, integer, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.auth_begin(p_login text, p_kind text, p_addr text, p_free integer, p_addr_free integer, p_lock_s integer) RETURNS TABLE(account_id uuid, password_hash text, role jxjy.role, district character, industry text, unit uuid, base uuid, person uuid, disabled boolean, retry_after integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    prev text := jxjy._elevate();
+    wait_login integer;
+    wait_addr integer := 0;
+    manual timestamptz;
+    lock_s integer := least(greatest(p_lock_s, 1), 900);
+BEGIN
+    -- always the login's row first, then the address's: no deadlock
+    wait_login := jxjy._auth_count('login:' || p_login, p_free, lock_s);
+    IF wait_login = 0 THEN
+        wait_addr := jxjy._auth_count('addr:' || p_addr, p_addr_free, lock_s);
+        IF wait_addr > 0 THEN
+            -- refused for its address: this attempt does not count against the login
+            UPDATE jxjy.auth_throttle SET failures = greatest(failures - 1, 0)
+             WHERE key = 'login:' || p_login;
+        END IF;
+    END IF;
+    -- locked_until mirrors the login's block (an operator may also set it)
+    SELECT a.locked_until INTO manual FROM jxjy.accounts a WHERE a.login = p_login;
+    UPDATE jxjy.accounts a SET locked_until = t.blocked_until
+      FROM jxjy.auth_throttle t
+     WHERE a.login = p_login AND t.key = 'login:' || p_login
+       AND t.blocked_until IS DISTINCT FROM a.locked_until
+       AND (a.locked_until IS NULL OR a.locked_until < t.blocked_until);
+    IF manual > now() THEN
+        wait_login := greatest(wait_login, ceil(extract(epoch FROM manual - now()))::integer);
+    END IF;
+    RETURN QUERY
+    SELECT a.id, a.password_hash, a.role, a.district, a.industry, a.unit, a.base, a.person,
+           a.disabled, greatest(wait_login, wait_addr)
+      FROM (SELECT 1) one
+      LEFT JOIN jxjy.accounts a ON a.login = p_login AND a.kind::text = p_kind;
+    PERFORM jxjy._restore(prev);
+END
+$$;
+
+
+--
+-- Name: auth_finish(text, text, text, boolean, integer, text); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.auth_finish(p_login text, p_kind text, p_addr text, p_ok boolean, p_addr_free integer, p_request_id text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    a jxjy.accounts;
+BEGIN
+    SELECT * INTO a FROM jxjy.accounts WHERE login = p_login AND kind::text = p_kind;
+    IF p_ok THEN
+        UPDATE jxjy.auth_throttle SET failures = 0, last_failure = NULL, blocked_until = NULL
+         WHERE key = 'login:' || p_login;
+        UPDATE jxjy.auth_throttle
+           SET failures = greatest(failures - 1, 0),
+               blocked_until = CASE WHEN failures - 1 < p_addr_free THEN NULL ELSE blocked_until END
+         WHERE key = 'addr:' || p_addr;
+        UPDATE jxjy.accounts SET locked_until = NULL WHERE id = a.id AND locked_until IS NOT NULL;
+    END IF;
+    PERFORM jxjy._put_claims(jsonb_build_object(
+        'role', CASE WHEN p_ok THEN a.role::text ELSE 'anonymous' END,
+        'sub', CASE WHEN p_ok THEN a.id::text ELSE 'anonymous' END,
+        'request_id', p_request_id));
+    INSERT INTO jxjy.audit_log (action, entity, entity_id, after, district)
+    VALUES (CASE WHEN p_ok THEN 'login' ELSE 'login_failed' END, 'account', a.id::text,
+            jsonb_build_object('login', p_login, 'kind', p_kind, 'address', p_addr),
+            a.district);
+    PERFORM jxjy._restore(prev);
+END
+$$;
+
+
+--
 -- Name: auth_lookup(text, text); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1335,6 +1446,28 @@ BEGIN
     IF random() < 0.01 THEN
         DELETE FROM jxjy.auth_attempts WHERE at < now() - interval '1 day';
     END IF;
+END
+$$;
+
+
+--
+-- Name: auth_throttle_prune(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.auth_throttle_prune() RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    n bigint;
+BEGIN
+    DELETE FROM jxjy.auth_throttle
+     WHERE (last_failure IS NULL OR last_failure < now() - interval '1 day')
+       AND (blocked_until IS NULL OR blocked_until < now());
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM jxjy._restore(prev);
+    RETURN n;
 END
 $$;
 
@@ -1813,6 +1946,21 @@ CREATE TABLE jxjy.auth_attempts (
     at timestamp with time zone DEFAULT now() NOT NULL,
     ok boolean NOT NULL
 );
+
+
+--
+-- Name: auth_throttle; Type: TABLE; Schema: jxjy; Owner: -
+--
+
+CREATE TABLE jxjy.auth_throttle (
+    key text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    last_failure timestamp with time zone,
+    blocked_until timestamp with time zone,
+    CONSTRAINT auth_throttle_failures_check CHECK ((failures >= 0))
+);
+
+ALTER TABLE ONLY jxjy.auth_throttle FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -2691,6 +2839,14 @@ ALTER TABLE ONLY jxjy.audit_log
 
 
 --
+-- Name: auth_throttle auth_throttle_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.auth_throttle
+    ADD CONSTRAINT auth_throttle_pkey PRIMARY KEY (key);
+
+
+--
 -- Name: base_faculty base_faculty_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
 --
 
@@ -3161,6 +3317,13 @@ CREATE INDEX auth_attempts_at ON jxjy.auth_attempts USING btree (at);
 --
 
 CREATE INDEX auth_attempts_login_at ON jxjy.auth_attempts USING btree (login, at);
+
+
+--
+-- Name: auth_throttle_last_failure; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX auth_throttle_last_failure ON jxjy.auth_throttle USING btree (last_failure);
 
 
 --
@@ -4622,6 +4785,19 @@ CREATE POLICY audit_log_insert ON jxjy.audit_log FOR INSERT WITH CHECK ((( SELEC
 --
 
 CREATE POLICY audit_log_read ON jxjy.audit_log FOR SELECT USING (((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text) OR (district = ( SELECT jxjy.claim_district() AS claim_district))));
+
+
+--
+-- Name: auth_throttle; Type: ROW SECURITY; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.auth_throttle ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: auth_throttle auth_throttle_system; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY auth_throttle_system ON jxjy.auth_throttle USING ((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text)) WITH CHECK ((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text));
 
 
 --

@@ -1,14 +1,26 @@
 /*
  * POST /v1/auth/token: passwords (people) and client credentials (HR
- * systems) against accounts.  Argon2id runs on the hasher thread; failures
- * are counted per login and throttled (SECURITY.md: at most
- * JXJY_AUTH_MAX_FAILURES an hour, then 429).
+ * systems) against accounts.  Argon2id runs on the hasher thread.
+ *
+ * Throttling (API.md "Accounts and abuse (second wave)"): jxjy.auth_begin
+ * counts the attempt per login and per client address in one statement
+ * BEFORE the password is checked, so a concurrent burst counts every
+ * attempt; after JXJY_AUTH_MAX_FAILURES failures of a login (or
+ * JXJY_AUTH_ADDR_FAILURES of an address) each failure makes the next attempt
+ * wait 1 s, 2 s, 4 s, … up to JXJY_AUTH_LOCK_S (≤ 15 min); an attempt that
+ * comes too early is 429 with Retry-After and checks nothing.  All of it is
+ * the same for unknown logins (same statement, same answers, and a hash
+ * against a dummy so that the time is the same).  jxjy.auth_finish settles
+ * the count and writes the audit row (login / login_failed) in one
+ * transaction.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <event2/http.h>
 #include <sodium.h>
 
 #include "http/config.h"
@@ -29,7 +41,9 @@ typedef struct token_ctx {
 	int role;
 	char jur[64];
 	bool usable;
-	const char *params[2];
+	char addr[INET6_ADDRSTRLEN];
+	char n_free[12], n_addr_free[12], n_lock[12];
+	const char *params[6];
 	db_call calls[1];
 } token_ctx;
 
@@ -39,7 +53,64 @@ static void scrub(token_ctx *t)
 		sodium_memzero(t->password, strlen(t->password));
 }
 
-static void note_done(api_req *r, db_result *const *res, int n)
+/* True when s is a numeric IPv4 or IPv6 address. */
+static bool is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* True when addr is one of the comma-separated list. */
+static bool in_list(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ", ");
+		if (len == n && len > 0 && strncmp(p, addr, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/* The client's address: evhttp's peer, or, when the peer is one of
+ * JXJY_TRUSTED_PROXIES, the last X-Forwarded-For entry (the address that
+ * proxy saw; deploy/haproxy.cfg.in sets the header, never appends, so it is
+ * the one entry).  "unknown" when neither can be read. */
+static void client_address(api_req *r, char *out, size_t n)
+{
+	char *peer = NULL;
+	ev_uint16_t port = 0;
+	snprintf(out, n, "unknown");
+	if (!r->ev)
+		return;
+	evhttp_connection_get_peer(evhttp_request_get_connection(r->ev), &peer, &port);
+	if (!peer)
+		return;
+	snprintf(out, n, "%s", peer);
+	const char *proxies = api_req_config(r)->trusted_proxies;
+	if (!proxies || !*proxies || !in_list(proxies, peer))
+		return;
+	const char *xff = evhttp_find_header(evhttp_request_get_input_headers(r->ev), "X-Forwarded-For");
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	char hop[INET6_ADDRSTRLEN];
+	size_t len = strcspn(last, " ");
+	if (len == 0 || len >= sizeof hop)
+		return;
+	memcpy(hop, last, len);
+	hop[len] = '\0';
+	if (is_address(hop))
+		snprintf(out, n, "%s", hop);
+}
+
+static void finish_done(api_req *r, db_result *const *res, int n)
 {
 	token_ctx *t = r->ctx;
 	if (!t->ok) {
@@ -67,51 +138,58 @@ static void on_verified(bool match, const char *encoded, void *arg)
 	scrub(t);
 	t->ok = match && t->usable;
 	t->params[0] = t->login;
-	t->params[1] = t->ok ? "true" : "false";
-	t->calls[0] = (db_call){ DB_STMT_AUTH_NOTE, t->params };
-	api_db_run(r, t->calls, 1, note_done);
+	t->params[1] = t->kind;
+	t->params[2] = t->addr;
+	t->params[3] = t->ok ? "true" : "false";
+	t->params[4] = t->n_addr_free;
+	t->params[5] = r->request_id;
+	t->calls[0] = (db_call){ DB_STMT_AUTH_FINISH, t->params };
+	api_db_run(r, t->calls, 1, finish_done);
 }
 
-static void lookup_done(api_req *r, db_result *const *res, int n)
+static void begin_done(api_req *r, db_result *const *res, int n)
 {
 	token_ctx *t = r->ctx;
 	const db_result *a = res[0];
 	const char *hash = NULL;
-	if (db_result_rows(a) > 0) {
-		long failures = 0;
-		bool disabled = false, locked = false;
+	long wait = 0;
+	if (db_result_rows(a) != 1 || db_result_int(a, 0, AUTH_BEGIN_COL_RETRY_AFTER, &wait) != 0) {
+		scrub(t);
+		api_reply_problem(r, 500, "Internal error", "the login could not be counted");
+		return;
+	}
+	if (wait > 0) {
+		/* the same answer for every login, known or not, and nothing checked */
+		scrub(t);
+		api_reply_header(r, "Retry-After", api_arena_printf(r->mem, "%ld", wait));
+		api_reply_problem(r, 429, "Too many failed attempts",
+		                  "too many failed logins; try again later");
+		return;
+	}
+	if (!db_result_is_null(a, 0, AUTH_BEGIN_COL_ACCOUNT_ID)) {
+		bool disabled = false;
 		const char *id, *role;
-		if (db_result_str(a, 0, AUTH_LOOKUP_COL_ACCOUNT_ID, &id) != 0 ||
-		    db_result_str(a, 0, AUTH_LOOKUP_COL_ROLE, &role) != 0 ||
-		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR) &&
-		     db_result_int(a, 0, AUTH_LOOKUP_COL_FAILURES_LAST_HOUR, &failures) != 0) ||
-		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_DISABLED) &&
-		     db_result_bool(a, 0, AUTH_LOOKUP_COL_DISABLED, &disabled) != 0) ||
-		    (!db_result_is_null(a, 0, AUTH_LOOKUP_COL_LOCKED) &&
-		     db_result_bool(a, 0, AUTH_LOOKUP_COL_LOCKED, &locked) != 0)) {
+		if (db_result_str(a, 0, AUTH_BEGIN_COL_ACCOUNT_ID, &id) != 0 ||
+		    db_result_str(a, 0, AUTH_BEGIN_COL_ROLE, &role) != 0 ||
+		    (!db_result_is_null(a, 0, AUTH_BEGIN_COL_DISABLED) &&
+		     db_result_bool(a, 0, AUTH_BEGIN_COL_DISABLED, &disabled) != 0)) {
 			scrub(t);
 			api_reply_problem(r, 500, "Internal error", "the account could not be read");
 			return;
 		}
-		if (failures >= api_req_config(r)->auth_max_failures) {
-			scrub(t);
-			api_reply_header(r, "Retry-After", "3600");
-			api_reply_problem(r, 429, "Too many failed attempts",
-			                  "this account has too many failed logins; try again later");
-			return;
-		}
-		hash = db_result_value(a, 0, AUTH_LOOKUP_COL_PASSWORD_HASH);
+		hash = db_result_value(a, 0, AUTH_BEGIN_COL_PASSWORD_HASH);
 		snprintf(t->account_id, sizeof t->account_id, "%s", id);
 		t->role = api_role_parse(role);
 		/* the role's one jurisdiction column, district … person */
-		for (int col = AUTH_LOOKUP_COL_DISTRICT; col <= AUTH_LOOKUP_COL_PERSON; col++) {
+		for (int col = AUTH_BEGIN_COL_DISTRICT; col <= AUTH_BEGIN_COL_PERSON; col++) {
 			const char *v = db_result_value(a, 0, col);
 			if (v)
 				snprintf(t->jur, sizeof t->jur, "%s", v);
 		}
-		t->usable = t->role >= 0 && !disabled && !locked;
+		t->usable = t->role >= 0 && !disabled;
 	}
-	/* the hash is copied by the hasher before this result goes away */
+	/* the hash is copied by the hasher before this result goes away; no
+	 * hash (unknown login) costs the same against a dummy */
 	if (api_hasher_verify(r->w->hasher, hash, t->password, on_verified, r) != 0) {
 		scrub(t);
 		api_reply_problem(r, 503, "Service unavailable", "too many logins in progress; retry shortly");
@@ -168,10 +246,19 @@ static void auth_token(api_req *r)
 	json_t *pw = strcmp(t->kind, "client") == 0 ? t->client_secret : t->password_j;
 	sodium_memzero((char *)json_string_value(pw), json_string_length(pw));
 	sodium_memzero((char *)r->raw_body, r->raw_body_len);
+	const api_config *cfg = api_req_config(r);
+	client_address(r, t->addr, sizeof t->addr);
+	snprintf(t->n_free, sizeof t->n_free, "%d", cfg->auth_max_failures);
+	snprintf(t->n_addr_free, sizeof t->n_addr_free, "%d", cfg->auth_addr_failures);
+	snprintf(t->n_lock, sizeof t->n_lock, "%d", cfg->auth_lock_s);
 	t->params[0] = t->login;
 	t->params[1] = t->kind;
-	t->calls[0] = (db_call){ DB_STMT_AUTH_LOOKUP, t->params };
-	api_db_run(r, t->calls, 1, lookup_done);
+	t->params[2] = t->addr;
+	t->params[3] = t->n_free;
+	t->params[4] = t->n_addr_free;
+	t->params[5] = t->n_lock;
+	t->calls[0] = (db_call){ DB_STMT_AUTH_BEGIN, t->params };
+	api_db_run(r, t->calls, 1, begin_done);
 }
 
 static const api_field token_fields[] = {

@@ -44,8 +44,14 @@ static const param params[] = {
 	  "seconds of inactivity before a client connection is closed" },
 	{ "JXJY_REQUEST_DEADLINE", T_INT, F(request_deadline), "15", 1, 300,
 	  "seconds a client has to send a whole request" },
-	{ "JXJY_AUTH_MAX_FAILURES", T_INT, F(auth_max_failures), "100", 1, 100000,
-	  "failed logins per account per hour before 429" },
+	{ "JXJY_AUTH_MAX_FAILURES", T_INT, F(auth_max_failures), "5", 1, 100,
+	  "failed logins of one login before its delays (1 s, 2 s, 4 s, ...) start" },
+	{ "JXJY_AUTH_ADDR_FAILURES", T_INT, F(auth_addr_failures), "50", 1, 100000,
+	  "failed logins from one client address before its delays start" },
+	{ "JXJY_AUTH_LOCK_S", T_INT, F(auth_lock_s), "900", 1, 900,
+	  "longest login delay, seconds (never more than 15 minutes)" },
+	{ "JXJY_TRUSTED_PROXIES", T_STR, F(trusted_proxies), "", 0, 0,
+	  "comma-separated proxy addresses whose X-Forwarded-For names the client" },
 };
 
 static int read_secret_file(api_config *cfg, char *err, size_t n)

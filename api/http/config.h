@@ -25,7 +25,10 @@ typedef struct api_config {
 	int max_connections;    /* JXJY_MAX_CONNECTIONS per worker */
 	int idle_timeout;       /* JXJY_IDLE_TIMEOUT seconds of inactivity */
 	int request_deadline;   /* JXJY_REQUEST_DEADLINE seconds to receive a request */
-	int auth_max_failures;  /* JXJY_AUTH_MAX_FAILURES per account per hour */
+	int auth_max_failures;  /* JXJY_AUTH_MAX_FAILURES of a login before its delays */
+	int auth_addr_failures; /* JXJY_AUTH_ADDR_FAILURES of an address before its delays */
+	int auth_lock_s;        /* JXJY_AUTH_LOCK_S: the longest delay (≤ 900 s) */
+	char *trusted_proxies;  /* JXJY_TRUSTED_PROXIES: "addr,addr" */
 } api_config;
 
 /* Fills cfg from the environment.  Returns 0, or -1 with a one-line message
