@@ -1694,6 +1694,7 @@ BEGIN
     GET DIAGNOSTICS n = ROW_COUNT;
     kind := 'auth_attempts'; pruned := n; RETURN NEXT;
     PERFORM jxjy._restore(prev);
+    kind := 'auth_throttle'; pruned := jxjy.auth_throttle_prune(); RETURN NEXT;
 END
 $$;
 
