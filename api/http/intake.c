@@ -253,10 +253,9 @@ static bool media_is(const char *ctype, const char *want)
 static bool body_acceptable(api_req *r, size_t len, const char *ctype, bool *csv)
 {
 	unsigned flags = r->route->flags;
-	size_t limit = (flags & API_ROUTE_BULK) ? API_BULK_BODY_MAX : API_BODY_MAX;
-	if (len > limit) {
-		api_reply_problem(r, 413, "Content too large", (flags & API_ROUTE_BULK)
-			? "the body exceeds 16 MiB" : "the body exceeds 1 MiB");
+	const char *too_large;
+	if (len > api_route_body_max(r->route, &too_large)) {
+		api_reply_problem(r, 413, "Content too large", too_large);
 		return false;
 	}
 	/* an action that takes no fields (POST …/verify) still accepts {} — what
@@ -296,7 +295,14 @@ static bool read_body(api_req *r, const char *ctype)
 	if (csv)
 		return true;
 	char detail[160];
-	r->body = api_json_parse(copy, len, detail, sizeof detail);
+	/* counted before jansson builds them: 16 MiB of [{},{},…] would be ~1 GB */
+	size_t elements = (flags & API_ROUTE_BULK) ? API_BULK_ELEMENTS_MAX : API_BODY_ELEMENTS_MAX;
+	bool too_many = false;
+	r->body = api_json_parse_bounded(copy, len, elements, &too_many, detail, sizeof detail);
+	if (!r->body && too_many) {
+		api_reply_problem(r, 413, "Content too large", detail);
+		return false;
+	}
 	if (!r->body) {
 		api_reply_problem(r, 400, "Malformed JSON", detail);
 		return false;

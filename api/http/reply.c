@@ -237,9 +237,26 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 	send_problem(r, status, problem(r, status, title, detail));
 }
 
+/* At most this many errors in a reply (API.md, second wave): a 1 MiB body
+ * of unknown fields must not become a 10 MB answer. */
+#define ERRORS_MAX 100
+
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors)
 {
-	json_t *p = problem(r, status, title, "the request has invalid fields: see errors");
+	size_t n = json_array_size(errors);
+	json_t *p;
+	if (n > ERRORS_MAX) {
+		char detail[128];
+		snprintf(detail, sizeof detail,
+		         "the request has invalid fields: see errors (the first %d; %zu more not listed)",
+		         ERRORS_MAX, n - ERRORS_MAX);
+		p = problem(r, status, title, detail);
+		while (json_array_size(errors) > ERRORS_MAX)
+			json_array_remove(errors, json_array_size(errors) - 1);
+		json_object_set_new(p, "errors_omitted", json_integer((json_int_t)(n - ERRORS_MAX)));
+	} else {
+		p = problem(r, status, title, "the request has invalid fields: see errors");
+	}
 	json_object_set_new(p, "errors", errors);
 	send_problem(r, status, p);
 }

@@ -53,6 +53,13 @@ typedef struct api_route {
 #define API_PATH_PARAMS_MAX 4
 #define API_BODY_MAX (1u << 20)
 #define API_BULK_BODY_MAX (16u << 20)
+#define API_PUBLIC_BODY_MAX (16u << 10) /* unauthenticated routes (API.md) */
+/* A JSON body outside bulk routes holds at most this many array elements
+ * in all (API.md, second wave); more is 413 like a body over its limit. */
+#define API_BODY_ELEMENTS_MAX 10000
+/* Bulk routes: ten times the 10 000 rows an import takes, so that its own
+ * row count refusal (422) stays the answer below that. */
+#define API_BULK_ELEMENTS_MAX 100000
 
 struct api_req {
 	struct evhttp_request *ev; /* NULL once the client has gone */

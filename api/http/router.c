@@ -65,3 +65,18 @@ int api_route_index(const api_route *route)
 {
 	return route ? (int)(route - api_routes) : -1;
 }
+
+size_t api_route_body_max(const api_route *route, const char **text)
+{
+	unsigned flags = route ? route->flags : API_ROUTE_PUBLIC;
+	if (flags & API_ROUTE_PUBLIC) {
+		*text = "the body exceeds 16 KiB";
+		return API_PUBLIC_BODY_MAX;
+	}
+	if (flags & API_ROUTE_BULK) {
+		*text = "the body exceeds 16 MiB";
+		return API_BULK_BODY_MAX;
+	}
+	*text = "the body exceeds 1 MiB";
+	return API_BODY_MAX;
+}

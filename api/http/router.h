@@ -16,6 +16,11 @@ api_match_result api_route_match(const api_route **out, api_arena *mem, int meth
                                  const char *path, const char **params, int *nparams,
                                  int *allowed);
 
+/* The largest body a route takes (API.md, second wave): 16 KiB on
+ * unauthenticated routes, 16 MiB on bulk ones, else 1 MiB; route NULL (no
+ * such resource): the smallest.  *text says it ("the body exceeds 1 MiB"). */
+size_t api_route_body_max(const api_route *route, const char **text);
+
 /* Index of a route in the table (for metrics). */
 int api_route_index(const api_route *route);
 #endif

@@ -5,38 +5,73 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Depth of arrays/objects, skipping strings; jansson itself allows 2048. */
-static bool depth_ok(const char *s, size_t n)
+/* One pass over the text, skipping strings: nesting depth (jansson itself
+ * allows 2048) and the array elements in all, before jansson builds any of
+ * them.  Exact for valid JSON; jansson refuses the rest. */
+static const char *scan(const char *s, size_t n, size_t max_elements, bool *too_many)
 {
+	bool is_array[API_JSON_MAX_DEPTH + 1] = { false };
+	bool first[API_JSON_MAX_DEPTH + 1] = { false }; /* no element seen yet */
 	int depth = 0;
-	bool in_str = false;
+	size_t elements = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == '}' || c == ']') {
+			if ((c == '}' || c == ']') && depth > 0)
+				depth--;
 			continue;
 		}
-		if (c == '"')
-			in_str = true;
-		else if (c == '{' || c == '[') {
+		if (c == ',') {
+			if (depth > 0 && is_array[depth])
+				first[depth] = true;
+			continue;
+		}
+		/* the start of a value (or of a key, in an object) */
+		if (depth > 0 && is_array[depth] && first[depth]) {
+			first[depth] = false;
+			if (max_elements && ++elements > max_elements) {
+				*too_many = true;
+				return "too many array elements";
+			}
+		}
+		if (c == '"') {
+			for (i++; i < n && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (c == '{' || c == '[') {
 			if (++depth > API_JSON_MAX_DEPTH)
-				return false;
-		} else if (c == '}' || c == ']')
-			depth--;
+				return "too deep";
+			is_array[depth] = c == '[';
+			first[depth] = c == '[';
+		} else if (depth > 0 && is_array[depth]) {
+			/* the rest of a number or literal is not another element */
+			while (i + 1 < n && !strchr(" \t\n\r,]}", s[i + 1]))
+				i++;
+		}
 	}
-	return true;
+	return NULL;
 }
 
 json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail_len)
 {
+	bool too_many;
+	return api_json_parse_bounded(data, len, 0, &too_many, detail, detail_len);
+}
+
+json_t *api_json_parse_bounded(const char *data, size_t len, size_t max_elements, bool *too_many,
+                               char *detail, size_t detail_len)
+{
+	*too_many = false;
 	if (len == 0) {
 		snprintf(detail, detail_len, "the body is empty");
 		return NULL;
 	}
-	if (!depth_ok(data, len)) {
+	const char *bad = scan(data, len, max_elements, too_many);
+	if (bad && *too_many) {
+		snprintf(detail, detail_len, "the body holds more than %zu array elements", max_elements);
+		return NULL;
+	}
+	if (bad) {
 		snprintf(detail, detail_len, "the body nests deeper than %d levels", API_JSON_MAX_DEPTH);
 		return NULL;
 	}

@@ -14,6 +14,10 @@
 
 /* Parses a body; NULL with a client-safe detail on failure. */
 json_t *api_json_parse(const char *data, size_t len, char *detail, size_t detail_len);
+/* The same with at most max_elements array elements in all (0: any);
+ * *too_many tells that this was the refusal. */
+json_t *api_json_parse_bounded(const char *data, size_t len, size_t max_elements, bool *too_many,
+                               char *detail, size_t detail_len);
 
 /* Appends {"field","code","message"} to an errors array (a problem's
  * errors[], API.md). */
