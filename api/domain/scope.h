@@ -20,7 +20,6 @@
 #include <jansson.h>
 
 #include "db.h"
-#include "http/fields.h"
 
 typedef struct api_req api_req;
 
@@ -46,16 +45,4 @@ bool api_scope_verify(api_req *r, const api_scope *s, const db_result *res);
  * with the present keys (new reference). */
 json_t *api_scope_json(const api_scope *s);
 
-/* TO BE REMOVED (issue 15): the shapes of a district and an industry code
- * are http/fields.h's api_district_code_ok and api_industry_code_ok; these
- * forward to them until no handler calls the old names. */
-static inline bool api_scope_district_ok(const char *s)
-{
-	return api_district_code_ok(s);
-}
-
-static inline bool api_scope_industry_ok(const char *s)
-{
-	return api_industry_code_ok(s);
-}
 #endif

@@ -423,8 +423,8 @@ static void read_scope(smp *s, json_t *errors)
 		}
 		bool district = strcmp(k, "district") == 0, industry = strcmp(k, "industry") == 0;
 		const char *v = json_string_value(val);
-		bool ok = v && (district   ? api_scope_district_ok(v)
-		                : industry ? api_scope_industry_ok(v)
+		bool ok = v && (district   ? api_district_code_ok(v)
+		                : industry ? api_industry_code_ok(v)
 		                           : api_is_uuid(v));
 		if (!ok) {
 			char f[80];
