@@ -124,16 +124,27 @@ static bool reveal_read(api_req *r, bool *out)
 	return true;
 }
 
+/* API.md, second wave: ?reveal=national_id covers at most this many persons
+ * a request (more: 422, field limit) — so that a list is no bulk export of
+ * identities, and its audit rows stay few. */
+#define REVEAL_MAX 50
+
 static void persons_list(api_req *r)
 {
 	list_ctx *c = r->ctx;
 	c->csv = api_wants_csv(r);
-	/* not API_OP_PAGED: a CSV page may hold a whole import's worth of persons */
-	if (!api_page_read_with(r, &c->pg, c->csv ? PERSONS_IMPORT_MAX : 500,
-	                        c->csv ? PERSONS_IMPORT_MAX : 50, api_cursor_is_time_id))
-		return;
 	if (!reveal_read(r, &c->reveal))
 		return;
+	/* not API_OP_PAGED: a CSV page may hold a whole import's worth of persons */
+	int max = c->csv ? PERSONS_IMPORT_MAX : 500;
+	if (!api_page_read_with(r, &c->pg, max, c->reveal ? REVEAL_MAX : c->csv ? max : 50,
+	                        api_cursor_is_time_id))
+		return;
+	if (c->reveal && c->pg.limit > REVEAL_MAX) {
+		api_reply_field_error(r, "limit", "out_of_range",
+		                      "reveal=national_id covers at most 50 persons a request");
+		return;
+	}
 	/* industry: any lower-case code (api_role_jur_valid), looser than API_PARAM_INDUSTRY;
 	 * q: a length */
 	const char *industry = c->v[L_INDUSTRY], *q = c->v[L_Q], *bad = NULL;

@@ -1254,3 +1254,51 @@ Test(persons, idempotent_replay_of_a_create_and_of_an_import)
 	free(tok);
 	world_free(&w);
 }
+
+/* API.md, second wave: ?reveal=national_id covers at most 50 persons a
+ * request (more: 422, field limit, and nothing revealed or audited); with
+ * reveal a page defaults to 50, CSV too (without it a CSV page holds up to
+ * an import's worth). */
+Test(persons, reveal_covers_at_most_50_persons_a_request, .timeout = 60)
+{
+	PGconn *db = t_db();
+	char *unit = t_new_unit(db, DISTRICT_A, NULL);
+	for (int i = 0; i < 51; i++)
+		free(t_new_person(db, unit, "intermediate"));
+	char *tok = t_token("city_bureau", NULL);
+	const char *p[] = { unit };
+	const char *audited = "SELECT count(*) FROM jxjy.audit_log a JOIN jxjy.persons s"
+	                      " ON s.id::text = a.entity_id WHERE a.action = 'reveal' AND s.unit = $1::uuid";
+	char path[160];
+	snprintf(path, sizeof path, "/v1/persons?unit=%s&reveal=national_id&limit=51", unit);
+	t_resp r = t_get(path, tok);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "limit", "out_of_range"), "%d %s",
+	          r.status, r.body);
+	t_resp_free(&r);
+	cr_expect_eq(t_sql_count(db, audited, 1, p), 0, "a refused reveal reveals nothing");
+
+	snprintf(path, sizeof path, "/v1/persons?unit=%s&reveal=national_id", unit);
+	r = t_get(path, tok);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_expect_eq(json_array_size(json_object_get(r.json, "items")), 50);
+	cr_expect(json_is_string(json_object_get(r.json, "next_cursor")), "a next page");
+	t_resp_free(&r);
+	cr_expect_eq(t_sql_count(db, audited, 1, p), 50, "one audit row per person shown");
+
+	const char *csv[] = { "Accept: text/csv", NULL };
+	for (int reveal = 0; reveal < 2; reveal++) {
+		snprintf(path, sizeof path, "/v1/persons?unit=%s%s", unit,
+		         reveal ? "&reveal=national_id" : "");
+		r = t_http("GET", path, tok, csv, NULL, 0);
+		cr_assert_eq(r.status, 200, "%s", r.body);
+		int lines = 0;
+		for (const char *s = r.body; (s = strchr(s, '\n')); s++)
+			lines++;
+		/* the header line and one line a person */
+		cr_expect_eq(lines - 1, reveal ? 50 : 51, "CSV rows with%s reveal", reveal ? "" : "out");
+		t_resp_free(&r);
+	}
+	free(tok);
+	free(unit);
+	PQfinish(db);
+}
