@@ -54,10 +54,8 @@ static const char *const csv_columns[] = { "id", "national_id", "name", "unit", 
 /* p as compact text in the arena; p is released */
 static const char *arena_dumps(api_req *r, json_t *p)
 {
-	char *s = json_dumps(p, JSON_COMPACT);
+	const char *out = api_json_dump_arena(r->mem, p, JSON_COMPACT);
 	json_decref(p);
-	char *out = api_arena_strdup(r->mem, s);
-	free(s);
 	return out;
 }
 

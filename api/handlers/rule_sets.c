@@ -163,10 +163,8 @@ static void check_shape(json_t *body, json_t *errors)
 /* a JSON value serialised into the arena (j is stolen) */
 static const char *dump(api_req *r, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT);
+	const char *copy = api_json_dump_arena(r->mem, j, JSON_COMPACT);
 	json_decref(j);
-	char *copy = api_arena_strdup(r->mem, s);
-	free(s);
 	return copy;
 }
 

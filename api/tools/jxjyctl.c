@@ -79,6 +79,8 @@ static int need_db(void)
  * why. */
 static db_sync *open_db(void)
 {
+	if (need_db() < 0)
+		return NULL;
 	char err[1024];
 	db_sync *s = NULL;
 	if (db_sync_open(&s, cfg.database_url, err, sizeof err) != DB_OK) {
@@ -266,8 +268,6 @@ int jxjyctl_demo_accounts(db_sync *s);
  * the whole chain verifies, 1 when it is broken. */
 static int cmd_audit_verify(void)
 {
-	if (need_db() < 0)
-		return 1;
 	db_sync *s = open_db();
 	if (!s)
 		return 1;
@@ -296,8 +296,6 @@ static int cmd_audit_verify(void)
  * by deploy/jxjy-prune.timer. */
 static int cmd_prune(void)
 {
-	if (need_db() < 0)
-		return 1;
 	db_sync *s = open_db();
 	if (!s)
 		return 1;
@@ -324,8 +322,6 @@ static int cmd_prune(void)
 
 static int cmd_demo_data(int argc, char **argv)
 {
-	if (need_db() < 0)
-		return 1;
 	db_sync *s = open_db();
 	if (!s)
 		return 1;
@@ -359,8 +355,6 @@ done:
 
 static int cmd_recompute(int argc, char **argv)
 {
-	if (need_db() < 0)
-		return 1;
 	db_sync *s = open_db();
 	if (!s)
 		return 1;

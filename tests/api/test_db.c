@@ -22,17 +22,35 @@ static char *conninfo_for(const char *db, const char *user)
 	return s;
 }
 
-Test(migrations, apply_on_an_empty_database_and_are_idempotent, .timeout = 120)
+/* A new empty database "<prefix>_<pid>" (its name in name) that DATABASE_URL
+ * now names, for jxjyctl; its conninfo as the superuser (malloc'd). */
+static char *scratch_db(const char *prefix, char name[64])
 {
-	char name[64];
-	snprintf(name, sizeof name, "jxjy_mig_%d", (int)getpid());
+	snprintf(name, 64, "%s_%d", prefix, (int)getpid());
 	PGconn *su = t_db();
 	char sql[128];
 	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
 	PQclear(t_sql(su, sql, 0, NULL));
+	PQfinish(su);
 	char *url = conninfo_for(name, "postgres");
 	setenv("DATABASE_URL", url, 1);
-	char *out = NULL;
+	return url;
+}
+
+/* The same, migrated. */
+static char *scratch_db_migrated(const char *prefix, char name[64])
+{
+	char *url = scratch_db(prefix, name), *out = NULL;
+	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "migrate: %s", out);
+	free(out);
+	return url;
+}
+
+Test(migrations, apply_on_an_empty_database_and_are_idempotent, .timeout = 120)
+{
+	char name[64], sql[128];
+	char *url = scratch_db("jxjy_mig", name), *out = NULL;
+	PGconn *su = t_db();
 	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "first run: %s", out);
 	cr_expect(strstr(out, "applied 0001_init.sql") != NULL, "%s", out);
 	free(out);
@@ -215,15 +233,8 @@ Test(audit, the_log_is_append_only_even_for_the_owner)
 Test(aggregates, the_rebuild_equals_the_trigger_maintained_tables, .timeout = 120)
 {
 	char name[64], sql0[128];
-	snprintf(name, sizeof name, "jxjy_agg_%d", (int)getpid());
+	char *url = scratch_db_migrated("jxjy_agg", name);
 	PGconn *su = t_db();
-	snprintf(sql0, sizeof sql0, "CREATE DATABASE %s", name);
-	PQclear(t_sql(su, sql0, 0, NULL));
-	char *url = conninfo_for(name, "postgres");
-	setenv("DATABASE_URL", url, 1);
-	char *out = NULL;
-	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "migrate: %s", out);
-	free(out);
 	setenv("JXJY_TEST_DB", url, 1);
 
 	world w;
@@ -418,17 +429,9 @@ Test(rls, a_base_cannot_set_its_projects_status_outside_core_project_transition)
  * `jxjyctl audit verify` reports the chain broken at the missing row. */
 Test(audit, a_deleted_last_row_breaks_the_chain, .timeout = 120)
 {
-	char name[64];
-	snprintf(name, sizeof name, "jxjy_tail_%d", (int)getpid());
+	char name[64], sql[128];
+	char *url = scratch_db_migrated("jxjy_tail", name), *out = NULL;
 	PGconn *su = t_db();
-	char sql[128];
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-	PQclear(t_sql(su, sql, 0, NULL));
-	char *url = conninfo_for(name, "postgres");
-	setenv("DATABASE_URL", url, 1);
-	char *out = NULL;
-	cr_assert_eq(t_jxjyctl("migrate", NULL, &out), 0, "migrate: %s", out);
-	free(out);
 	PGconn *c = PQconnectdb(url);
 	cr_assert(PQstatus(c) == CONNECTION_OK);
 	PQclear(t_sql(c, "BEGIN", 0, NULL));
