@@ -41,6 +41,7 @@ typedef struct db_error {
 	int failed_index;  /* which call of the batch failed, -1 if none */
 	char message[256]; /* server message: for logs only, never to clients */
 	char constraint[64]; /* violated constraint name, if any */
+	char column[64];     /* the column a JX422 refusal names (RAISE … COLUMN =) */
 } db_error;
 
 typedef struct db_config {

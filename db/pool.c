@@ -356,11 +356,13 @@ static void fill_sql_error(db_error *e, const PGresult *res, int call)
 	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	const char *m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	const char *k = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char *col = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
 	e->code = DB_ESQL;
 	e->failed_index = call;
 	snprintf(e->sqlstate, sizeof e->sqlstate, "%s", s ? s : "XX000");
 	snprintf(e->message, sizeof e->message, "%s", m ? m : "unknown server error");
 	snprintf(e->constraint, sizeof e->constraint, "%s", k ? k : "");
+	snprintf(e->column, sizeof e->column, "%s", col ? col : "");
 }
 
 static void conn_batch_done(db_conn *c)

@@ -291,6 +291,21 @@ bool api_query_only(api_req *r, const char *const *allowed)
 static void db_start(api_req *r);
 
 /* Maps a failed batch to a reply: the edge of SECURITY.md's SQLSTATE table. */
+/* The texts of the refusals sql/ raises with SQLSTATE JX422 and a
+ * CONSTRAINT code (the code is the API's errors[].code). */
+static const char *refusal_message(const char *code)
+{
+	static const struct { const char *code, *message; } known[] = {
+		{ "after_leaving", "the person had left service on that date (R-31)" },
+		{ "in_future", "the date must not be in the future (R-28)" },
+		{ "before_first_period", "the date is before the person's first period (R-28)" },
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcmp(code, known[i].code))
+			return known[i].message;
+	return "the value was refused";
+}
+
 static void reply_db_error(api_req *r, const db_error *err)
 {
 	if (db_error_is_unavailable(err)) {
@@ -311,6 +326,13 @@ static void reply_db_error(api_req *r, const db_error *err)
 	} else if (!strcmp(s, "JX409") || !strcmp(s, "23505") || !strcmp(s, "23P01")) {
 		api_reply_problem(r, 409, "Conflict", err->constraint[0]
 			? "the resource conflicts with an existing one" : "the resource is in a conflicting state");
+	} else if (!strcmp(s, "JX422") && err->column[0]) {
+		/* a refusal the schema names (RAISE … COLUMN, CONSTRAINT = code):
+		 * the message is ours, never the server's */
+		json_t *errors = json_array();
+		api_error_add(errors, err->column, err->constraint[0] ? err->constraint : "invalid",
+		              refusal_message(err->constraint));
+		api_reply_errors(r, 422, "Validation failed", errors);
 	} else if (!strcmp(s, "JX422") || !strncmp(s, "23", 2) || !strncmp(s, "22", 2)) {
 		api_reply_problem(r, 422, "Validation failed", "a value was refused by a constraint");
 	} else if (db_error_is_retryable(err)) {

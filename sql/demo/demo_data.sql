@@ -281,7 +281,7 @@ SELECT p.id,
        p.title_level::jxjy.title_level,
        jxjy_demo.pick(s.list),
        CASE WHEN p.r_cycle < 0.3 THEN 2016 ELSE 2021 END,
-       CASE WHEN p.r_left < 0.02 THEN 'left' ELSE 'in_service' END::jxjy.person_status,
+       'in_service'::jxjy.person_status,   -- some leave below (R-28)
        timestamptz '2016-01-01 09:00+08' + p.i * interval '10 minutes'
   FROM jxjy_demo.persons p
   JOIN jxjy.units u ON u.id = p.unit
@@ -402,7 +402,10 @@ SELECT jxjy_demo.uid('base', b), make_date(y.y, 11, 10 + b), 'passed', 82 + floo
        '教学组织规范，学员档案齐全，培训效果跟踪到位。', 'demo:bureau'
   FROM generate_series(1, 6) b CROSS JOIN jxjy_demo.years y;
 
--- per base and year: two public and two professional projects
+-- per base and year: two public and two professional projects, loaded as
+-- the owner without claims (projects_guard, sql/0010: with claims a project
+-- starts as a draft); the triggers above may have put the demo claims back
+SELECT jxjy._put_claims(NULL);
 INSERT INTO jxjy.projects (id, base, year, title, category, subject_public, subject_guide, hours,
                            class_type, capacity, fee, funding_government, funding_unit,
                            funding_individual, status, submitted_at, decided_by, decided_at)
@@ -427,6 +430,7 @@ SELECT jxjy_demo.uid('project', (y.y * 10 + b) * 10 + k), jxjy_demo.uid('base', 
  CROSS JOIN LATERAL (SELECT (ARRAY[0, 20, 30, 0])[1 + (b + k) % 4] AS g,
                             (ARRAY[70, 50, 40, 100])[1 + (b + k) % 4] AS u,
                             (ARRAY[30, 30, 30, 0])[1 + (b + k) % 4] AS i) f;
+SELECT jxjy._put_claims('{"role": "city_bureau", "sub": "demo-data"}');
 
 -- ---------------------------------------------------------------------------
 -- Records: per person and year, hour patterns that meet (or miss) the 2013
@@ -599,6 +603,14 @@ SELECT a.person, a.year, make_date(a.year, 6, 30), make_date(a.year, 6, 30), 'pr
 -- ---------------------------------------------------------------------------
 -- Cycle assessments, open transfers, evaluations, commendations
 -- ---------------------------------------------------------------------------
+-- 2% left service at the start of last year (R-28: a dated change; their
+-- records all end before it, R-31)
+INSERT INTO jxjy.person_changes (person, effective_date, kind, status, recorded_by)
+SELECT p.id, make_date(extract(year FROM jxjy.today())::int - 1, 1, 1), 'change', 'left', 'demo:unit'
+  FROM jxjy_demo.persons p
+ WHERE p.r_left < 0.02
+ ORDER BY p.i;
+
 -- persons registered in 2016: the 2016-2020 cycle has been assessed
 INSERT INTO jxjy.cycle_assessments (person, cycle_start_year, cycle_end_year, result, assessed_on, recorded_by)
 SELECT p.id, 2016, 2020, CASE WHEN random() < 0.93 THEN 'passed' ELSE 'failed' END::jxjy.outcome,
