@@ -707,6 +707,38 @@ CREATE TRIGGER person_year_summary_report_update
            NEW.year_in_service))
     EXECUTE FUNCTION jxjy._summary_report();
 
+-- a row written without its basis or holding (fixtures, repairs) gets them
+-- from the history: they are never missing
+CREATE FUNCTION jxjy._summary_fill() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text;
+BEGIN
+    IF NEW.as_of IS NULL OR NEW.judged_industry IS NULL THEN
+        prev := jxjy._elevate();
+        SELECT coalesce(NEW.as_of, j.as_of), coalesce(NEW.judged_industry, j.industry)
+          INTO NEW.as_of, NEW.judged_industry FROM jxjy._person_judging(NEW.person, NEW.year) j;
+        PERFORM jxjy._restore(prev);
+    END IF;
+    IF num_nulls(NEW.year_district, NEW.year_unit, NEW.year_industry, NEW.year_title_level,
+                 NEW.year_in_service) > 0 THEN
+        prev := jxjy._elevate();
+        SELECT coalesce(NEW.year_district, h.district), coalesce(NEW.year_unit, h.unit),
+               coalesce(NEW.year_industry, h.industry), coalesce(NEW.year_title_level, h.title_level),
+               coalesce(NEW.year_in_service, h.in_service)
+          INTO NEW.year_district, NEW.year_unit, NEW.year_industry, NEW.year_title_level,
+               NEW.year_in_service
+          FROM jxjy._person_holding(NEW.person, NEW.year) h;
+        PERFORM jxjy._restore(prev);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER person_year_summary_fill BEFORE INSERT ON jxjy.person_year_summary
+    FOR EACH ROW EXECUTE FUNCTION jxjy._summary_fill();
+
 -- The inputs of one person-year's decision (R-29): hours, and the level and
 -- industry held on the judging date, which is returned too.  Same locks as
 -- before (advisory per person-year).
@@ -976,6 +1008,7 @@ SELECT * FROM jxjy.rebuild_report_aggregates();
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA jxjy FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION jxjy._person_at(uuid, date), jxjy._person_judging(uuid, integer),
+    jxjy._person_year_hours(uuid, integer),
     jxjy.person_history(uuid), jxjy.person_change(uuid, date, jxjy.title_level, text, jxjy.person_status),
     jxjy.person_left_on(uuid, date), jxjy.person_holding(uuid, integer)
     TO jxjy_app;

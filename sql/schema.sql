@@ -416,10 +416,11 @@ BEGIN
     END IF;
     IF was <> now_c THEN
         PERFORM pg_advisory_xact_lock(hashtextextended(e.person::text, 2520));
-        SELECT pe.district, pe.industry, pe.unit, pe.title_level INTO p
-          FROM jxjy.persons pe WHERE pe.id = e.person FOR SHARE;
+        PERFORM 1 FROM jxjy.persons pe WHERE pe.id = e.person FOR SHARE;
         SELECT x.year, x.fee, x.funding_government, x.funding_unit, x.funding_individual INTO pr
           FROM jxjy.projects x WHERE x.id = e.project;
+        SELECT h.district, h.industry, h.unit, h.title_level INTO p
+          FROM jxjy._person_holding(e.person, pr.year) h;
         SELECT count(*) INTO others
           FROM jxjy.enrolments o JOIN jxjy.projects op ON op.id = o.project
          WHERE o.person = e.person AND o.base = e.base AND op.year = pr.year
@@ -447,6 +448,51 @@ $$;
 
 
 --
+-- Name: _headcount_series(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._headcount_series(p_person uuid) RETURNS TABLE(year_from integer, district character, industry text, unit uuid, title_level jxjy.title_level, delta integer)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    first_year integer;
+    y integer;
+    h record;
+    have boolean := false;     -- a previous year seen: its key below
+    p_in boolean;
+    p_district char(6);
+    p_industry text;
+    p_unit uuid;
+    p_level jxjy.title_level;
+BEGIN
+    SELECT extract(year FROM s.first_day)::int INTO first_year
+      FROM jxjy._person_at(p_person, jxjy.today()) s;
+    FOR y IN first_year .. extract(year FROM jxjy.today())::int LOOP
+        SELECT * INTO h FROM jxjy._person_holding(p_person, y);
+        IF have AND (h.in_service, h.district, h.industry, h.unit, h.title_level)
+                    IS NOT DISTINCT FROM (p_in, p_district, p_industry, p_unit, p_level) THEN
+            CONTINUE;
+        END IF;
+        IF have AND p_in THEN
+            year_from := y; district := p_district; industry := p_industry; unit := p_unit;
+            title_level := p_level; delta := -1;
+            RETURN NEXT;
+        END IF;
+        IF h.in_service THEN
+            year_from := y; district := h.district; industry := h.industry; unit := h.unit;
+            title_level := h.title_level; delta := 1;
+            RETURN NEXT;
+        END IF;
+        have := true;
+        p_in := h.in_service; p_district := h.district; p_industry := h.industry;
+        p_unit := h.unit; p_level := h.title_level;
+    END LOOP;
+END
+$$;
+
+
+--
 -- Name: _may_touch_person_year(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -459,10 +505,230 @@ CREATE FUNCTION jxjy._may_touch_person_year(p_person uuid, p_year integer) RETUR
 
 
 --
+-- Name: _person_at(uuid, date); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_at(p_person uuid, p_date date, OUT title_level jxjy.title_level, OUT industry text, OUT unit uuid, OUT status jxjy.person_status, OUT first_day date) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT ch.effective_date, ch.title_level, ch.industry, ch.unit, ch.status
+               FROM jxjy.person_changes ch
+              WHERE ch.person = p_person
+              ORDER BY ch.effective_date, ch.id LOOP
+        IF first_day IS NULL THEN
+            first_day := c.effective_date;
+        ELSIF c.effective_date > p_date THEN
+            EXIT;
+        END IF;
+        title_level := coalesce(c.title_level, title_level);
+        industry := coalesce(c.industry, industry);
+        unit := coalesce(c.unit, unit);
+        status := coalesce(c.status, status);
+    END LOOP;
+    IF first_day IS NULL THEN
+        SELECT p.title_level, p.industry, p.unit, p.status, p.since
+          INTO title_level, industry, unit, status, first_day
+          FROM jxjy.persons p WHERE p.id = p_person;
+    END IF;
+END
+$$;
+
+
+--
+-- Name: _person_changes_after(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_changes_after() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    y0 integer := extract(year FROM NEW.effective_date)::int;
+    s record;
+BEGIN
+    SELECT * INTO s FROM jxjy._person_at(NEW.person, jxjy.today());
+    UPDATE jxjy.persons p
+       SET title_level = s.title_level, industry = s.industry, unit = s.unit, status = s.status
+     WHERE p.id = NEW.person
+       AND (p.title_level, p.industry, p.unit, p.status)
+           IS DISTINCT FROM (s.title_level, s.industry, s.unit, s.status);
+    UPDATE jxjy.records r
+       SET (year_district, year_unit, year_industry) =
+           (SELECT h.district, h.unit, h.industry FROM jxjy._person_holding(r.person, r.year) h)
+     WHERE r.person = NEW.person AND r.year >= y0;
+    UPDATE jxjy.person_year_summary ys
+       SET (as_of, judged_industry) =
+           (SELECT j.as_of, j.industry FROM jxjy._person_judging(ys.person, ys.year) j),
+           (year_district, year_unit, year_industry, year_title_level, year_in_service) =
+           (SELECT h.district, h.unit, h.industry, h.title_level, h.in_service
+              FROM jxjy._person_holding(ys.person, ys.year) h)
+     WHERE ys.person = NEW.person AND ys.year >= y0;
+    PERFORM jxjy._person_report(NEW.person, 1);
+    PERFORM jxjy._restore(prev);
+    RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: _person_changes_append_only(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_changes_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'a person''s history is only ever added to' USING ERRCODE = '42501';
+END
+$$;
+
+
+--
+-- Name: _person_changes_before(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_changes_before() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    first date;
+BEGIN
+    -- one change of a person at a time, and their persons row stays put
+    PERFORM 1 FROM jxjy.persons p WHERE p.id = NEW.person FOR UPDATE;
+    SELECT s.first_day INTO first FROM jxjy._person_at(NEW.person, jxjy.today()) s;
+    IF NEW.effective_date > jxjy.today() THEN
+        RAISE EXCEPTION 'effective_date is in the future' USING ERRCODE = 'JX422',
+            COLUMN = 'effective_date', CONSTRAINT = 'in_future';
+    END IF;
+    IF NEW.effective_date < first THEN
+        RAISE EXCEPTION 'effective_date is before the first period' USING ERRCODE = 'JX422',
+            COLUMN = 'effective_date', CONSTRAINT = 'before_first_period';
+    END IF;
+    PERFORM jxjy._person_report(NEW.person, -1);
+    PERFORM jxjy._restore(prev);
+    RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: _person_holding(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_holding(p_person uuid, p_year integer, OUT unit uuid, OUT district character, OUT industry text, OUT title_level jxjy.title_level, OUT in_service boolean) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    d date := least(make_date(p_year, 12, 31), jxjy.today());
+    s record;
+BEGIN
+    SELECT * INTO s FROM jxjy._person_at(p_person, d);
+    unit := s.unit;
+    industry := s.industry;
+    title_level := s.title_level;
+    in_service := s.status = 'in_service' AND d >= s.first_day;
+    SELECT u.district INTO district FROM jxjy.units u WHERE u.id = s.unit;
+END
+$$;
+
+
+--
+-- Name: _person_judging(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_judging(p_person uuid, p_year integer, OUT as_of date, OUT title_level jxjy.title_level, OUT industry text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    s record;
+BEGIN
+    SELECT * INTO s FROM jxjy._person_at(p_person, make_date(p_year, 1, 1));
+    as_of := greatest(make_date(p_year, 1, 1), s.first_day);
+    IF as_of > make_date(p_year, 1, 1) THEN
+        SELECT * INTO s FROM jxjy._person_at(p_person, as_of);
+    END IF;
+    title_level := s.title_level;
+    industry := s.industry;
+END
+$$;
+
+
+--
+-- Name: _person_left_on(uuid, date); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_left_on(p_person uuid, p_date date) RETURNS date
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    c record;
+    st jxjy.person_status;
+    since_left date;
+BEGIN
+    FOR c IN SELECT ch.effective_date, ch.status FROM jxjy.person_changes ch
+              WHERE ch.person = p_person AND ch.status IS NOT NULL
+                AND ch.effective_date <= p_date
+              ORDER BY ch.effective_date, ch.id LOOP
+        IF c.status = 'left' AND st IS DISTINCT FROM 'left' THEN
+            since_left := c.effective_date;
+        END IF;
+        st := c.status;
+    END LOOP;
+    RETURN CASE WHEN st = 'left' THEN since_left END;
+END
+$$;
+
+
+--
+-- Name: _person_report(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._person_report(p_person uuid, p_sign integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+BEGIN
+    INSERT INTO jxjy.report_headcount AS h
+           (year_from, district, industry, unit, title_level, headcount)
+    SELECT s.year_from, s.district, s.industry, s.unit, s.title_level, sum(p_sign * s.delta)
+      FROM jxjy._headcount_series(p_person) s
+     GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (year_from, district, industry, unit, title_level) DO UPDATE
+       SET headcount = h.headcount + EXCLUDED.headcount;
+    INSERT INTO jxjy.report_trainees AS t
+           (year, district, industry, unit, title_level, base, trainees, enrolments,
+            government, unit_share, individual)
+    SELECT pr.year, h.district, h.industry, h.unit, h.title_level, e.base, p_sign,
+           p_sign * count(*), p_sign * sum(pr.fee * pr.funding_government / 100),
+           p_sign * sum(pr.fee * pr.funding_unit / 100), p_sign * sum(pr.fee * pr.funding_individual / 100)
+      FROM jxjy.enrolments e JOIN jxjy.projects pr ON pr.id = e.project
+     CROSS JOIN LATERAL jxjy._person_holding(p_person, pr.year) h
+     WHERE e.person = p_person AND e.status = 'completed'
+     GROUP BY pr.year, h.district, h.industry, h.unit, h.title_level, e.base
+    ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
+       SET trainees = t.trainees + EXCLUDED.trainees, enrolments = t.enrolments + EXCLUDED.enrolments,
+           government = t.government + EXCLUDED.government,
+           unit_share = t.unit_share + EXCLUDED.unit_share,
+           individual = t.individual + EXCLUDED.individual;
+END
+$$;
+
+
+--
 -- Name: _person_year_hours(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
-CREATE FUNCTION jxjy._person_year_hours(p_person uuid, p_year integer, OUT public_verified numeric, OUT professional_verified numeric, OUT public_pending numeric, OUT professional_pending numeric, OUT title_level jxjy.title_level, OUT industry text) RETURNS record
+CREATE FUNCTION jxjy._person_year_hours(p_person uuid, p_year integer, OUT public_verified numeric, OUT professional_verified numeric, OUT public_pending numeric, OUT professional_pending numeric, OUT title_level jxjy.title_level, OUT industry text, OUT as_of date) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
@@ -477,8 +743,8 @@ BEGIN
       INTO public_verified, professional_verified, public_pending, professional_pending
       FROM jxjy.records r
      WHERE r.person = p_person AND r.year = p_year;
-    SELECT p.title_level, p.industry INTO title_level, industry
-      FROM jxjy.persons p WHERE p.id = p_person;
+    SELECT j.title_level, j.industry, j.as_of INTO title_level, industry, as_of
+      FROM jxjy._person_judging(p_person, p_year) j;
     PERFORM jxjy._restore(prev);
 END
 $$;
@@ -498,11 +764,17 @@ BEGIN
     INSERT INTO jxjy.person_year_summary AS s
            (person, year, rule_set, title_level, district, industry, unit,
             public_verified, professional_verified, public_pending, professional_pending,
-            required_public, required_professional, compliant, decided_at)
+            required_public, required_professional, compliant, decided_at,
+            as_of, judged_industry, year_district, year_unit, year_industry, year_title_level,
+            year_in_service)
     SELECT p.id, p_year, p_rule_set, p_title_level, p.district, p.industry, p.unit,
            p_public_verified, p_professional_verified, p_public_pending, p_professional_pending,
-           p_required_public, p_required_professional, p_compliant, now()
-      FROM jxjy.persons p WHERE p.id = p_person
+           p_required_public, p_required_professional, p_compliant, now(),
+           j.as_of, j.industry, h.district, h.unit, h.industry, h.title_level, h.in_service
+      FROM jxjy.persons p
+     CROSS JOIN LATERAL jxjy._person_judging(p.id, p_year) j
+     CROSS JOIN LATERAL jxjy._person_holding(p.id, p_year) h
+     WHERE p.id = p_person
     ON CONFLICT (person, year) DO UPDATE
        SET rule_set = EXCLUDED.rule_set, title_level = EXCLUDED.title_level,
            district = EXCLUDED.district, industry = EXCLUDED.industry, unit = EXCLUDED.unit,
@@ -512,7 +784,11 @@ BEGIN
            professional_pending = EXCLUDED.professional_pending,
            required_public = EXCLUDED.required_public,
            required_professional = EXCLUDED.required_professional,
-           compliant = EXCLUDED.compliant, decided_at = EXCLUDED.decided_at;
+           compliant = EXCLUDED.compliant, decided_at = EXCLUDED.decided_at,
+           as_of = EXCLUDED.as_of, judged_industry = EXCLUDED.judged_industry,
+           year_district = EXCLUDED.year_district, year_unit = EXCLUDED.year_unit,
+           year_industry = EXCLUDED.year_industry, year_title_level = EXCLUDED.year_title_level,
+           year_in_service = EXCLUDED.year_in_service;
     PERFORM jxjy._restore(prev);
 END
 $$;
@@ -530,7 +806,18 @@ DECLARE
     prev text := jxjy._elevate();
 BEGIN
     INSERT INTO jxjy.person_employments (person, unit, from_date)
-    SELECT n.id, n.unit, jxjy.today() FROM new_persons n;
+    SELECT n.id, n.unit, n.since FROM new_persons n;
+    INSERT INTO jxjy.person_changes (person, effective_date, kind, title_level, industry, unit,
+                                     status)
+    SELECT n.id, n.since, 'register', n.title_level, n.industry, n.unit, n.status
+      FROM new_persons n;
+    INSERT INTO jxjy.report_headcount AS h
+           (year_from, district, industry, unit, title_level, headcount)
+    SELECT extract(year FROM n.since)::int, n.district, n.industry, n.unit, n.title_level, count(*)
+      FROM new_persons n WHERE n.status = 'in_service'
+     GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (year_from, district, industry, unit, title_level) DO UPDATE
+       SET headcount = h.headcount + EXCLUDED.headcount;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
 END
@@ -560,6 +847,15 @@ BEGIN
         IF TG_OP = 'INSERT' THEN
             NEW.industry := coalesce(NEW.industry, u_industry);
         END IF;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        NEW.since := coalesce(NEW.since, least(make_date(NEW.cycle_start_year, 1, 1), jxjy.today()));
+        IF NEW.since > jxjy.today() THEN
+            RAISE EXCEPTION 'since is in the future' USING ERRCODE = 'JX422',
+                COLUMN = 'since', CONSTRAINT = 'in_future';
+        END IF;
+    ELSIF NEW.since IS DISTINCT FROM OLD.since THEN
+        RAISE EXCEPTION 'the first day is history: it cannot change' USING ERRCODE = '42501';
     END IF;
     RETURN NEW;
 END
@@ -592,39 +888,6 @@ BEGIN
          WHERE person = NEW.id AND to_date IS NULL;
         INSERT INTO jxjy.person_employments (person, unit, from_date)
         VALUES (NEW.id, NEW.unit, jxjy.today());
-    END IF;
-    PERFORM jxjy._restore(prev);
-    RETURN NULL;
-END
-$$;
-
-
---
--- Name: _persons_report(); Type: FUNCTION; Schema: jxjy; Owner: -
---
-
-CREATE FUNCTION jxjy._persons_report() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'jxjy'
-    AS $$
-DECLARE
-    prev text := jxjy._elevate();
-BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.status = 'in_service' THEN
-        PERFORM jxjy._report_person_move(OLD.id, -1, OLD.district, OLD.industry, OLD.unit,
-                                         OLD.title_level);
-    END IF;
-    IF NEW.status = 'in_service' THEN
-        PERFORM jxjy._report_person_move(NEW.id, 1, NEW.district, NEW.industry, NEW.unit,
-                                         NEW.title_level);
-    END IF;
-    -- trainees count whatever their status: only a new key moves them
-    IF TG_OP = 'UPDATE' AND (OLD.district, OLD.industry, OLD.unit, OLD.title_level)
-                            IS DISTINCT FROM (NEW.district, NEW.industry, NEW.unit, NEW.title_level) THEN
-        PERFORM jxjy._report_trainee_move(OLD.id, -1, OLD.district, OLD.industry, OLD.unit,
-                                          OLD.title_level);
-        PERFORM jxjy._report_trainee_move(NEW.id, 1, NEW.district, NEW.industry, NEW.unit,
-                                          NEW.title_level);
     END IF;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
@@ -736,15 +999,24 @@ CREATE FUNCTION jxjy._records_fill() RETURNS trigger
     AS $$
 DECLARE
     p record;
+    h record;
+    left_on date;
 BEGIN
     SELECT pe.district, pe.unit, pe.industry INTO p
       FROM jxjy.persons pe WHERE pe.id = NEW.person;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'person % not found', NEW.person USING ERRCODE = '23503';
     END IF;
+    left_on := jxjy.person_left_on(NEW.person, NEW.start_date);
+    IF left_on IS NOT NULL THEN
+        RAISE EXCEPTION 'the person left service on %', left_on USING ERRCODE = 'JX422',
+            COLUMN = 'start_date', CONSTRAINT = 'after_leaving';
+    END IF;
     NEW.reg_district := p.district;  NEW.cur_district := p.district;
     NEW.reg_unit := p.unit;          NEW.cur_unit := p.unit;
     NEW.reg_industry := p.industry;  NEW.cur_industry := p.industry;
+    SELECT * INTO h FROM jxjy.person_holding(NEW.person, NEW.year);
+    NEW.year_district := h.district; NEW.year_unit := h.unit; NEW.year_industry := h.industry;
     NEW.base := NULL;
     IF NEW.project IS NOT NULL THEN
         SELECT pr.base INTO NEW.base FROM jxjy.projects pr WHERE pr.id = NEW.project;
@@ -837,12 +1109,12 @@ DECLARE
     prev text := jxjy._elevate();
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'verified' THEN
-        PERFORM jxjy._report_hours_add(OLD.year, OLD.cur_district, OLD.cur_industry, OLD.cur_unit,
-            OLD.base, OLD.category, OLD.form, OLD.class_type, -OLD.hours, -1);
+        PERFORM jxjy._report_hours_add(OLD.year, OLD.year_district, OLD.year_industry,
+            OLD.year_unit, OLD.base, OLD.category, OLD.form, OLD.class_type, -OLD.hours, -1);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'verified' THEN
-        PERFORM jxjy._report_hours_add(NEW.year, NEW.cur_district, NEW.cur_industry, NEW.cur_unit,
-            NEW.base, NEW.category, NEW.form, NEW.class_type, NEW.hours, 1);
+        PERFORM jxjy._report_hours_add(NEW.year, NEW.year_district, NEW.year_industry,
+            NEW.year_unit, NEW.base, NEW.category, NEW.form, NEW.class_type, NEW.hours, 1);
     END IF;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
@@ -864,59 +1136,6 @@ BEGIN
             p_hours, p_records)
     ON CONFLICT ON CONSTRAINT report_hours_key DO UPDATE
        SET hours = h.hours + EXCLUDED.hours, records = h.records + EXCLUDED.records;
-END
-$$;
-
-
---
--- Name: _report_person_move(uuid, integer, character, text, uuid, jxjy.title_level); Type: FUNCTION; Schema: jxjy; Owner: -
---
-
-CREATE FUNCTION jxjy._report_person_move(p_person uuid, p_sign integer, p_district character, p_industry text, p_unit uuid, p_title_level jxjy.title_level) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    INSERT INTO jxjy.report_headcount AS h (district, industry, unit, title_level, headcount)
-    VALUES (p_district, p_industry, p_unit, p_title_level, p_sign)
-    ON CONFLICT (district, industry, unit, title_level) DO UPDATE
-       SET headcount = h.headcount + EXCLUDED.headcount;
-    INSERT INTO jxjy.report_compliance AS c
-           (year, district, industry, unit, title_level, decided, compliant,
-            public_hours, professional_hours)
-    SELECT s.year, p_district, p_industry, p_unit, p_title_level, p_sign,
-           p_sign * s.compliant::integer, p_sign * s.public_verified, p_sign * s.professional_verified
-      FROM jxjy.person_year_summary s
-     WHERE s.person = p_person
-    ON CONFLICT (year, district, industry, unit, title_level) DO UPDATE
-       SET decided = c.decided + EXCLUDED.decided, compliant = c.compliant + EXCLUDED.compliant,
-           public_hours = c.public_hours + EXCLUDED.public_hours,
-           professional_hours = c.professional_hours + EXCLUDED.professional_hours;
-END
-$$;
-
-
---
--- Name: _report_trainee_move(uuid, integer, character, text, uuid, jxjy.title_level); Type: FUNCTION; Schema: jxjy; Owner: -
---
-
-CREATE FUNCTION jxjy._report_trainee_move(p_person uuid, p_sign integer, p_district character, p_industry text, p_unit uuid, p_title_level jxjy.title_level) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    INSERT INTO jxjy.report_trainees AS t
-           (year, district, industry, unit, title_level, base, trainees, enrolments,
-            government, unit_share, individual)
-    SELECT pr.year, p_district, p_industry, p_unit, p_title_level, e.base, p_sign,
-           p_sign * count(*), p_sign * sum(pr.fee * pr.funding_government / 100),
-           p_sign * sum(pr.fee * pr.funding_unit / 100), p_sign * sum(pr.fee * pr.funding_individual / 100)
-      FROM jxjy.enrolments e JOIN jxjy.projects pr ON pr.id = e.project
-     WHERE e.person = p_person AND e.status = 'completed'
-     GROUP BY pr.year, e.base
-    ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
-       SET trainees = t.trainees + EXCLUDED.trainees, enrolments = t.enrolments + EXCLUDED.enrolments,
-           government = t.government + EXCLUDED.government,
-           unit_share = t.unit_share + EXCLUDED.unit_share,
-           individual = t.individual + EXCLUDED.individual;
 END
 $$;
 
@@ -987,39 +1206,32 @@ CREATE FUNCTION jxjy._summary_report() RETURNS trigger
     AS $$
 DECLARE
     prev text := jxjy._elevate();
-    p record;
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        SELECT pe.status, pe.district, pe.industry, pe.unit, pe.title_level INTO p
-          FROM jxjy.persons pe WHERE pe.id = OLD.person;
-        IF FOUND AND p.status = 'in_service' THEN
-            INSERT INTO jxjy.report_compliance AS c
-                   (year, district, industry, unit, title_level, decided, compliant,
-                    public_hours, professional_hours)
-            VALUES (OLD.year, p.district, p.industry, p.unit, p.title_level, -1,
-                    -(OLD.compliant::integer), -OLD.public_verified, -OLD.professional_verified)
-            ON CONFLICT (year, district, industry, unit, title_level) DO UPDATE
-               SET decided = c.decided + EXCLUDED.decided,
-                   compliant = c.compliant + EXCLUDED.compliant,
-                   public_hours = c.public_hours + EXCLUDED.public_hours,
-                   professional_hours = c.professional_hours + EXCLUDED.professional_hours;
-        END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.year_in_service THEN
+        INSERT INTO jxjy.report_compliance AS c
+               (year, district, industry, unit, title_level, decided, compliant,
+                public_hours, professional_hours)
+        VALUES (OLD.year, OLD.year_district, OLD.year_industry, OLD.year_unit,
+                OLD.year_title_level, -1, -(OLD.compliant::integer), -OLD.public_verified,
+                -OLD.professional_verified)
+        ON CONFLICT (year, district, industry, unit, title_level) DO UPDATE
+           SET decided = c.decided + EXCLUDED.decided,
+               compliant = c.compliant + EXCLUDED.compliant,
+               public_hours = c.public_hours + EXCLUDED.public_hours,
+               professional_hours = c.professional_hours + EXCLUDED.professional_hours;
     END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        SELECT pe.status, pe.district, pe.industry, pe.unit, pe.title_level INTO p
-          FROM jxjy.persons pe WHERE pe.id = NEW.person;
-        IF FOUND AND p.status = 'in_service' THEN
-            INSERT INTO jxjy.report_compliance AS c
-                   (year, district, industry, unit, title_level, decided, compliant,
-                    public_hours, professional_hours)
-            VALUES (NEW.year, p.district, p.industry, p.unit, p.title_level, 1,
-                    NEW.compliant::integer, NEW.public_verified, NEW.professional_verified)
-            ON CONFLICT (year, district, industry, unit, title_level) DO UPDATE
-               SET decided = c.decided + EXCLUDED.decided,
-                   compliant = c.compliant + EXCLUDED.compliant,
-                   public_hours = c.public_hours + EXCLUDED.public_hours,
-                   professional_hours = c.professional_hours + EXCLUDED.professional_hours;
-        END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.year_in_service THEN
+        INSERT INTO jxjy.report_compliance AS c
+               (year, district, industry, unit, title_level, decided, compliant,
+                public_hours, professional_hours)
+        VALUES (NEW.year, NEW.year_district, NEW.year_industry, NEW.year_unit,
+                NEW.year_title_level, 1, NEW.compliant::integer, NEW.public_verified,
+                NEW.professional_verified)
+        ON CONFLICT (year, district, industry, unit, title_level) DO UPDATE
+           SET decided = c.decided + EXCLUDED.decided,
+               compliant = c.compliant + EXCLUDED.compliant,
+               public_hours = c.public_hours + EXCLUDED.public_hours,
+               professional_hours = c.professional_hours + EXCLUDED.professional_hours;
     END IF;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
@@ -1090,11 +1302,12 @@ CREATE FUNCTION jxjy._transfers_accepted() RETURNS trigger
 DECLARE
     prev text := jxjy._elevate();
 BEGIN
-    UPDATE jxjy.persons SET unit = NEW.to_unit
-     WHERE id = NEW.person AND unit = NEW.from_unit;
+    PERFORM 1 FROM jxjy.persons p WHERE p.id = NEW.person AND p.unit = NEW.from_unit FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'the person is no longer in the releasing unit' USING ERRCODE = 'JX409';
     END IF;
+    INSERT INTO jxjy.person_changes (person, effective_date, kind, unit, transfer, recorded_by)
+    VALUES (NEW.person, jxjy.today(), 'transfer', NEW.to_unit, NEW.id, NEW.accepted_by);
     UPDATE jxjy.person_employments SET transfer = NEW.id
      WHERE person = NEW.person AND to_date IS NULL;
     PERFORM jxjy._restore(prev);
@@ -1190,6 +1403,14 @@ BEGIN
     UPDATE jxjy.persons SET district = NEW.district
      WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
     UPDATE jxjy.unit_evaluations SET district = NEW.district
+     WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
+    UPDATE jxjy.records SET year_district = NEW.district
+     WHERE year_unit = NEW.id AND year_district IS DISTINCT FROM NEW.district;
+    UPDATE jxjy.person_year_summary SET year_district = NEW.district
+     WHERE year_unit = NEW.id AND year_district IS DISTINCT FROM NEW.district;
+    UPDATE jxjy.report_headcount SET district = NEW.district
+     WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
+    UPDATE jxjy.report_trainees SET district = NEW.district
      WHERE unit = NEW.id AND district IS DISTINCT FROM NEW.district;
     PERFORM jxjy._restore(prev);
     RETURN NULL;
@@ -1591,6 +1812,51 @@ CREATE FUNCTION jxjy.claims() RETURNS jsonb
 
 
 --
+-- Name: judging_date(date, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.judging_date(p_first_day date, p_year integer) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT greatest(make_date(p_year, 1, 1), p_first_day) $$;
+
+
+--
+-- Name: person_change(uuid, date, jxjy.title_level, text, jxjy.person_status); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.person_change(p_person uuid, p_effective date, p_title_level jxjy.title_level, p_industry text, p_status jxjy.person_status) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text;
+    sub text := jxjy.claim_sub();
+    s record;
+BEGIN
+    -- under the caller's claims: FOR UPDATE applies persons_update (RLS)
+    PERFORM 1 FROM jxjy.persons p WHERE p.id = p_person FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'person % not found', p_person USING ERRCODE = 'P0002';
+    END IF;
+    SELECT * INTO s FROM jxjy._person_at(p_person, p_effective);
+    IF (p_title_level IS NULL OR p_title_level = s.title_level)
+       AND (p_industry IS NULL OR p_industry = s.industry)
+       AND (p_status IS NULL OR p_status = s.status) THEN
+        RETURN NULL;
+    END IF;
+    prev := jxjy._elevate();
+    INSERT INTO jxjy.person_changes (person, effective_date, kind, title_level, industry, status,
+                                     recorded_by)
+    VALUES (p_person, p_effective, 'change',
+            nullif(p_title_level, s.title_level), nullif(p_industry, s.industry),
+            nullif(p_status, s.status), sub);
+    PERFORM jxjy._restore(prev);
+    RETURN extract(year FROM p_effective)::int;
+END
+$$;
+
+
+--
 -- Name: person_exists(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1610,10 +1876,86 @@ $$;
 
 
 --
+-- Name: person_history(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.person_history(p_person uuid) RETURNS TABLE(from_date date, to_date date, title_level jxjy.title_level, industry text, unit uuid, district character, status jxjy.person_status)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    d record;
+    s record;
+    prev_from date;
+    prev record;
+BEGIN
+    FOR d IN SELECT DISTINCT ch.effective_date AS day FROM jxjy.person_changes ch
+              WHERE ch.person = p_person ORDER BY 1 LOOP
+        SELECT * INTO s FROM jxjy._person_at(p_person, d.day);
+        IF prev_from IS NOT NULL THEN
+            from_date := prev_from; to_date := d.day;
+            title_level := prev.title_level; industry := prev.industry; unit := prev.unit;
+            status := prev.status;
+            SELECT u.district INTO district FROM jxjy.units u WHERE u.id = prev.unit;
+            RETURN NEXT;
+        END IF;
+        prev_from := d.day;
+        prev := s;
+    END LOOP;
+    IF prev_from IS NOT NULL THEN
+        from_date := prev_from; to_date := NULL;
+        title_level := prev.title_level; industry := prev.industry; unit := prev.unit;
+        status := prev.status;
+        SELECT u.district INTO district FROM jxjy.units u WHERE u.id = prev.unit;
+        RETURN NEXT;
+    END IF;
+END
+$$;
+
+
+--
+-- Name: person_holding(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.person_holding(p_person uuid, p_year integer, OUT unit uuid, OUT district character, OUT industry text, OUT title_level jxjy.title_level, OUT in_service boolean) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    SELECT h.unit, h.district, h.industry, h.title_level, h.in_service
+      INTO unit, district, industry, title_level, in_service
+      FROM jxjy._person_holding(p_person, p_year) h;
+    PERFORM jxjy._restore(prev);
+END
+$$;
+
+
+--
+-- Name: person_left_on(uuid, date); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.person_left_on(p_person uuid, p_date date) RETURNS date
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+    d date;
+BEGIN
+    d := jxjy._person_left_on(p_person, p_date);
+    PERFORM jxjy._restore(prev);
+    RETURN d;
+END
+$$;
+
+
+--
 -- Name: person_year_hours(uuid, integer); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
-CREATE FUNCTION jxjy.person_year_hours(p_person uuid, p_year integer, OUT public_verified numeric, OUT professional_verified numeric, OUT public_pending numeric, OUT professional_pending numeric, OUT title_level jxjy.title_level, OUT industry text) RETURNS record
+CREATE FUNCTION jxjy.person_year_hours(p_person uuid, p_year integer, OUT public_verified numeric, OUT professional_verified numeric, OUT public_pending numeric, OUT professional_pending numeric, OUT title_level jxjy.title_level, OUT industry text, OUT as_of date) RETURNS record
     LANGUAGE plpgsql
     AS $$
 BEGIN
@@ -1621,9 +1963,9 @@ BEGIN
         RAISE EXCEPTION 'person % not found', p_person USING ERRCODE = 'P0002';
     END IF;
     SELECT h.public_verified, h.professional_verified, h.public_pending, h.professional_pending,
-           h.title_level, h.industry
+           h.title_level, h.industry, h.as_of
       INTO public_verified, professional_verified, public_pending, professional_pending,
-           title_level, industry
+           title_level, industry, as_of
       FROM jxjy._person_year_hours(p_person, p_year) h;
 END
 $$;
@@ -1711,57 +2053,83 @@ DECLARE
     prev text := jxjy._elevate();   -- every row visible, the aggregates' write policy passes
 BEGIN
     LOCK TABLE jxjy.records, jxjy.persons, jxjy.person_year_summary, jxjy.enrolments,
-               jxjy.projects IN SHARE MODE;
+               jxjy.projects, jxjy.person_changes IN SHARE MODE;
     LOCK TABLE jxjy.report_hours, jxjy.report_headcount, jxjy.report_compliance,
                jxjy.report_trainees IN ACCESS EXCLUSIVE MODE;
     TRUNCATE jxjy.report_hours, jxjy.report_headcount, jxjy.report_compliance,
              jxjy.report_trainees;
 
-    -- the statements of 0006's backfill, with an ORDER BY: a year's rows
-    -- end up together in the heap, as the triggers leave them (a new year's
-    -- rows are appended), so a report of one year reads a year's pages
-    -- instead of rows scattered over the whole table
+    -- a person with at most their registration in the log (or none: loaded
+    -- with the triggers off) holds the persons row's situation throughout,
+    -- so their year columns are filled in bulk; the others person by person
+    DROP TABLE IF EXISTS pg_temp.rebuild_changed;
+    CREATE TEMP TABLE rebuild_changed ON COMMIT DROP AS
+    SELECT c.person FROM jxjy.person_changes c WHERE c.kind <> 'register' GROUP BY c.person;
+    CREATE UNIQUE INDEX ON rebuild_changed (person);
+    UPDATE jxjy.records r
+       SET year_district = p.district, year_unit = p.unit, year_industry = p.industry
+      FROM jxjy.persons p
+     WHERE p.id = r.person AND NOT EXISTS (SELECT 1 FROM rebuild_changed x WHERE x.person = p.id)
+       AND (r.year_district, r.year_unit, r.year_industry)
+           IS DISTINCT FROM (p.district, p.unit, p.industry);
+    UPDATE jxjy.records r
+       SET (year_district, year_unit, year_industry) =
+           (SELECT h.district, h.unit, h.industry FROM jxjy._person_holding(r.person, r.year) h)
+     WHERE r.person IN (SELECT x.person FROM rebuild_changed x);
+
     INSERT INTO jxjy.report_hours
            (year, district, industry, unit, base, category, form, class_type, hours, records)
-    SELECT r.year, r.cur_district, r.cur_industry, r.cur_unit, r.base, r.category, r.form,
+    SELECT r.year, r.year_district, r.year_industry, r.year_unit, r.base, r.category, r.form,
            r.class_type, sum(r.hours), count(*)
       FROM jxjy.records r
      WHERE r.status = 'verified'
-     GROUP BY r.year, r.cur_district, r.cur_industry, r.cur_unit, r.base, r.category, r.form,
+     GROUP BY r.year, r.year_district, r.year_industry, r.year_unit, r.base, r.category, r.form,
               r.class_type
      ORDER BY 1, 2, 3, 4;
     GET DIAGNOSTICS hours_rows = ROW_COUNT;
 
-    INSERT INTO jxjy.report_headcount (district, industry, unit, title_level, headcount)
-    SELECT p.district, p.industry, p.unit, p.title_level, count(*)
+    INSERT INTO jxjy.report_headcount (year_from, district, industry, unit, title_level, headcount)
+    SELECT extract(year FROM p.since)::int, p.district, p.industry, p.unit, p.title_level, count(*)
       FROM jxjy.persons p
-     WHERE p.status = 'in_service'
-     GROUP BY p.district, p.industry, p.unit, p.title_level;
+     WHERE p.status = 'in_service' AND NOT EXISTS (SELECT 1 FROM rebuild_changed x WHERE x.person = p.id)
+     GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO jxjy.report_headcount AS h
+           (year_from, district, industry, unit, title_level, headcount)
+    SELECT s.year_from, s.district, s.industry, s.unit, s.title_level, sum(s.delta)
+      FROM rebuild_changed x CROSS JOIN LATERAL jxjy._headcount_series(x.person) s
+     GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (year_from, district, industry, unit, title_level) DO UPDATE
+       SET headcount = h.headcount + EXCLUDED.headcount;
     GET DIAGNOSTICS headcount_rows = ROW_COUNT;
 
     INSERT INTO jxjy.report_compliance
            (year, district, industry, unit, title_level, decided, compliant,
             public_hours, professional_hours)
-    SELECT s.year, p.district, p.industry, p.unit, p.title_level, count(*),
+    SELECT s.year, s.year_district, s.year_industry, s.year_unit, s.year_title_level, count(*),
            count(*) FILTER (WHERE s.compliant), sum(s.public_verified), sum(s.professional_verified)
       FROM jxjy.person_year_summary s
-      JOIN jxjy.persons p ON p.id = s.person
-     WHERE p.status = 'in_service'
-     GROUP BY s.year, p.district, p.industry, p.unit, p.title_level
+     WHERE s.year_in_service
+     GROUP BY s.year, s.year_district, s.year_industry, s.year_unit, s.year_title_level
      ORDER BY 1, 2, 3, 4;
     GET DIAGNOSTICS compliance_rows = ROW_COUNT;
 
     INSERT INTO jxjy.report_trainees
            (year, district, industry, unit, title_level, base, trainees, enrolments,
             government, unit_share, individual)
-    SELECT pr.year, p.district, p.industry, p.unit, p.title_level, e.base, count(DISTINCT e.person),
+    SELECT pr.year, h.district, h.industry, h.unit, h.title_level, e.base, count(DISTINCT e.person),
            count(*), sum(pr.fee * pr.funding_government / 100), sum(pr.fee * pr.funding_unit / 100),
            sum(pr.fee * pr.funding_individual / 100)
       FROM jxjy.enrolments e
       JOIN jxjy.projects pr ON pr.id = e.project
       JOIN jxjy.persons p ON p.id = e.person
+     CROSS JOIN LATERAL (SELECT p.district, p.industry, p.unit, p.title_level
+                          WHERE NOT EXISTS (SELECT 1 FROM rebuild_changed x WHERE x.person = p.id)
+                         UNION ALL
+                         SELECT hh.district, hh.industry, hh.unit, hh.title_level
+                           FROM jxjy._person_holding(p.id, pr.year) hh
+                          WHERE EXISTS (SELECT 1 FROM rebuild_changed x WHERE x.person = p.id)) h
      WHERE e.status = 'completed'
-     GROUP BY pr.year, p.district, p.industry, p.unit, p.title_level, e.base
+     GROUP BY pr.year, h.district, h.industry, h.unit, h.title_level, e.base
      ORDER BY 1, 2, 3, 4;
     GET DIAGNOSTICS trainees_rows = ROW_COUNT;
 
@@ -2255,6 +2623,44 @@ ALTER TABLE ONLY jxjy.late_windows FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: person_changes; Type: TABLE; Schema: jxjy; Owner: -
+--
+
+CREATE TABLE jxjy.person_changes (
+    id bigint NOT NULL,
+    person uuid NOT NULL,
+    effective_date date NOT NULL,
+    kind text NOT NULL,
+    title_level jxjy.title_level,
+    industry text,
+    unit uuid,
+    status jxjy.person_status,
+    transfer uuid,
+    recorded_by text DEFAULT jxjy.claim_sub(),
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT person_changes_check CHECK ((num_nonnulls(title_level, industry, unit, status) > 0)),
+    CONSTRAINT person_changes_check1 CHECK (((kind <> 'register'::text) OR (num_nonnulls(title_level, industry, unit, status) = 4))),
+    CONSTRAINT person_changes_kind_check CHECK ((kind = ANY (ARRAY['register'::text, 'change'::text, 'transfer'::text])))
+);
+
+ALTER TABLE ONLY jxjy.person_changes FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: person_changes_id_seq; Type: SEQUENCE; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.person_changes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jxjy.person_changes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
 -- Name: person_employments; Type: TABLE; Schema: jxjy; Owner: -
 --
 
@@ -2291,6 +2697,13 @@ CREATE TABLE jxjy.person_year_summary (
     required_professional numeric(6,1) NOT NULL,
     compliant boolean NOT NULL,
     decided_at timestamp with time zone DEFAULT now() NOT NULL,
+    as_of date NOT NULL,
+    judged_industry text NOT NULL,
+    year_district character(6) NOT NULL,
+    year_unit uuid NOT NULL,
+    year_industry text NOT NULL,
+    year_title_level jxjy.title_level NOT NULL,
+    year_in_service boolean NOT NULL,
     CONSTRAINT person_year_summary_professional_pending_check CHECK ((professional_pending >= (0)::numeric)),
     CONSTRAINT person_year_summary_professional_verified_check CHECK ((professional_verified >= (0)::numeric)),
     CONSTRAINT person_year_summary_public_pending_check CHECK ((public_pending >= (0)::numeric)),
@@ -2322,6 +2735,7 @@ CREATE TABLE jxjy.persons (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    since date NOT NULL,
     CONSTRAINT persons_cycle_start_year_check CHECK (((cycle_start_year >= 1990) AND (cycle_start_year <= 2100))),
     CONSTRAINT persons_name_check CHECK ((name <> ''::text)),
     CONSTRAINT persons_national_id_check CHECK ((national_id ~ '^[0-9]{17}[0-9X]$'::text))
@@ -2493,6 +2907,9 @@ CREATE TABLE jxjy.records (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    year_district character(6) NOT NULL,
+    year_unit uuid NOT NULL,
+    year_industry text NOT NULL,
     CONSTRAINT records_achievement_professional CHECK (((source <> 'achievement'::jxjy.record_source) OR (category = 'professional'::jxjy.category))),
     CONSTRAINT records_class_type CHECK (((source = 'achievement'::jxjy.record_source) OR (class_type IS NOT NULL))),
     CONSTRAINT records_dates_ordered CHECK ((start_date <= end_date)),
@@ -2535,10 +2952,18 @@ CREATE TABLE jxjy.report_headcount (
     industry text NOT NULL,
     unit uuid NOT NULL,
     title_level jxjy.title_level NOT NULL,
-    headcount integer DEFAULT 0 NOT NULL
+    headcount integer DEFAULT 0 NOT NULL,
+    year_from integer NOT NULL
 );
 
 ALTER TABLE ONLY jxjy.report_headcount FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: COLUMN report_headcount.headcount; Type: COMMENT; Schema: jxjy; Owner: -
+--
+
+COMMENT ON COLUMN jxjy.report_headcount.headcount IS 'a delta: the headcount of year Y at a key is the sum over year_from <= Y';
 
 
 --
@@ -3008,6 +3433,14 @@ ALTER TABLE ONLY jxjy.late_windows
 
 
 --
+-- Name: person_changes person_changes_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.person_changes
+    ADD CONSTRAINT person_changes_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: person_employments person_employments_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
 --
 
@@ -3100,7 +3533,7 @@ ALTER TABLE ONLY jxjy.report_compliance
 --
 
 ALTER TABLE ONLY jxjy.report_headcount
-    ADD CONSTRAINT report_headcount_pkey PRIMARY KEY (district, industry, unit, title_level);
+    ADD CONSTRAINT report_headcount_pkey PRIMARY KEY (year_from, district, industry, unit, title_level);
 
 
 --
@@ -3447,6 +3880,13 @@ CREATE INDEX late_windows_year ON jxjy.late_windows USING btree (year, until);
 
 
 --
+-- Name: person_changes_person; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX person_changes_person ON jxjy.person_changes USING btree (person, effective_date, id);
+
+
+--
 -- Name: person_employments_current; Type: INDEX; Schema: jxjy; Owner: -
 --
 
@@ -3493,6 +3933,13 @@ CREATE INDEX person_year_summary_rule_set ON jxjy.person_year_summary USING btre
 --
 
 CREATE INDEX person_year_summary_unit ON jxjy.person_year_summary USING btree (year, unit);
+
+
+--
+-- Name: person_year_summary_year; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX person_year_summary_year ON jxjy.person_year_summary USING btree (year, year_district);
 
 
 --
@@ -3944,6 +4391,27 @@ CREATE TRIGGER guides_touch BEFORE UPDATE ON jxjy.guides FOR EACH ROW EXECUTE FU
 
 
 --
+-- Name: person_changes person_changes_after; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER person_changes_after AFTER INSERT ON jxjy.person_changes FOR EACH ROW WHEN ((new.kind <> 'register'::text)) EXECUTE FUNCTION jxjy._person_changes_after();
+
+
+--
+-- Name: person_changes person_changes_before; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER person_changes_before BEFORE INSERT ON jxjy.person_changes FOR EACH ROW WHEN ((new.kind <> 'register'::text)) EXECUTE FUNCTION jxjy._person_changes_before();
+
+
+--
+-- Name: person_changes person_changes_no_update; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER person_changes_no_update BEFORE DELETE OR UPDATE ON jxjy.person_changes FOR EACH ROW EXECUTE FUNCTION jxjy._person_changes_append_only();
+
+
+--
 -- Name: person_year_summary person_year_summary_report_delete; Type: TRIGGER; Schema: jxjy; Owner: -
 --
 
@@ -3975,7 +4443,7 @@ CREATE TRIGGER person_year_summary_report_lock_update BEFORE UPDATE ON jxjy.pers
 -- Name: person_year_summary person_year_summary_report_update; Type: TRIGGER; Schema: jxjy; Owner: -
 --
 
-CREATE TRIGGER person_year_summary_report_update AFTER UPDATE OF compliant, public_verified, professional_verified, person, year ON jxjy.person_year_summary FOR EACH ROW WHEN ((((((old.compliant IS DISTINCT FROM new.compliant) OR (old.public_verified IS DISTINCT FROM new.public_verified)) OR (old.professional_verified IS DISTINCT FROM new.professional_verified)) OR (old.person IS DISTINCT FROM new.person)) OR (old.year IS DISTINCT FROM new.year))) EXECUTE FUNCTION jxjy._summary_report();
+CREATE TRIGGER person_year_summary_report_update AFTER UPDATE OF compliant, public_verified, professional_verified, person, year, year_district, year_unit, year_industry, year_title_level, year_in_service ON jxjy.person_year_summary FOR EACH ROW WHEN (((((((((((old.compliant IS DISTINCT FROM new.compliant) OR (old.public_verified IS DISTINCT FROM new.public_verified)) OR (old.professional_verified IS DISTINCT FROM new.professional_verified)) OR (old.person IS DISTINCT FROM new.person)) OR (old.year IS DISTINCT FROM new.year)) OR (old.year_district IS DISTINCT FROM new.year_district)) OR (old.year_unit IS DISTINCT FROM new.year_unit)) OR (old.year_industry IS DISTINCT FROM new.year_industry)) OR (old.year_title_level IS DISTINCT FROM new.year_title_level)) OR (old.year_in_service IS DISTINCT FROM new.year_in_service))) EXECUTE FUNCTION jxjy._summary_report();
 
 
 --
@@ -3997,20 +4465,6 @@ CREATE TRIGGER persons_fill BEFORE INSERT OR UPDATE ON jxjy.persons FOR EACH ROW
 --
 
 CREATE TRIGGER persons_moved AFTER UPDATE OF unit, district, industry ON jxjy.persons FOR EACH ROW WHEN ((((new.unit IS DISTINCT FROM old.unit) OR (new.district IS DISTINCT FROM old.district)) OR (new.industry IS DISTINCT FROM old.industry))) EXECUTE FUNCTION jxjy._persons_moved();
-
-
---
--- Name: persons persons_report_insert; Type: TRIGGER; Schema: jxjy; Owner: -
---
-
-CREATE TRIGGER persons_report_insert AFTER INSERT ON jxjy.persons FOR EACH ROW WHEN ((new.status = 'in_service'::jxjy.person_status)) EXECUTE FUNCTION jxjy._persons_report();
-
-
---
--- Name: persons persons_report_update; Type: TRIGGER; Schema: jxjy; Owner: -
---
-
-CREATE TRIGGER persons_report_update AFTER UPDATE OF status, title_level, unit, district, industry ON jxjy.persons FOR EACH ROW WHEN ((((((old.status IS DISTINCT FROM new.status) OR (old.title_level IS DISTINCT FROM new.title_level)) OR (old.unit IS DISTINCT FROM new.unit)) OR (old.district IS DISTINCT FROM new.district)) OR (old.industry IS DISTINCT FROM new.industry))) EXECUTE FUNCTION jxjy._persons_report();
 
 
 --
@@ -4080,7 +4534,7 @@ CREATE TRIGGER records_report_insert AFTER INSERT ON jxjy.records FOR EACH ROW W
 -- Name: records records_report_update; Type: TRIGGER; Schema: jxjy; Owner: -
 --
 
-CREATE TRIGGER records_report_update AFTER UPDATE OF status, cur_district, cur_unit, cur_industry ON jxjy.records FOR EACH ROW WHEN ((((old.status = 'verified'::jxjy.record_status) OR (new.status = 'verified'::jxjy.record_status)) AND ((((old.status IS DISTINCT FROM new.status) OR (old.cur_district IS DISTINCT FROM new.cur_district)) OR (old.cur_unit IS DISTINCT FROM new.cur_unit)) OR (old.cur_industry IS DISTINCT FROM new.cur_industry)))) EXECUTE FUNCTION jxjy._records_report();
+CREATE TRIGGER records_report_update AFTER UPDATE OF status, year_district, year_unit, year_industry ON jxjy.records FOR EACH ROW WHEN ((((old.status = 'verified'::jxjy.record_status) OR (new.status = 'verified'::jxjy.record_status)) AND ((old.status IS DISTINCT FROM new.status) OR (old.year_district IS DISTINCT FROM new.year_district) OR (old.year_unit IS DISTINCT FROM new.year_unit) OR (old.year_industry IS DISTINCT FROM new.year_industry)))) EXECUTE FUNCTION jxjy._records_report();
 
 
 --
@@ -4320,6 +4774,38 @@ ALTER TABLE ONLY jxjy.guides
 
 ALTER TABLE ONLY jxjy.inspections
     ADD CONSTRAINT inspections_base_fkey FOREIGN KEY (base) REFERENCES jxjy.bases(id);
+
+
+--
+-- Name: person_changes person_changes_industry_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.person_changes
+    ADD CONSTRAINT person_changes_industry_fkey FOREIGN KEY (industry) REFERENCES jxjy.industries(code);
+
+
+--
+-- Name: person_changes person_changes_person_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.person_changes
+    ADD CONSTRAINT person_changes_person_fkey FOREIGN KEY (person) REFERENCES jxjy.persons(id);
+
+
+--
+-- Name: person_changes person_changes_transfer_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.person_changes
+    ADD CONSTRAINT person_changes_transfer_fkey FOREIGN KEY (transfer) REFERENCES jxjy.transfers(id);
+
+
+--
+-- Name: person_changes person_changes_unit_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.person_changes
+    ADD CONSTRAINT person_changes_unit_fkey FOREIGN KEY (unit) REFERENCES jxjy.units(id);
 
 
 --
@@ -5170,6 +5656,28 @@ CREATE POLICY late_windows_read ON jxjy.late_windows FOR SELECT USING ((( SELECT
 --
 
 CREATE POLICY late_windows_update ON jxjy.late_windows FOR UPDATE USING ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text)) WITH CHECK ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text));
+
+
+--
+-- Name: person_changes; Type: ROW SECURITY; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.person_changes ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: person_changes person_changes_read; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY person_changes_read ON jxjy.person_changes FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM jxjy.persons p
+  WHERE (p.id = person_changes.person))));
+
+
+--
+-- Name: person_changes person_changes_write; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY person_changes_write ON jxjy.person_changes USING ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text)) WITH CHECK ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text));
 
 
 --

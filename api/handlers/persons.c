@@ -231,12 +231,35 @@ static const char *const get_query[] = { "reveal", NULL };
 const api_op op_persons_get = { .handler = persons_get, .query = get_query,
                                 .not_found = PERSONS_NOT_FOUND, .ctx_size = sizeof(get_ctx) };
 
+/* ---- GET /v1/persons/{id}/history (R-28) -------------------------------- */
+
+static void history_done(api_req *r, db_result *const *res, int n)
+{
+	if (db_result_rows(res[0]) == 0) {
+		api_reply_not_found(r, PERSONS_NOT_FOUND);
+		return;
+	}
+	api_reply_raw(r, 200, "application/json",
+	              db_result_value(res[0], 0, PERSONS_HISTORY_COL_HISTORY),
+	              strlen(db_result_value(res[0], 0, PERSONS_HISTORY_COL_HISTORY)));
+}
+
+static void persons_history(api_req *r)
+{
+	db_call *call = api_arena_alloc(r->mem, sizeof *call);
+	*call = (db_call){ DB_STMT_PERSONS_HISTORY, r->path_params };
+	api_db_run(r, call, 1, history_done);
+}
+
+/* whoever may read the person may read their history (row-level security) */
+const api_op op_persons_history = { .handler = persons_history, .not_found = PERSONS_NOT_FOUND };
+
 /* ---- POST /v1/persons -------------------------------------------------- */
 
 typedef struct create_ctx {
 	persons_in in; /* first: persons_create_fields' offsets */
 	const char *arr[3];
-	const char *v[9];
+	const char *v[10];
 	db_call calls[3];
 } create_ctx;
 
@@ -281,9 +304,9 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	const persons_in *in = &c->in;
-	const char *v[9] = { in->national_id, in->name, in->unit, in->industry, in->title_level,
-	                     in->speciality, in->cycle_start_year, in->status,
-	                     persons_mask(r, in->national_id) };
+	const char *v[10] = { in->national_id, in->name, in->unit, in->industry, in->title_level,
+	                      in->speciality, in->cycle_start_year, in->status,
+	                      persons_mask(r, in->national_id), in->since };
 	memcpy(c->v, v, sizeof v);
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_CREATE, c->v };
 	api_db_run(r, c->calls, 1, create_done);
@@ -319,16 +342,24 @@ const api_op op_persons_create = { .handler = persons_create, .fields = persons_
 
 /* ---- PATCH /v1/persons/{id} -------------------------------------------- */
 
+/* A change of title_level, industry or status is history (R-28): recorded
+ * with its effective date through jxjy.person_change, which also moves the
+ * person's current columns; the other fields are updated in place.  The
+ * years the change may re-decide (from its year on, R-29) are decided again
+ * one by one in the same transaction, then the audit row is written last. */
 typedef struct patch_ctx {
 	persons_in in;
-	bool refresh;
+	bool dated;                  /* title_level, industry or status given */
 	const char *arr[2];
-	char year[16];
-	const char *sum_v[2];
-	const char *v[10];
-	const char *audit_v[3];
-	char *json, *version; /* the updated person */
-	db_call calls[4];
+	const char *change_v[5];
+	const char *v[6];
+	const char *audit_v[4];
+	char from_year[16];
+	const char *years_v[2];
+	int *years;                  /* stored years to re-decide, in the arena */
+	int n_years, next_year;
+	char *json, *version;        /* the updated person */
+	db_call calls[3];
 } patch_ctx;
 
 static void patch_audited(api_req *r, db_result *const *res, int n)
@@ -344,31 +375,66 @@ static void patch_audit(api_req *r)
 	api_db_run(r, c->calls, 1, patch_audited);
 }
 
-static void patch_refreshed(api_req *r, const core_year_verdict *v)
+/* the next stored year the change may re-decide, or the audit. */
+static void patch_redecide(api_req *r, const core_year_verdict *v)
 {
-	if (!v) {
+	patch_ctx *c = r->ctx;
+	if (!v && c->next_year > 0) {
 		api_reply_problem(r, 500, "Internal error",
-		                  "this year's compliance could not be decided again");
+		                  "a year's compliance could not be decided again");
 		return;
 	}
-	patch_audit(r);
+	if (c->next_year >= c->n_years) {
+		patch_audit(r);
+		return;
+	}
+	api_summary_refresh(r, r->path_params[0], c->years[c->next_year++], patch_redecide);
+}
+
+static void patch_years(api_req *r, db_result *const *res, int n)
+{
+	patch_ctx *c = r->ctx;
+	c->n_years = db_result_rows(res[0]);
+	c->years = api_arena_alloc(r->mem, (size_t)(c->n_years + 1) * sizeof *c->years);
+	for (int i = 0; i < c->n_years; i++) {
+		long y;
+		if (db_result_int(res[0], i, PERSONS_SUMMARY_YEARS_COL_YEAR, &y) != 0) {
+			api_reply_problem(r, 500, "Internal error", "the person's years could not be read");
+			return;
+		}
+		c->years[i] = (int)y;
+	}
+	c->next_year = 0;
+	patch_redecide(r, NULL);
 }
 
 static void patch_updated(api_req *r, db_result *const *res, int n)
 {
 	patch_ctx *c = r->ctx;
+	int first = -1; /* the first year the dated change may re-decide */
+	if (c->dated) {
+		long y;
+		if (!db_result_is_null(res[0], 0, PERSONS_CHANGE_COL_FIRST_YEAR) &&
+		    db_result_int(res[0], 0, PERSONS_CHANGE_COL_FIRST_YEAR, &y) == 0)
+			first = (int)y;
+		res++;
+	}
 	if (db_result_rows(res[0]) == 0) {
 		api_reply_problem(r, 409, "Conflict", "the person changed meanwhile; read it again");
 		return;
 	}
 	c->json = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_PERSON));
 	c->version = api_arena_strdup(r->mem, db_result_value(res[0], 0, PERSONS_UPDATE_COL_VERSION));
-	if (c->refresh) {
-		/* a new title level or industry changes what this year requires */
-		api_summary_refresh(r, r->path_params[0], api_today().y, patch_refreshed);
+	if (first < 0) {
+		c->audit_v[3] = NULL; /* nothing dated changed */
+		patch_audit(r);
 		return;
 	}
-	patch_audit(r);
+	snprintf(c->from_year, sizeof c->from_year, "%d", first);
+	c->years_v[0] = r->path_params[0];
+	c->years_v[1] = c->from_year;
+	c->calls[0] = (db_call){ DB_STMT_PERSONS_SUMMARY_YEARS, c->years_v };
+	api_db_run(r, c->calls, 1, patch_years);
 }
 
 /* The stored person with the national id masked, as the audit's "before". */
@@ -428,20 +494,26 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 		reply_taken(r);
 		return;
 	}
-	c->refresh = db_result_rows(res[3]) > 0 &&
-	             (differs(old, "title_level", in->title_level) || differs(old, "industry", in->industry));
 	c->audit_v[0] = r->path_params[0];
 	c->audit_v[1] = masked_json(r, old);
 	c->audit_v[2] = persons_mask(r, in->national_id ? in->national_id
 	                                                : json_string_value(json_object_get(old, "national_id")));
+	c->audit_v[3] = in->effective_date;
 	json_decref(old);
-	const char *v[10] = { r->path_params[0], in->national_id, in->name, in->industry,
-	                      in->title_level, in->speciality_set ? "true" : "false", in->speciality,
-	                      in->cycle_start_year, in->status, version_s };
+	int k = 0;
+	c->dated = in->title_level || in->industry || in->status;
+	if (c->dated) {
+		const char *cv[5] = { r->path_params[0], in->effective_date, in->title_level,
+		                      in->industry, in->status };
+		memcpy(c->change_v, cv, sizeof cv);
+		c->calls[k++] = (db_call){ DB_STMT_PERSONS_CHANGE, c->change_v };
+	}
+	const char *v[6] = { r->path_params[0], in->national_id, in->name,
+	                     in->speciality_set ? "true" : "false", in->speciality,
+	                     in->cycle_start_year };
 	memcpy(c->v, v, sizeof v);
-	c->v[9] = api_arena_strdup(r->mem, v[9]);
-	c->calls[0] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };
-	api_db_run(r, c->calls, 1, patch_updated);
+	c->calls[k++] = (db_call){ DB_STMT_PERSONS_UPDATE, c->v };
+	api_db_run(r, c->calls, k, patch_updated);
 }
 
 static void persons_patch(api_req *r)
@@ -458,14 +530,10 @@ static void persons_patch(api_req *r)
 		return;
 	c->arr[0] = c->in.national_id ? persons_pg_array(r, &c->in.national_id, 1) : PERSONS_EMPTY_ARRAY;
 	c->arr[1] = c->in.industry ? persons_pg_array(r, &c->in.industry, 1) : PERSONS_EMPTY_ARRAY;
-	snprintf(c->year, sizeof c->year, "%d", api_today().y);
-	c->sum_v[0] = r->path_params[0];
-	c->sum_v[1] = c->year;
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_LOCK, r->path_params };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[1] };
-	c->calls[3] = (db_call){ DB_STMT_PERSONS_SUMMARY_EXISTS, c->sum_v };
-	api_db_run(r, c->calls, 4, patch_locked);
+	api_db_run(r, c->calls, 3, patch_locked);
 }
 
 /* Only what is sent changes: persons_read (PERSONS_PATCH) reads the body

@@ -7,6 +7,7 @@
 extern const api_op op_persons_import;
 extern const api_op op_persons_create;
 extern const api_op op_persons_get;
+extern const api_op op_persons_history;
 extern const api_op op_persons_list;
 extern const api_op op_persons_patch;
 extern const api_op op_persons_transfer_create;

@@ -89,7 +89,7 @@ typedef struct csv_in {
 
 static const char *const import_columns[] = { "national_id", "name", "unit", "industry",
                                               "title_level", "speciality", "cycle_start_year",
-                                              "status", NULL };
+                                              "status", "since", NULL };
 
 static void row_error(json_t *errors, size_t row, const char *field, const char *code,
                       const char *msg)
@@ -244,7 +244,7 @@ static void csv_read(api_req *r, csv_in *p)
 /* ---- the import -------------------------------------------------------- */
 
 enum { COL_NID, COL_NAME, COL_UNIT, COL_INDUSTRY, COL_LEVEL, COL_SPECIALITY, COL_CYCLE,
-       COL_STATUS, COL__COUNT };
+       COL_STATUS, COL_SINCE, COL__COUNT };
 
 typedef struct import_ctx {
 	size_t n;
@@ -281,6 +281,7 @@ static void import_insert(api_req *r)
 		col[COL_SPECIALITY][i] = in->speciality;
 		col[COL_CYCLE][i] = in->cycle_start_year;
 		col[COL_STATUS][i] = in->status;
+		col[COL_SINCE][i] = in->since;
 	}
 	for (int k = 0; k < COL__COUNT; k++)
 		c->arr[k] = persons_pg_array(r, col[k], c->n);

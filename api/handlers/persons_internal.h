@@ -35,12 +35,16 @@ typedef struct persons_in {
 	const char *speciality;
 	int year;
 	core_person_status st;
+	core_date since_d;            /* create: the first day */
+	core_date effective_d;        /* PATCH: when the change takes effect */
 	/* decided by persons_check */
 	const char *national_id;      /* normalised by core: upper-case X */
 	const char *title_level;
 	bool speciality_set;          /* present, possibly null (PATCH clears it) */
 	const char *cycle_start_year; /* decimal */
 	const char *status;
+	const char *since;            /* YYYY-MM-DD or NULL (create: the default) */
+	const char *effective_date;   /* YYYY-MM-DD (PATCH: default today) */
 } persons_in;
 
 typedef enum persons_mode {

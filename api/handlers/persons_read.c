@@ -106,6 +106,8 @@ char *persons_pg_array(api_req *r, const char *const *values, size_t n)
 	API_FIELD_STR(persons_in, speciality, "speciality", 0, PERSONS_TEXT_MAX),                 \
 	API_FIELD_YEAR_OF(persons_in, year, "cycle_start_year", 0),                               \
 	API_FIELD_ENUM_OF(persons_in, st, "status", 0, person_status, "must be in_service or left"), \
+	API_FIELD_DAY(persons_in, since_d, "since", 0),                                           \
+	API_FIELD_DAY(persons_in, effective_d, "effective_date", 0),                              \
 	API_FIELDS_END
 
 const api_field persons_create_fields[] = { PERSON_FIELDS(API_REQUIRED) };
@@ -167,6 +169,47 @@ static const char *kept(api_req *r, const char *s, bool lower)
 	return c;
 }
 
+/* R-28: `since` (create) is the first day of the first period and
+ * `effective_date` (PATCH) the day a change of title_level, industry or
+ * status takes effect; neither in the future.  Not before the first period
+ * is the database's check (it knows the first day). */
+static void dates_check(api_req *r, json_t *obj, bool create, persons_in *in, json_t *errors)
+{
+	const char *own = create ? "since" : "effective_date";
+	const char *other = create ? "effective_date" : "since";
+	if (!absent(obj, other))
+		api_error_add(errors, other, "invalid",
+		              create ? "effective_date dates a change: PATCH /v1/persons/{id}"
+		                     : "since is the first day of the history: it cannot change (R-28)");
+	core_date d = create ? in->since_d : in->effective_d;
+	char buf[CORE_DATE_BUFSZ];
+	if (!given(obj, errors, own)) {
+		if (!create && json_is_null(json_object_get(obj, own)))
+			api_error_add(errors, own, "invalid", "must not be null");
+		if (!create) /* default: today (CST) */
+			in->effective_date = core_date_format(buf, sizeof buf, api_today()) == 0
+			                         ? api_arena_strdup(r->mem, buf) : NULL;
+		return;
+	}
+	if (core_date_compare(d, api_today()) > 0) {
+		api_error_add(errors, own, "in_future", "the date must not be in the future (R-28)");
+		return;
+	}
+	if (d.y < API_YEAR_MIN) {
+		api_error_add(errors, own, "invalid", "the date must be from 1990 on");
+		return;
+	}
+	if (!create && absent(obj, "title_level") && absent(obj, "industry") && absent(obj, "status"))
+		api_error_add(errors, own, "invalid",
+		              "effective_date dates a change of title_level, industry or status");
+	if (core_date_format(buf, sizeof buf, d) != 0)
+		return;
+	if (create)
+		in->since = api_arena_strdup(r->mem, buf);
+	else
+		in->effective_date = api_arena_strdup(r->mem, buf);
+}
+
 void persons_check(api_req *r, json_t *obj, persons_mode mode, persons_in *in, json_t *errors)
 {
 	static const char *const no_null[] = { "name", "unit", "industry", "title_level",
@@ -198,6 +241,7 @@ void persons_check(api_req *r, json_t *obj, persons_mode mode, persons_in *in, j
 		in->status = core_person_status_name(in->st);
 	else if (create)
 		in->status = "in_service";
+	dates_check(r, obj, create, in, errors);
 	in->name = kept(r, in->name, false);
 	in->unit = kept(r, in->unit, true);
 	in->industry = kept(r, in->industry, false);

@@ -42,6 +42,7 @@
 #include "testlib.h"
 
 #define W_YEAR 2023
+#define W_YEAR_S "2023"
 #define W_RULE_SET "00000000-0000-4000-8000-000000002013"
 
 typedef struct world {
@@ -109,7 +110,8 @@ static inline char *w_person(PGconn *db, const char *unit, const char *level, co
 {
 	char nid[19];
 	w_resident_id(nid);
-	const char *p[] = { nid, unit, level, status };
+	/* a person who left did so by a dated change (w_build) */
+	const char *p[] = { nid, unit, level, strcmp(status, "left") == 0 ? "in_service" : status };
 	return t_sql_value(db, "INSERT INTO jxjy.persons (national_id, name, unit, district, industry,"
 	                       " title_level, cycle_start_year, status) SELECT $1, '统计对象', u.id,"
 	                       " u.district, u.industry, $3::jxjy.title_level, 2020,"
@@ -243,6 +245,10 @@ static inline void w_build(world *w)
 	w_summary(db, w->p[5], Y, "14", "28", true);
 	w_summary(db, w->p[6], Y, "0", "5.5", false);
 	w_summary(db, w->p[7], Y, "24", "48", true);
+	/* p4 left service before the end of W_YEAR (R-28, R-30: not in its headcount) */
+	const char *lq[] = { w->p[4] };
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, status)"
+	                  " VALUES ($1, make_date(" W_YEAR_S ", 12, 1), 'change', 'left')", 1, lq));
 	PQfinish(db);
 }
 
