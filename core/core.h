@@ -11,6 +11,7 @@
 
 #include "core_common.h"
 #include "core_enum.h"
+#include "core_reason.h"
 #include "core_date.h"
 #include "core_hours.h"
 #include "core_rules.h"
