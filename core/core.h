@@ -14,6 +14,7 @@
 #include "core_reason.h"
 #include "core_date.h"
 #include "core_hours.h"
+#include "core_history.h"
 #include "core_rules.h"
 #include "core_year.h"
 #include "core_achieve.h"
