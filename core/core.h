@@ -11,8 +11,10 @@
 
 #include "core_common.h"
 #include "core_enum.h"
+#include "core_reason.h"
 #include "core_date.h"
 #include "core_hours.h"
+#include "core_history.h"
 #include "core_rules.h"
 #include "core_year.h"
 #include "core_achieve.h"

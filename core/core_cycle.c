@@ -1,10 +1,8 @@
 /* core_cycle.c — cycles and their completion */
 #include "core_cycle.h"
 
-#include "core_hours.h"
 #include "core_internal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static bool year_ok(int y)
@@ -39,6 +37,16 @@ int core_cycle_locate(core_cycle *out, const core_rule_set *sets, size_t n,
 		const core_rule_set *rs;
 		int rc = core_rules_select(&rs, sets, n, industry, start);
 
+		if (rc == CORE_ENOTFOUND) {
+			/* R-31: a cycle begun before any rule applied to the person
+			 * takes the length of the first set that does */
+			int first_rule_year;
+
+			if (core_rules_first_year(&first_rule_year, sets, n, industry) < 0 ||
+			    start >= first_rule_year)
+				return CORE_ENOTFOUND;
+			rc = core_rules_select(&rs, sets, n, industry, first_rule_year);
+		}
 		if (rc < 0)
 			return rc;
 		if (rs->cycle_years < 1 || rs->cycle_years > CORE_CYCLE_YEARS_MAX)
@@ -71,33 +79,12 @@ int core_cycle_find_year(const core_year_verdict **out,
 	return *out != NULL ? 0 : CORE_ENOTFOUND;
 }
 
-void core_cycle_shortfall_reason(char *buf, size_t n, const core_year_shortfall *s)
-{
-	char a[CORE_HOURS_BUFSZ], b[CORE_HOURS_BUFSZ];
-	int len;
-
-	if (buf == NULL || n == 0)
-		return;
-	len = snprintf(buf, n, "%d:", s->year);
-	if (s->shortfall_public > 0 && len >= 0 && (size_t)len < n) {
-		core_hours_format(a, sizeof a, s->shortfall_public);
-		core_hours_format(b, sizeof b, s->required_public);
-		len += snprintf(buf + len, n - (size_t)len,
-		                " public hours short by %s of %s", a, b);
-	}
-	if (s->shortfall_professional > 0 && len >= 0 && (size_t)len < n) {
-		core_hours_format(a, sizeof a, s->shortfall_professional);
-		core_hours_format(b, sizeof b, s->required_professional);
-		snprintf(buf + len, n - (size_t)len,
-		         "%s professional hours short by %s of %s",
-		         s->shortfall_public > 0 ? ";" : "", a, b);
-	}
-}
-
 int core_cycle_evaluate(core_cycle_verdict *out, const core_cycle *cycle,
                         const core_year_verdict *years, size_t n_years,
                         bool assessment_passed)
 {
+	core__failing f;
+
 	if (!year_ok(cycle->start_year) || cycle->end_year < cycle->start_year ||
 	    cycle->end_year - cycle->start_year + 1 > CORE_CYCLE_YEARS_MAX ||
 	    !year_ok(cycle->end_year))
@@ -108,18 +95,25 @@ int core_cycle_evaluate(core_cycle_verdict *out, const core_cycle *cycle,
 	out->start_year = cycle->start_year;
 	out->end_year = cycle->end_year;
 	out->assessment_passed = assessment_passed;
-	if (core__collect_failing(years, n_years, cycle->start_year, cycle->end_year, out->failing,
-	                          &out->n_failing, out->reasons, &out->n_reasons) < 0)
+	/* reasons[0] is kept for the summary of the failing years */
+	f = (core__failing){ .list = out->failing, .reasons = out->reasons + 1,
+	                     .reasons_max = CORE_REASONS_MAX - 3 };
+	if (core__collect_failing(&f, years, n_years, cycle->start_year, cycle->end_year) < 0)
 		return CORE_EINVAL;
-	out->years_compliant = out->n_failing == 0;
+	out->n_failing = f.n_listed;
+	out->years_compliant = f.n_total == 0;
 	out->complete = out->years_compliant && assessment_passed;
+	if (!out->years_compliant) {
+		out->reasons[0] = core__range_reason(CORE_REASON_YEARS_NOT_COMPLIANT, "R-8",
+		                                     cycle->start_year, cycle->end_year, 0);
+		out->reasons[0].count = (int)f.n_total;
+		out->n_reasons = 1 + f.n_reasons;
+	}
 	if (!assessment_passed)
-		snprintf(out->reasons[out->n_reasons++], CORE_REASON_MAX,
-		         "no passed cycle assessment recorded for the cycle %d-%d",
-		         out->start_year, out->end_year);
+		out->reasons[out->n_reasons++] = core__range_reason(
+			CORE_REASON_ASSESSMENT_MISSING, "R-8", cycle->start_year, cycle->end_year, 0);
 	if (out->complete)
-		snprintf(out->reasons[out->n_reasons++], CORE_REASON_MAX,
-		         "every year of the cycle %d-%d is compliant and the cycle assessment passed",
-		         out->start_year, out->end_year);
+		out->reasons[out->n_reasons++] = core__range_reason(
+			CORE_REASON_CYCLE_COMPLETE, "R-8", cycle->start_year, cycle->end_year, 0);
 	return 0;
 }

@@ -12,12 +12,14 @@
 #define CORE_CYCLE_H
 
 #include "core_common.h"
+#include "core_reason.h"
 #include "core_rules.h"
 #include "core_year.h"
 
-#define CORE_CYCLE_YEARS_MAX  16   /* years a verdict can list */
-#define CORE_REASONS_MAX      (CORE_CYCLE_YEARS_MAX + 2)
-#define CORE_REASON_MAX       160
+#define CORE_CYCLE_YEARS_MAX  16   /* failing years a verdict can list */
+/* reasons a verdict can hold: a summary, two per listed year, a closing one
+ * and room to spare */
+#define CORE_REASONS_MAX      (2 * CORE_CYCLE_YEARS_MAX + 4)
 
 typedef struct core_cycle {
 	int start_year;
@@ -30,6 +32,7 @@ typedef struct core_cycle {
 typedef struct core_year_shortfall {
 	int year;
 	char rule_set[CORE_ID_MAX];
+	core_level level;             /* the level the year was judged at */
 	int32_t required_public;
 	int32_t required_professional;
 	int32_t earned_public;
@@ -47,8 +50,8 @@ typedef struct core_cycle_verdict {
 	bool complete;                /* both */
 	size_t n_failing;
 	core_year_shortfall failing[CORE_CYCLE_YEARS_MAX];
-	size_t n_reasons;
-	char reasons[CORE_REASONS_MAX][CORE_REASON_MAX];
+	size_t n_reasons;             /* >= 1 */
+	core_reason reasons[CORE_REASONS_MAX];
 } core_cycle_verdict;
 
 /* The cycle containing `year` for cycles of a fixed length starting in
@@ -60,20 +63,27 @@ CORE_MUSTCHECK int core_cycle_bounds(core_cycle *out, int first_start_year,
 
 /* R-8 with R-6: the cycle containing `year` for a person of `industry`
  * whose first cycle starts in `first_start_year`, each cycle's length taken
- * from the rule set in force on 1 January of its first year. A year before
- * first_start_year gives the first cycle. 0; CORE_ENOTFOUND when no rule set
- * applies to some cycle's first year; CORE_EINVAL for bad years or a set with
- * cycle_years outside 1..CORE_CYCLE_YEARS_MAX. */
+ * from the rule set in force on 1 January of its first year (R-6 with its
+ * first-year fallback, core_rules_select). A cycle whose first year precedes
+ * every rule set applicable to the person (R-31: a cycle starting in 2010
+ * under rules from 2013) takes the length of the set R-6 selects for the
+ * first year any applicable set covers (core_rules_first_year), and names
+ * that set. A year before first_start_year gives the first cycle. 0;
+ * CORE_ENOTFOUND when no rule set applies to the person at all, or none to a
+ * cycle's first year after the first one (a gap between sets); CORE_EINVAL
+ * for bad years or a set with cycle_years outside 1..CORE_CYCLE_YEARS_MAX. */
 CORE_MUSTCHECK int core_cycle_locate(core_cycle *out, const core_rule_set *sets,
                                      size_t n, const char *industry,
                                      int first_start_year, int year);
 
 /* R-8: is `cycle` complete? `years` holds the year verdicts of the person
  * (any order; years outside the cycle are ignored) and must hold exactly one
- * verdict for every year of the cycle. Reasons list each failing year
- * ("2021: public hours short by 4.0 of 24.0"), a missing assessment, or the
- * completion. 0; CORE_EINVAL when a year of the cycle is missing or given
- * twice, or the cycle is malformed. */
+ * verdict for every year of the cycle. Reasons, in order: when a year fails,
+ * years_not_compliant (R-8, the cycle's years and the count) followed by the
+ * public_short / professional_short reasons of each failing year (R-5,
+ * core_year_reasons); assessment_missing (R-8) when no passed assessment is
+ * recorded; cycle_complete (R-8) when complete. 0; CORE_EINVAL when a year
+ * of the cycle is missing or given twice, or the cycle is malformed. */
 CORE_MUSTCHECK int core_cycle_evaluate(core_cycle_verdict *out,
                                        const core_cycle *cycle,
                                        const core_year_verdict *years,
@@ -84,10 +94,5 @@ CORE_MUSTCHECK int core_cycle_evaluate(core_cycle_verdict *out,
 CORE_MUSTCHECK int core_cycle_find_year(const core_year_verdict **out,
                                         const core_year_verdict *years,
                                         size_t n_years, int year);
-
-/* Write the shortfall reason of one year into buf, e.g.
- * "2021: public hours short by 4.0 of 24.0; professional hours short by
- * 10.0 of 48.0". Always NUL-terminates when n > 0. */
-void core_cycle_shortfall_reason(char *buf, size_t n, const core_year_shortfall *s);
 
 #endif /* CORE_CYCLE_H */

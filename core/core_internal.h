@@ -21,6 +21,7 @@ static inline void core__shortfall_fill(core_year_shortfall *s,
 {
 	s->year = v->year;
 	core__copy_id(s->rule_set, v->rule_set);
+	s->level = v->level;
 	s->required_public = v->required_public;
 	s->required_professional = v->required_professional;
 	s->earned_public = v->earned_public;
@@ -29,26 +30,60 @@ static inline void core__shortfall_fill(core_year_shortfall *s,
 	s->shortfall_professional = v->shortfall_professional;
 }
 
-/* The failing years of [first, last], each with its shortfall and a reason
- * line, appended to the caller's arrays (R-8 and R-15 list them alike).
- * CORE_EINVAL when a year of the range has no verdict. */
-static inline int core__collect_failing(const core_year_verdict *years, size_t n_years,
-                                        int first, int last,
-                                        core_year_shortfall *failing, size_t *n_failing,
-                                        char (*reasons)[CORE_REASON_MAX], size_t *n_reasons)
+/* A reason about the range first..last (year 0: the range is the subject). */
+static inline core_reason core__range_reason(core_reason_code code, const char *rule,
+                                             int first, int last, core_level level)
 {
+	core_reason r;
+
+	memset(&r, 0, sizeof r);
+	r.code = code;
+	r.rule = rule;
+	r.first_year = first;
+	r.last_year = last;
+	r.level = level;
+	return r;
+}
+
+/* What core__collect_failing found. */
+typedef struct core__failing {
+	core_year_shortfall *list;   /* caller's array of CORE_CYCLE_YEARS_MAX */
+	size_t n_listed;
+	size_t n_total;
+	core_reason *reasons;        /* the R-5 reasons of the listed years */
+	size_t n_reasons;
+	size_t reasons_max;
+} core__failing;
+
+/* The failing years of [first, last] (R-8 and R-15 list them alike): all
+ * counted in n_total, the latest CORE_CYCLE_YEARS_MAX of them listed in
+ * year order with their shortfall and their R-5 reasons (core_year_reasons),
+ * appended to f. CORE_EINVAL when a year of the range has no verdict or more
+ * than one. */
+static inline int core__collect_failing(core__failing *f, const core_year_verdict *years,
+                                        size_t n_years, int first, int last)
+{
+	size_t total = 0, skip, seen = 0;
+
 	for (int y = first; y <= last; y++) {
 		const core_year_verdict *v;
 
 		if (core_cycle_find_year(&v, years, n_years, y) < 0)
 			return CORE_EINVAL;
-		if (!v->compliant) {
-			core_year_shortfall *s = &failing[(*n_failing)++];
-
-			core__shortfall_fill(s, v);
-			core_cycle_shortfall_reason(reasons[(*n_reasons)++], CORE_REASON_MAX, s);
-		}
+		total += !v->compliant;
 	}
+	/* the latest years matter most when a long window fails often */
+	skip = total > CORE_CYCLE_YEARS_MAX ? total - CORE_CYCLE_YEARS_MAX : 0;
+	for (int y = first; y <= last; y++) {
+		const core_year_verdict *v;
+
+		if (core_cycle_find_year(&v, years, n_years, y) < 0 || v->compliant || seen++ < skip)
+			continue;
+		core__shortfall_fill(&f->list[f->n_listed++], v);
+		f->n_reasons += core_year_reasons(v, f->reasons + f->n_reasons,
+		                                  f->reasons_max - f->n_reasons);
+	}
+	f->n_total += total;
 	return 0;
 }
 

@@ -333,6 +333,27 @@ int core_rules_select(const core_rule_set **out, const core_rule_set *sets,
 	return *out != NULL ? 0 : CORE_ENOTFOUND;
 }
 
+int core_rules_first_year(int *out, const core_rule_set *sets, size_t n,
+                          const char *industry)
+{
+	bool want_ind = industry != NULL && industry[0] != '\0';
+
+	*out = 0;
+	for (size_t i = 0; i < n; i++) {
+		const core_rule_set *rs = &sets[i];
+
+		if (rs->industry[0] != '\0' &&
+		    (!want_ind || strncmp(rs->industry, industry, CORE_INDUSTRY_MAX) != 0))
+			continue;
+		/* a set never in force (to <= from) covers nothing, as in select */
+		if (!core_rules_in_force(rs, rs->effective_from))
+			continue;
+		if (*out == 0 || rs->effective_from.y < *out)
+			*out = rs->effective_from.y;
+	}
+	return *out != 0 ? 0 : CORE_ENOTFOUND;
+}
+
 int core_rules_requirement(core_requirement *out, const core_rule_set *rs,
                            core_level level)
 {

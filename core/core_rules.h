@@ -111,6 +111,14 @@ CORE_MUSTCHECK int core_rules_select(const core_rule_set **out,
                                      const core_rule_set *sets, size_t n,
                                      const char *industry, int year);
 
+/* R-31: the first year any rule set applicable to a person of `industry`
+ * (NULL or "" for none) covers: the earliest effective_from year among the
+ * sets of that industry and the city defaults (R-6 judges that year by its
+ * first-year fallback). Earlier years carry no requirement. 0, or
+ * CORE_ENOTFOUND (and *out = 0) when no set applies to the person. */
+CORE_MUSTCHECK int core_rules_first_year(int *out, const core_rule_set *sets, size_t n,
+                                         const char *industry);
+
 /* R-4/R-5: the yearly minimum for title level `level`. 0, CORE_EINVAL for a
  * level out of range. */
 CORE_MUSTCHECK int core_rules_requirement(core_requirement *out,

@@ -50,3 +50,33 @@ int core_year_evaluate(core_year_verdict *out, const core_rule_set *rs,
 	out->compliant = out->shortfall_public == 0 && out->shortfall_professional == 0;
 	return 0;
 }
+
+static core_reason year_reason(const core_year_verdict *v, core_reason_code code,
+                               int32_t required, int32_t earned, int32_t shortfall)
+{
+	core_reason r;
+
+	memset(&r, 0, sizeof r);
+	r.code = code;
+	r.rule = "R-5";
+	r.year = v->year;
+	r.first_year = r.last_year = v->year;
+	r.level = v->level;
+	r.required = required;
+	r.earned = earned;
+	r.shortfall = shortfall;
+	return r;
+}
+
+size_t core_year_reasons(const core_year_verdict *v, core_reason *out, size_t max)
+{
+	size_t n = 0;
+
+	if (v->shortfall_public > 0 && n < max)
+		out[n++] = year_reason(v, CORE_REASON_PUBLIC_SHORT, v->required_public,
+		                       v->earned_public, v->shortfall_public);
+	if (v->shortfall_professional > 0 && n < max)
+		out[n++] = year_reason(v, CORE_REASON_PROFESSIONAL_SHORT, v->required_professional,
+		                       v->earned_professional, v->shortfall_professional);
+	return n;
+}

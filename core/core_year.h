@@ -12,6 +12,7 @@
 
 #include "core_common.h"
 #include "core_enum.h"
+#include "core_reason.h"
 #include "core_rules.h"
 
 typedef struct core_year_input {
@@ -54,5 +55,12 @@ CORE_MUSTCHECK int core_year_requirement(core_requirement *out,
 CORE_MUSTCHECK int core_year_evaluate(core_year_verdict *out,
                                       const core_rule_set *rs,
                                       const core_year_input *in);
+
+/* R-5: why a verdict is not compliant, as data: public_short, then
+ * professional_short, each with the verdict's year and level, the rule
+ * "R-5" and required / earned / shortfall of its category (tenths); nothing
+ * for a compliant year. Writes at most `max` reasons to `out` (may be NULL
+ * when max is 0) and returns how many it wrote; 2 is always enough. */
+size_t core_year_reasons(const core_year_verdict *v, core_reason *out, size_t max);
 
 #endif /* CORE_YEAR_H */
