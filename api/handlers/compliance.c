@@ -26,6 +26,7 @@
 #include "http/resource.h"
 #include "render/json.h"
 #include "domain/rules.h"
+#include "domain/reasons.h"
 #include "handlers.h"
 
 #define NOT_FOUND_DETAIL COMPLIANCE_PERSON_NOT_FOUND
@@ -37,12 +38,12 @@ static const api_compliance_cols eligibility_cols =
 
 /* one reading of both: ?year= and ?from&to answer the same columns */
 #define SAME_COL(name) ((int)COMPLIANCE_YEAR_COL_##name == (int)COMPLIANCE_YEARS_COL_##name)
-_Static_assert(SAME_COL(YEAR) && SAME_COL(TITLE_LEVEL) && SAME_COL(INDUSTRY) &&
-               SAME_COL(RULE_SET) && SAME_COL(SUMMARY_TITLE_LEVEL) &&
+_Static_assert(SAME_COL(YEAR) && SAME_COL(RULE_SET) && SAME_COL(SUMMARY_TITLE_LEVEL) &&
                SAME_COL(PUBLIC_VERIFIED) && SAME_COL(PROFESSIONAL_VERIFIED) &&
                SAME_COL(PUBLIC_PENDING) && SAME_COL(PROFESSIONAL_PENDING) &&
                SAME_COL(REQUIRED_PUBLIC) && SAME_COL(REQUIRED_PROFESSIONAL) &&
-               SAME_COL(COMPLIANT) && SAME_COL(DECIDED_AT) &&
+               SAME_COL(COMPLIANT) && SAME_COL(DECIDED_AT) && SAME_COL(AS_OF) &&
+               SAME_COL(BASIS_LEVEL) && SAME_COL(BASIS_INDUSTRY) && SAME_COL(BASIS_RULE_SET) &&
                (int)COMPLIANCE_YEAR_COL__COUNT == (int)COMPLIANCE_YEARS_COL__COUNT,
                "COMPLIANCE_YEAR and COMPLIANCE_YEARS answer the same columns");
 #undef SAME_COL
@@ -158,6 +159,109 @@ json_t *api_compliance_verdict_json(const char *person, const core_year_verdict 
 	return j;
 }
 
+/* ---- explanations (DOMAIN.md "Every decision says why") ------------------ */
+
+/* The language of the answer (Accept-Language; zh-CN by default), said in
+ * Content-Language; the answer varies with it. */
+static api_lang answer_lang(api_req *r)
+{
+	api_lang lang = api_lang_negotiate(api_req_header(r, "Accept-Language"));
+	api_reply_header(r, "Content-Language", api_lang_tag(lang));
+	api_reply_header(r, "Vary", "Accept-Language");
+	return lang;
+}
+
+/* One reason as the API shows it: code, rule, the figures it has, message. */
+static json_t *reason_json(const core_reason *x, api_lang lang)
+{
+	char msg[API_REASON_MSG_MAX];
+	if (api_reason_message(msg, sizeof msg, lang, x) != API_REASON_OK)
+		msg[0] = '\0';
+	json_t *j = json_pack("{s:s, s:s}", "code", core_reason_code_name(x->code), "rule", x->rule);
+	if (x->year)
+		json_object_set_new(j, "year", json_integer(x->year));
+	if (x->first_year && x->last_year) {
+		json_object_set_new(j, "first_year", json_integer(x->first_year));
+		json_object_set_new(j, "last_year", json_integer(x->last_year));
+	}
+	if (x->code == CORE_REASON_PUBLIC_SHORT || x->code == CORE_REASON_PROFESSIONAL_SHORT) {
+		json_object_set_new(j, "title_level", json_string(core_level_name(x->level)));
+		json_object_set_new(j, "required", api_json_hours(x->required));
+		json_object_set_new(j, "earned", api_json_hours(x->earned));
+		json_object_set_new(j, "shortfall", api_json_hours(x->shortfall));
+	}
+	if (x->count)
+		json_object_set_new(j, "count", json_integer(x->count));
+	json_object_set_new(j, "message", json_string(msg));
+	return j;
+}
+
+/* The basis of a year's decision: read from a row's basis columns. */
+typedef struct basis {
+	const char *as_of;        /* YYYY-MM-DD, in the arena */
+	core_level level;
+	const char *industry;     /* NULL: none */
+	const char *rule_set;     /* JSON of the stored deciding set, or NULL */
+} basis;
+
+static int basis_read(api_req *r, basis *b, const db_result *q, int row, int c_as_of,
+                      int c_level, int c_industry, int c_rule_set)
+{
+	const char *as_of, *industry, *rs;
+	if (db_result_str(q, row, c_as_of, &as_of) != 0 ||
+	    api_compliance_level_read(q, row, c_level, &b->level) != 0 ||
+	    db_result_str_opt(q, row, c_industry, &industry) != 0 ||
+	    db_result_str_opt(q, row, c_rule_set, &rs) != 0)
+		return CORE_EINVAL;
+	b->as_of = api_arena_strdup(r->mem, as_of);
+	b->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
+	b->rule_set = rs ? api_arena_strdup(r->mem, rs) : NULL;
+	return 0;
+}
+
+/* The rule set `id` as the basis shows it ({id,name,industry,effective_from,
+ * effective_to}) from the database's JSON array of rule sets; null when
+ * absent. */
+static json_t *rule_set_of(const char *rule_sets_json, const char *id)
+{
+	json_t *all = rule_sets_json ? json_loads(rule_sets_json, 0, NULL) : NULL;
+	json_t *out = json_null(), *o;
+	size_t i;
+	json_array_foreach(all, i, o) {
+		if (strcmp(json_string_value(json_object_get(o, "id")) ?: "", id) != 0)
+			continue;
+		json_decref(out);
+		out = json_pack("{s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(o, "id"), "name",
+		                json_object_get(o, "name"), "industry", json_object_get(o, "industry"),
+		                "effective_from", json_object_get(o, "effective_from"),
+		                "effective_to", json_object_get(o, "effective_to"));
+		break;
+	}
+	json_decref(all);
+	return out;
+}
+
+/* basis JSON: the stored set's JSON, else the set found in rule_sets_json */
+static json_t *basis_json(const basis *b, const core_year_verdict *v, const char *rule_sets_json)
+{
+	json_t *rs = b->rule_set ? json_loads(b->rule_set, 0, NULL) : NULL;
+	if (!rs)
+		rs = rule_set_of(rule_sets_json, v->rule_set);
+	return json_pack("{s:s, s:s?, s:s, s:o}", "title_level", core_level_name(b->level),
+	                 "industry", b->industry, "as_of", b->as_of, "rule_set", rs);
+}
+
+/* A decided year's reasons: empty when compliant. */
+static json_t *year_reasons_json(const core_year_verdict *v, api_lang lang)
+{
+	core_reason rs[4];
+	size_t n = core_year_reasons(v, rs, sizeof rs / sizeof rs[0]);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, reason_json(&rs[i], lang));
+	return a;
+}
+
 /* A decision's failure: no rule set for year (422 naming field) or data
  * core refused (500). */
 static void reply_decide_failure(api_req *r, int rc, const char *field, int year)
@@ -178,6 +282,7 @@ typedef struct year_entry {
 	int year;
 	bool stored;                 /* a decision is stored for the year */
 	core_year_verdict v;
+	basis b;
 	const char *decided_at;      /* in the arena; NULL: decided now */
 } year_entry;
 
@@ -188,18 +293,22 @@ typedef struct compliance_ctx {
 	char from_s[8], to_s[8];
 	const char *v[3];
 	db_call call;
-	const char *industry;        /* the person's, in the arena */
-	core_level level;
+	const char *rule_sets;       /* the rule sets' JSON when a year was decided now */
 	int n;
 	year_entry *years;           /* to - from + 1, in the arena */
 } compliance_ctx;
 
 static void compliance_reply(api_req *r, compliance_ctx *c)
 {
+	api_lang lang = answer_lang(r);
 	json_t *items = json_array();
-	for (int i = 0; i < c->n; i++)
-		json_array_append_new(items, api_compliance_verdict_json(r->path_params[0], &c->years[i].v,
-		                                          c->years[i].decided_at));
+	for (int i = 0; i < c->n; i++) {
+		year_entry *e = &c->years[i];
+		json_t *j = api_compliance_verdict_json(r->path_params[0], &e->v, e->decided_at);
+		json_object_set_new(j, "basis", basis_json(&e->b, &e->v, c->rule_sets));
+		json_object_set_new(j, "reasons", year_reasons_json(&e->v, lang));
+		json_array_append_new(items, j);
+	}
 	if (c->range) {
 		api_reply_json(r, 200, json_pack("{s:o}", "items", items));
 	} else {
@@ -210,12 +319,14 @@ static void compliance_reply(api_req *r, compliance_ctx *c)
 }
 
 /* Years without a stored decision have no records: core decides them with
- * zero hours under the rule set R-6 selects. */
+ * zero hours under the rule set R-6 selects for the industry and level of
+ * the judging date (R-29). */
 static void compliance_rules(api_req *r, db_result *const *res, int n)
 {
 	compliance_ctx *c = r->ctx;
 	const core_rule_set *sets;
-	int ns = api_rules_cached(&sets, db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS));
+	c->rule_sets = db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS);
+	int ns = api_rules_cached(&sets, c->rule_sets);
 	if (ns < 0) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
@@ -224,7 +335,7 @@ static void compliance_rules(api_req *r, db_result *const *res, int n)
 		year_entry *e = &c->years[i];
 		if (e->stored)
 			continue;
-		int rc = decide_zero(&e->v, sets, ns, c->industry, c->level, e->year);
+		int rc = decide_zero(&e->v, sets, ns, e->b.industry, e->b.level, e->year);
 		if (rc != 0) {
 			reply_decide_failure(r, rc, c->range ? "from" : "year", e->year);
 			return;
@@ -233,14 +344,16 @@ static void compliance_rules(api_req *r, db_result *const *res, int n)
 	compliance_reply(r, c);
 }
 
-/* The stored rows into c->years; false after replying. */
+/* The rows into c->years; false after replying. */
 static bool compliance_stored(api_req *r, compliance_ctx *c, const db_result *q, bool *missing)
 {
 	int rows = db_result_rows(q);
 	for (int i = 0; i < rows && c->n < c->to - c->from + 1; i++) {
 		year_entry *e = &c->years[c->n++];
 		const char *at;
-		if (result_year(q, i, COMPLIANCE_YEAR_COL_YEAR, &e->year) != 0) {
+		if (result_year(q, i, COMPLIANCE_YEAR_COL_YEAR, &e->year) != 0 ||
+		    basis_read(r, &e->b, q, i, COMPLIANCE_YEAR_COL_AS_OF, COMPLIANCE_YEAR_COL_BASIS_LEVEL,
+		               COMPLIANCE_YEAR_COL_BASIS_INDUSTRY, COMPLIANCE_YEAR_COL_BASIS_RULE_SET) != 0) {
 			api_compliance_core_failure(r, CORE_EINVAL);
 			return false;
 		}
@@ -265,13 +378,6 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 	const db_result *q = res[0];
 	if (!api_compliance_person_found(r, q))
 		return;
-	const char *industry;
-	if (api_compliance_level_read(q, 0, COMPLIANCE_YEAR_COL_TITLE_LEVEL, &c->level) != 0 ||
-	    db_result_str_opt(q, 0, COMPLIANCE_YEAR_COL_INDUSTRY, &industry) != 0) {
-		api_compliance_core_failure(r, CORE_EINVAL);
-		return;
-	}
-	c->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
 	bool missing = false;
 	if (!compliance_stored(r, c, q, &missing))
 		return;
@@ -333,25 +439,33 @@ const api_op op_compliance_get = { .handler = compliance_get, .params = complian
 
 /* ---- GET /v1/persons/{id}/eligibility ---------------------------------- */
 
+/* R-15 revised: annual_assessment reads year Y; hiring and renewal the
+ * cycle_years years before D's year; promotion the years judged at the
+ * level held on D, at most CORE_ELIGIBILITY_YEARS_MAX back. */
+#define HIRING_WINDOW 5  /* cycle_years is 4 or 5 (sql rule_sets check) */
+
 typedef struct eligibility_ctx {
 	const char *purpose_q, *as_of_q, *year_q; /* the query (eligibility_params) */
 	core_purpose purpose;
 	bool annual;       /* annual_assessment: judged on year, else on as_of */
 	int year;
 	core_date as_of;
-	char lo[8], hi[8];
-	const char *v[3];
+	char lo[8], hi[8], d[CORE_DATE_BUFSZ];
+	const char *v[4];
 	db_call calls[3];
-	core_year_verdict years[CORE_CYCLE_YEARS_MAX];
+	core_year_verdict years[CORE_ELIGIBILITY_YEARS_MAX];
+	basis bases[CORE_ELIGIBILITY_YEARS_MAX];
+	const char *rule_sets;
 } eligibility_ctx;
 
-/* What core_eligibility_decide reads besides the years: the person's cycle
- * (located from its first year), the rule sets and the person's data. */
+/* What core_eligibility_decide reads besides the years: the rule sets and
+ * the person's situation on D. */
 typedef struct eligibility_person {
 	const core_rule_set *sets;
 	int nsets;
-	const char *industry;
-	core_level level;
+	const char *industry;      /* held on D */
+	core_level level;          /* held on D */
+	int cycle_start, first_year;
 } eligibility_person;
 
 /* The latest assessment of the cycle recorded on or before as_of, or null;
@@ -378,71 +492,113 @@ static json_t *cycle_assessment(const db_result *a, int start_year, core_date as
 	return out;
 }
 
-/* The stored verdict of year y, or core's with zero hours: 0 or core's code. */
-static int eligibility_year(core_year_verdict *v, const db_result *q, const eligibility_person *p,
-                            int y)
-{
-	int row = -1;
-	for (int i = 0; i < db_result_rows(q); i++) {
-		int stored;
-		if (db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR))
-			continue;
-		if (result_year(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR, &stored) != 0)
-			return CORE_EINVAL;
-		if (stored == y)
-			row = i;
-	}
-	return row >= 0 ? api_compliance_verdict_read(v, q, row, &eligibility_cols, y)
-	                : decide_zero(v, p->sets, p->nsets, p->industry, p->level, y);
-}
-
-/* The years core examines into in (c->years); false after replying. */
+/* Every year of the window into in (c->years, c->bases): the stored verdict,
+ * or core's with zero hours at the judging date's level and industry; a
+ * year no rule set covers carries no requirement (R-31) and is left out
+ * (core skips the years before the first rule set).  false after replying. */
 static bool eligibility_years(api_req *r, core_eligibility_input *in, const db_result *q,
                               const eligibility_person *p)
 {
 	eligibility_ctx *c = r->ctx;
-	int first = c->annual ? c->year : in->cycle.start_year;
-	int last = c->annual ? c->year : c->as_of.y - 1;
 	size_t ny = 0;
-	for (int y = first; y <= last && ny < CORE_CYCLE_YEARS_MAX; y++, ny++) {
-		int rc = eligibility_year(&c->years[ny], q, p, y);
-		if (rc != 0) {
-			reply_decide_failure(r, rc, c->annual ? "year" : "as_of", y);
+	for (int i = 0; i < db_result_rows(q) && ny < CORE_ELIGIBILITY_YEARS_MAX; i++) {
+		int y;
+		if (db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR))
+			continue;
+		core_year_verdict *v = &c->years[ny];
+		basis *b = &c->bases[ny];
+		if (result_year(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR, &y) != 0 ||
+		    basis_read(r, b, q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_AS_OF,
+		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_LEVEL,
+		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_INDUSTRY,
+		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_RULE_SET) != 0) {
+			api_compliance_core_failure(r, CORE_EINVAL);
 			return false;
 		}
+		int rc = !db_result_is_null(q, i, eligibility_cols.rule_set)
+		             ? api_compliance_verdict_read(v, q, i, &eligibility_cols, y)
+		             : decide_zero(v, p->sets, p->nsets, b->industry, b->level, y);
+		if (rc == CORE_ENOTFOUND)
+			continue;
+		if (rc != 0) {
+			api_compliance_core_failure(r, rc);
+			return false;
+		}
+		ny++;
 	}
 	in->years = c->years;
 	in->n_years = ny;
 	return true;
 }
 
+/* the basis of year y among the window's (NULL when not read) */
+static const basis *basis_of(const eligibility_ctx *c, size_t n, int y)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c->years[i].year == y)
+			return &c->bases[i];
+	return NULL;
+}
+
 /* The answer (API.md "eligibility"); assessment stolen. */
-static json_t *eligibility_json(api_req *r, const core_eligibility *e, json_t *assessment)
+static json_t *eligibility_json(api_req *r, const core_eligibility *e, size_t ny,
+                                json_t *assessment)
 {
 	eligibility_ctx *c = r->ctx;
+	api_lang lang = answer_lang(r);
 	char as_of[CORE_DATE_BUFSZ];
 	(void)core_date_format(as_of, sizeof as_of, c->as_of);
 	json_t *failing = json_array();
 	for (size_t i = 0; i < e->n_failing; i++) {
 		const core_year_shortfall *s = &e->failing[i];
-		json_array_append_new(failing,
-			json_pack("{s:i, s:s, s:o, s:o, s:o}", "year", s->year, "rule_set", s->rule_set,
-			          "shortfall", pair(s->shortfall_public, s->shortfall_professional),
-			          "required", pair(s->required_public, s->required_professional),
-			          "earned", pair(s->earned_public, s->earned_professional)));
+		json_t *f = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o}", "year", s->year, "rule_set",
+		                      s->rule_set, "title_level", core_level_name(s->level), "shortfall",
+		                      pair(s->shortfall_public, s->shortfall_professional), "required",
+		                      pair(s->required_public, s->required_professional), "earned",
+		                      pair(s->earned_public, s->earned_professional));
+		const basis *b = basis_of(c, ny, s->year);
+		for (size_t k = 0; b && k < ny; k++)
+			if (c->years[k].year == s->year)
+				json_object_set_new(f, "basis", basis_json(b, &c->years[k], c->rule_sets));
+		json_array_append_new(failing, f);
 	}
 	json_t *reasons = json_array();
 	for (size_t i = 0; i < e->n_reasons; i++)
-		json_array_append_new(reasons, json_string(e->reasons[i]));
+		json_array_append_new(reasons, reason_json(&e->reasons[i], lang));
 	json_t *cycle = json_pack("{s:i, s:i, s:s, s:o}", "start_year", e->cycle_start, "end_year",
 	                          e->cycle_end, "rule_set", e->rule_set, "assessment", assessment);
 	json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "person", r->path_params[0],
 	                         "purpose", core_purpose_name(c->purpose), "as_of", as_of,
 	                         "eligible", e->eligible, "cycle", cycle, "failing_years", failing,
 	                         "reasons", reasons);
+	json_object_set_new(body, "title_level", json_string(core_level_name(e->level)));
+	if (e->n_failing_total > e->n_failing)
+		json_object_set_new(body, "failing_years_omitted",
+		                    json_integer((json_int_t)(e->n_failing_total - e->n_failing)));
+	if (e->first_year <= e->last_year)
+		json_object_set_new(body, "examined", json_pack("{s:i, s:i}", "from", e->first_year,
+		                                                "to", e->last_year));
 	if (c->annual)
 		json_object_set_new(body, "year", json_integer(c->year));
 	return body;
+}
+
+/* The person's data on D from the window's first row; false after replying. */
+static bool eligibility_person_read(api_req *r, eligibility_person *p, const db_result *q,
+                                    const char *rule_sets)
+{
+	p->nsets = api_rules_cached(&p->sets, rule_sets);
+	const char *industry;
+	if (p->nsets < 0 ||
+	    result_year(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_CYCLE_START_YEAR, &p->cycle_start) != 0 ||
+	    result_year(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_FIRST_YEAR, &p->first_year) != 0 ||
+	    api_compliance_level_read(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_TITLE_LEVEL, &p->level) != 0 ||
+	    db_result_str_opt(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_INDUSTRY, &industry) != 0) {
+		api_compliance_core_failure(r, CORE_EINVAL);
+		return false;
+	}
+	p->industry = industry ? api_arena_strdup(r->mem, industry) : NULL;
+	return true;
 }
 
 static void eligibility_done(api_req *r, db_result *const *res, int n)
@@ -451,21 +607,24 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 	const db_result *q = res[0];
 	if (!api_compliance_person_found(r, q))
 		return;
+	c->rule_sets = db_result_value(res[2], 0, RULE_SETS_ALL_COL_RULE_SETS);
 	eligibility_person p;
-	p.nsets = api_rules_cached(&p.sets, db_result_value(res[2], 0, RULE_SETS_ALL_COL_RULE_SETS));
-	int start;
-	if (p.nsets < 0 ||
-	    result_year(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_CYCLE_START_YEAR, &start) != 0 ||
-	    api_compliance_level_read(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_TITLE_LEVEL, &p.level) != 0 ||
-	    db_result_str_opt(q, 0, COMPLIANCE_ELIGIBILITY_YEARS_COL_INDUSTRY, &p.industry) != 0) {
-		api_compliance_core_failure(r, CORE_EINVAL);
+	if (!eligibility_person_read(r, &p, q, c->rule_sets))
 		return;
-	}
-	core_eligibility_input in = { .purpose = c->purpose, .year = c->year, .as_of = c->as_of };
-	int rc = core_cycle_locate(&in.cycle, p.sets, (size_t)p.nsets, p.industry, start,
-	                           c->annual ? c->year : c->as_of.y);
+	int dy = c->annual ? c->year : c->as_of.y;
+	core_eligibility_input in = { .purpose = c->purpose, .year = c->year, .as_of = c->as_of,
+	                              .current_level = p.level, .first_year = p.first_year };
+	/* years before the first rule set carry no requirement */
+	if (core_rules_first_year(&in.first_rule_year, p.sets, (size_t)p.nsets, p.industry) != 0)
+		in.first_rule_year = dy + 1;
+	const core_rule_set *rs = NULL;
+	if (core_rules_select(&rs, p.sets, (size_t)p.nsets, p.industry, dy) == 0)
+		in.cycle_years = rs->cycle_years;
+	else
+		in.cycle_years = HIRING_WINDOW;
+	int rc = core_cycle_locate(&in.cycle, p.sets, (size_t)p.nsets, p.industry, p.cycle_start, dy);
 	if (rc != 0) {
-		reply_decide_failure(r, rc, c->annual ? "year" : "as_of", start);
+		reply_decide_failure(r, rc, c->annual ? "year" : "as_of", p.cycle_start);
 		return;
 	}
 	if (!eligibility_years(r, &in, q, &p))
@@ -481,7 +640,7 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
 	}
-	api_reply_json(r, 200, eligibility_json(r, &e, assessment));
+	api_reply_json(r, 200, eligibility_json(r, &e, in.n_years, assessment));
 }
 
 #define YEAR_INVALID "annual_assessment needs year, a year from " COMPLIANCE_YEARS
@@ -510,15 +669,21 @@ static void eligibility(api_req *r)
 	eligibility_ctx *c = r->ctx;
 	if (!eligibility_query(r, c))
 		return;
-	/* stored rows of every year the cycle containing the year in question
-	 * could cover (a cycle is at most CORE_CYCLE_YEARS_MAX years) */
+	/* the window of years core may examine (R-15 revised) */
 	int hi = c->annual ? c->year : c->as_of.y - 1;
-	int lo = c->annual ? c->year : c->as_of.y - CORE_CYCLE_YEARS_MAX;
+	int lo = c->annual ? c->year
+	         : c->purpose == CORE_PURPOSE_PROMOTION ? c->as_of.y - CORE_ELIGIBILITY_YEARS_MAX
+	                                                : c->as_of.y - HIRING_WINDOW;
 	snprintf(c->lo, sizeof c->lo, "%d", lo);
 	snprintf(c->hi, sizeof c->hi, "%d", hi);
+	core_date d = c->as_of;
+	if (c->annual) /* the level held on 31 December of Y, or today */
+		d = core_holding_date(c->year, api_today());
+	(void)core_date_format(c->d, sizeof c->d, d);
 	c->v[0] = r->path_params[0];
 	c->v[1] = c->lo;
 	c->v[2] = c->hi;
+	c->v[3] = c->d;
 	c->calls[0] = (db_call){ DB_STMT_COMPLIANCE_ELIGIBILITY_YEARS, c->v };
 	c->calls[1] = (db_call){ DB_STMT_COMPLIANCE_ASSESSMENTS_OF, r->path_params };
 	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };

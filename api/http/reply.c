@@ -475,6 +475,11 @@ bool api_if_match(api_req *r, long *expected)
 	return true;
 }
 
+const char *api_req_header(api_req *r, const char *name)
+{
+	return r->ev ? evhttp_find_header(evhttp_request_get_input_headers(r->ev), name) : NULL;
+}
+
 bool api_wants_csv(api_req *r)
 {
 	const char *a = r->ev ? evhttp_find_header(evhttp_request_get_input_headers(r->ev), "Accept") : NULL;

@@ -149,6 +149,8 @@ void api_etag_set(api_req *r, const char *version);
 bool api_if_match(api_req *r, long *expected);
 
 /* True when the client asks for text/csv (Accept). */
+/* A request header's value (the intake refused duplicates), NULL when absent. */
+const char *api_req_header(api_req *r, const char *name);
 bool api_wants_csv(api_req *r);
 
 /* Monotonic clock in nanoseconds (request durations). */
