@@ -907,6 +907,39 @@ BEGIN
 END
 $$;
 
+-- a project's fee moves the funding of its trainees where they are filed:
+-- the holding of the project's year (R-30)
+CREATE OR REPLACE FUNCTION jxjy._projects_report() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    IF (NEW.year, NEW.base) IS DISTINCT FROM (OLD.year, OLD.base)
+       AND EXISTS (SELECT 1 FROM jxjy.enrolments e WHERE e.project = NEW.id AND e.status = 'completed') THEN
+        RAISE EXCEPTION 'a project with completed enrolments cannot change its year or base'
+            USING ERRCODE = 'JX409';
+    END IF;
+    INSERT INTO jxjy.report_trainees AS t
+           (year, district, industry, unit, title_level, base, trainees, enrolments,
+            government, unit_share, individual)
+    SELECT NEW.year, h.district, h.industry, h.unit, h.title_level, e.base, 0, 0,
+           count(*) * (NEW.fee * NEW.funding_government - OLD.fee * OLD.funding_government) / 100,
+           count(*) * (NEW.fee * NEW.funding_unit - OLD.fee * OLD.funding_unit) / 100,
+           count(*) * (NEW.fee * NEW.funding_individual - OLD.fee * OLD.funding_individual) / 100
+      FROM jxjy.enrolments e CROSS JOIN LATERAL jxjy._person_holding(e.person, NEW.year) h
+     WHERE e.project = NEW.id AND e.status = 'completed'
+     GROUP BY h.district, h.industry, h.unit, h.title_level, e.base
+    ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
+       SET government = t.government + EXCLUDED.government,
+           unit_share = t.unit_share + EXCLUDED.unit_share,
+           individual = t.individual + EXCLUDED.individual;
+    PERFORM jxjy._restore(prev);
+    RETURN NULL;
+END
+$$;
+
 -- ---- the aggregates in bulk (0009's function, on the year columns) ---------
 
 CREATE OR REPLACE FUNCTION jxjy.rebuild_report_aggregates(OUT hours_rows bigint, OUT headcount_rows bigint, OUT compliance_rows bigint, OUT trainees_rows bigint) RETURNS record

@@ -950,13 +950,13 @@ BEGIN
     INSERT INTO jxjy.report_trainees AS t
            (year, district, industry, unit, title_level, base, trainees, enrolments,
             government, unit_share, individual)
-    SELECT NEW.year, p.district, p.industry, p.unit, p.title_level, e.base, 0, 0,
+    SELECT NEW.year, h.district, h.industry, h.unit, h.title_level, e.base, 0, 0,
            count(*) * (NEW.fee * NEW.funding_government - OLD.fee * OLD.funding_government) / 100,
            count(*) * (NEW.fee * NEW.funding_unit - OLD.fee * OLD.funding_unit) / 100,
            count(*) * (NEW.fee * NEW.funding_individual - OLD.fee * OLD.funding_individual) / 100
-      FROM jxjy.enrolments e JOIN jxjy.persons p ON p.id = e.person
+      FROM jxjy.enrolments e CROSS JOIN LATERAL jxjy._person_holding(e.person, NEW.year) h
      WHERE e.project = NEW.id AND e.status = 'completed'
-     GROUP BY p.district, p.industry, p.unit, p.title_level, e.base
+     GROUP BY h.district, h.industry, h.unit, h.title_level, e.base
     ON CONFLICT (year, district, industry, unit, title_level, base) DO UPDATE
        SET government = t.government + EXCLUDED.government,
            unit_share = t.unit_share + EXCLUDED.unit_share,
@@ -1190,6 +1190,39 @@ BEGIN
         NEW.industry := jxjy.claim_industry();
         NEW.unit := jxjy.claim_unit();
         NEW.base := jxjy.claim_base();
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
+-- Name: _summary_fill(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._summary_fill() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text;
+BEGIN
+    IF NEW.as_of IS NULL OR NEW.judged_industry IS NULL THEN
+        prev := jxjy._elevate();
+        SELECT coalesce(NEW.as_of, j.as_of), coalesce(NEW.judged_industry, j.industry)
+          INTO NEW.as_of, NEW.judged_industry FROM jxjy._person_judging(NEW.person, NEW.year) j;
+        PERFORM jxjy._restore(prev);
+    END IF;
+    IF num_nulls(NEW.year_district, NEW.year_unit, NEW.year_industry, NEW.year_title_level,
+                 NEW.year_in_service) > 0 THEN
+        prev := jxjy._elevate();
+        SELECT coalesce(NEW.year_district, h.district), coalesce(NEW.year_unit, h.unit),
+               coalesce(NEW.year_industry, h.industry), coalesce(NEW.year_title_level, h.title_level),
+               coalesce(NEW.year_in_service, h.in_service)
+          INTO NEW.year_district, NEW.year_unit, NEW.year_industry, NEW.year_title_level,
+               NEW.year_in_service
+          FROM jxjy._person_holding(NEW.person, NEW.year) h;
+        PERFORM jxjy._restore(prev);
     END IF;
     RETURN NEW;
 END
@@ -4409,6 +4442,13 @@ CREATE TRIGGER person_changes_before BEFORE INSERT ON jxjy.person_changes FOR EA
 --
 
 CREATE TRIGGER person_changes_no_update BEFORE DELETE OR UPDATE ON jxjy.person_changes FOR EACH ROW EXECUTE FUNCTION jxjy._person_changes_append_only();
+
+
+--
+-- Name: person_year_summary person_year_summary_fill; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER person_year_summary_fill BEFORE INSERT ON jxjy.person_year_summary FOR EACH ROW EXECUTE FUNCTION jxjy._summary_fill();
 
 
 --

@@ -102,7 +102,7 @@ static void annual_calls(api_req *r, annual_ctx *c)
 	k[API_REPORT_NAMES] = (db_call){ DB_STMT_REPORTS_NAMES, c->v_names };
 	k[API_REPORT_HEAD] = c->p.base_caller
 	                             ? (db_call){ DB_STMT_REPORTS_BASE_HEADCOUNT, c->v_base }
-	                             : (db_call){ DB_STMT_REPORTS_HEADCOUNT, c->v_group };
+	                             : (db_call){ DB_STMT_REPORTS_HEADCOUNT, c->v_comp };
 	/* a base reads no compliance: the call is kept (the layout of the batch
 	 * is fixed) but its result ignored — report_compliance shows it nothing */
 	k[API_REPORT_COMP] = (db_call){ DB_STMT_REPORTS_COMPLIANCE, c->v_comp };

@@ -475,8 +475,13 @@ Test(eligibility, R15_a_failing_middle_year_blocks_promotion_and_is_listed)
 		cr_expect(near(num(y, "shortfall", "professional"), 8), "%s", r.body);
 		cr_expect(near(num(y, "shortfall", "public"), 0), "%s", r.body);
 		json_t *reasons = json_object_get(r.json, "reasons");
-		cr_expect(json_array_size(reasons) >= 1 &&
-		          strstr(json_string_value(json_array_get(reasons, 0)), "2021") != NULL, "%s", r.body);
+		/* the conclusion first (codes, R-15), then the year's shortfall */
+		json_t *r0 = json_array_get(reasons, 0), *r1 = json_array_get(reasons, 1);
+		cr_expect(!strcmp(json_string_value(json_object_get(r0, "code")) ?: "", "years_not_compliant") &&
+		          json_integer_value(json_object_get(r0, "count")) == 1, "%s", r.body);
+		cr_expect(json_integer_value(json_object_get(r1, "year")) == 2021 &&
+		          !strcmp(json_string_value(json_object_get(r1, "code")) ?: "", "professional_short"),
+		          "%s", r.body);
 		t_resp_free(&r);
 	}
 	/* as of 2021 only 2020 is examined: eligible */
@@ -508,10 +513,16 @@ Test(eligibility, R15_annual_assessment_of_a_compliant_and_a_failing_year)
 	cr_expect(near(num(json_array_get(failing, 0), "shortfall", "professional"), 8), "%s", r.body);
 	t_resp_free(&r);
 	/* a year without any record fails with the full requirement short */
-	r = eligibility(person, p, "purpose=annual_assessment&year=2019");
+	r = eligibility(person, p, "purpose=annual_assessment&year=2024");
 	cr_expect(json_is_false(json_object_get(r.json, "eligible")), "%s", r.body);
 	cr_expect(near(num(json_array_get(json_object_get(r.json, "failing_years"), 0), "shortfall", "public"), 24),
 	          "%s", r.body);
+	t_resp_free(&r);
+	/* R-15 revised, R-28: a year before the person's first period carries no requirement */
+	r = eligibility(person, p, "purpose=annual_assessment&year=2019");
+	cr_expect(json_is_true(json_object_get(r.json, "eligible")), "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "reasons"), 0),
+	                                                   "code")), "no_requirement", "%s", r.body);
 	t_resp_free(&r);
 	free(person);
 	teardown(&f);

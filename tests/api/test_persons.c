@@ -709,7 +709,7 @@ Test(persons, patch_refuses_a_unit_change_R1_and_a_taken_national_id)
 	world_free(&w);
 }
 
-Test(persons, R4_a_new_title_level_re_decides_this_years_summary)
+Test(persons, R29_a_new_title_level_re_decides_this_year_only_when_dated_from_its_1_january)
 {
 	world w;
 	world_make(&w);
@@ -728,12 +728,24 @@ Test(persons, R4_a_new_title_level_re_decides_this_years_summary)
 	char *tok = t_token("district_bureau", DISTRICT_A);
 	char path[128];
 	snprintf(path, sizeof path, "/v1/persons/%s", id);
+	/* effective today: this year was entered at the old level */
 	t_resp r = send_json("PATCH", path, tok, "{\"title_level\":\"junior_member\"}", NULL);
 	cr_expect_eq(r.status, 200, "%s", r.body);
 	t_resp_free(&r);
 	char *lv = t_sql_value(w.db, "SELECT title_level || ' ' || required_public || ' ' || required_professional"
 	                             " FROM jxjy.person_year_summary WHERE person = $1 AND year = $2::int", 2, p);
-	cr_expect_str_eq(lv, "junior_member 14.0 28.0", "junior: 14 + 28 h (R-4, R-5)");
+	cr_expect_str_eq(lv, "intermediate 24.0 48.0", "judged at the level of 1 January (R-29)");
+	free(lv);
+	/* dated from 1 January: the year is re-decided at the new level */
+	char body[128];
+	snprintf(body, sizeof body, "{\"title_level\":\"junior_assistant\",\"effective_date\":\"%s-01-01\"}",
+	         year);
+	r = send_json("PATCH", path, tok, body, NULL);
+	cr_expect_eq(r.status, 200, "%s", r.body);
+	t_resp_free(&r);
+	lv = t_sql_value(w.db, "SELECT title_level || ' ' || required_public || ' ' || required_professional"
+	                       " FROM jxjy.person_year_summary WHERE person = $1 AND year = $2::int", 2, p);
+	cr_expect_str_eq(lv, "junior_assistant 14.0 28.0", "junior: 14 + 28 h (R-4, R-5)");
 	free(lv);
 	free(tok);
 	free(id);

@@ -384,7 +384,8 @@ Test(reports, R25_a_year_without_records_has_headcount_and_rate_zero)
 	char *tok = w_token(&w, "district_bureau", "d");
 	t_resp r = report(tok, "year=1995");
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_expect_float_eq(j_num(r.json, "headcount"), 5, EPS, "the in-service persons now in the scope");
+	cr_expect_float_eq(j_num(r.json, "headcount"), 0, EPS,
+	                   "R-30: in service on 31 December 1995 — nobody, their first day is in 2020");
 	cr_expect_float_eq(j_num(r.json, "compliant"), 0, EPS);
 	cr_expect_float_eq(j_num(r.json, "compliance_rate"), 0, EPS);
 	cr_expect_float_eq(j_num(r.json, "hours.total"), 0, EPS);
@@ -401,40 +402,43 @@ Test(reports, R25_a_year_without_records_has_headcount_and_rate_zero)
 	w_free(&w);
 }
 
-Test(reports, R1_R13_transfers_verification_and_revocation_move_the_figures)
+Test(reports, R30_R13_a_transfer_today_leaves_an_ended_year_verification_and_revocation_move_it)
 {
 	world w;
 	w_build(&w);
 	PGconn *db = t_db();
-	/* p2 moves to u3 (district d2): its whole history follows */
+	/* today p2 moves to u3 (district d2): an ended year stays where it
+	 * ended (R-30); the move is a dated change of the history (R-28) */
 	const char *mv[] = { w.p[2], w.u3 };
-	PQclear(t_sql(db, "UPDATE jxjy.persons SET unit = $2 WHERE id = $1", 2, mv));
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, unit)"
+	                  " VALUES ($1, jxjy.today(), 'transfer', $2)", 2, mv));
 	/* p1's registered 10 h are verified and p3's professional 48 revoked */
 	const char *p1[] = { w.p[1] };
 	PQclear(t_sql(db, "UPDATE jxjy.records SET status = 'verified' WHERE person = $1 AND status = 'registered'", 1, p1));
 	const char *p3[] = { w.p[3] };
 	PQclear(t_sql(db, "UPDATE jxjy.records SET status = 'revoked', reason = '证书伪造'"
 	                  " WHERE person = $1 AND category = 'professional'", 1, p3));
-	/* p6 leaves */
+	/* p6 leaves today: W_YEAR ended with p6 in service */
 	const char *p6[] = { w.p[6] };
-	PQclear(t_sql(db, "UPDATE jxjy.persons SET status = 'left' WHERE id = $1", 1, p6));
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, status)"
+	                  " VALUES ($1, jxjy.today(), 'change', 'left')", 1, p6));
 	PQfinish(db);
 	char *tok = t_token("city_bureau", NULL);
 	char q[128];
 	snprintf(q, sizeof q, "year=%d&district=%s", W_YEAR, w.d);
 	t_resp r = report(tok, q);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_expect_float_eq(j_num(r.json, "headcount"), 3, EPS, "p1 p3 p5");
+	cr_expect_float_eq(j_num(r.json, "headcount"), 5, EPS, "p1 p2 p3 p5 p6 (p4 left in W_YEAR)");
 	cr_expect_float_eq(j_num(r.json, "compliant"), 3, EPS, "summaries unchanged here");
-	cr_expect_float_eq(j_num(r.json, "hours.total"), 257.5 - 54 + 10 - 48, EPS);
+	cr_expect_float_eq(j_num(r.json, "hours.total"), 257.5 + 10 - 48, EPS, "p2's hours stay");
 	cr_expect_float_eq(j_num(r.json, "by_form.degree_education"), 0, EPS);
 	t_resp_free(&r);
 	snprintf(q, sizeof q, "year=%d&district=%s", W_YEAR, w.d2);
 	r = report(tok, q);
 	cr_assert_eq(r.status, 200, "%s", r.body);
-	cr_expect_float_eq(j_num(r.json, "headcount"), 2, EPS, "p7 and p2");
+	cr_expect_float_eq(j_num(r.json, "headcount"), 1, EPS, "p7 only: p2 came after W_YEAR");
 	cr_expect_float_eq(j_num(r.json, "compliant"), 1, EPS);
-	cr_expect_float_eq(j_num(r.json, "hours.total"), 72 + 54, EPS);
+	cr_expect_float_eq(j_num(r.json, "hours.total"), 72, EPS);
 	t_resp_free(&r);
 	free(tok);
 	w_free(&w);
@@ -450,7 +454,12 @@ Test(reports, aggregates_equal_a_recount_from_the_rows)
 	w_build(&w);
 	PGconn *db = t_db();
 	const char *mv[] = { w.p[5], w.u1 };
-	PQclear(t_sql(db, "UPDATE jxjy.persons SET unit = $2, title_level = 'intermediate' WHERE id = $1", 2, mv));
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, unit, title_level)"
+	                  " VALUES ($1, jxjy.today(), 'change', $2, 'intermediate')", 2, mv));
+	/* and a move dated back into W_YEAR: that year's aggregates follow it */
+	const char *back[] = { w.p[1], w.u2 };
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, unit)"
+	                  " VALUES ($1, make_date(" W_YEAR_S ", 6, 1), 'change', $2)", 2, back));
 	PQclear(t_sql(db, "UPDATE jxjy.units SET district = $2 WHERE id = $1", 2,
 	              (const char *[]){ w.u3, w.d }));
 	/* a fee changed after completions moves the funding; the year cannot move */
@@ -472,7 +481,8 @@ Test(reports, aggregates_equal_a_recount_from_the_rows)
 	                            " funding_individual, status) VALUES ($1, $2::int, '第二期', 'public', $3,"
 	                            " 24, 'part_time', 50, 333.33, 33, 33, 34, 'approved') RETURNING id",
 	                        3, (const char *[]){ w.b, y, subject });
-	PQclear(t_sql(db, "UPDATE jxjy.persons SET title_level = 'senior_deputy' WHERE id = $1", 1,
+	PQclear(t_sql(db, "INSERT INTO jxjy.person_changes (person, effective_date, kind, title_level)"
+	                  " VALUES ($1, make_date(" W_YEAR_S ", 3, 1), 'change', 'senior_deputy')", 1,
 	              (const char *[]){ w.p[7] }));
 	w_complete(db, bp2, w.p[7], "20");
 	free(subject);
@@ -491,26 +501,32 @@ Test(reports, aggregates_equal_a_recount_from_the_rows)
 	free(tok);
 	free(bp2);
 	char *diff = t_sql_value(db,
-		"WITH want AS (SELECT year, cur_district, cur_industry, cur_unit, base, category, form,"
+		/* R-30: every aggregate keyed by the holding of its year (the year_*
+		 * columns, the history's situation on 31 December or today) */
+		"WITH want AS (SELECT year, year_district, year_industry, year_unit, base, category, form,"
 		"  class_type, sum(hours) h, count(*)::int n FROM jxjy.records WHERE status = 'verified'"
 		"  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),"
 		" have AS (SELECT year, district, industry, unit, base, category, form, class_type, hours,"
 		"  records FROM jxjy.report_hours WHERE records <> 0 OR hours <> 0),"
-		" hc AS (SELECT district, industry, unit, title_level, count(*)::int n FROM jxjy.persons"
-		"  WHERE status = 'in_service' GROUP BY 1, 2, 3, 4),"
-		" hch AS (SELECT district, industry, unit, title_level, headcount FROM jxjy.report_headcount"
-		"  WHERE headcount <> 0),"
-		" cc AS (SELECT s.year, p.district, p.industry, p.unit, p.title_level, count(*)::int,"
-		"  (count(*) FILTER (WHERE s.compliant))::int, sum(s.public_verified), sum(s.professional_verified)"
-		"  FROM jxjy.person_year_summary s JOIN jxjy.persons p ON p.id = s.person"
-		"  WHERE p.status = 'in_service' GROUP BY 1, 2, 3, 4, 5),"
+		" ys AS (SELECT DISTINCT y FROM (VALUES (" W_YEAR_S "), (extract(year FROM jxjy.today())::int)) v(y)),"
+		" hc AS (SELECT ys.y, h.district, h.industry, h.unit, h.title_level, count(*)::int n"
+		"  FROM jxjy.persons p CROSS JOIN ys CROSS JOIN LATERAL jxjy._person_holding(p.id, ys.y) h"
+		"  WHERE h.in_service GROUP BY 1, 2, 3, 4, 5),"
+		" hch AS (SELECT ys.y, h.district, h.industry, h.unit, h.title_level, sum(h.headcount)::int"
+		"  FROM jxjy.report_headcount h JOIN ys ON h.year_from <= ys.y GROUP BY 1, 2, 3, 4, 5"
+		"  HAVING sum(h.headcount) <> 0),"
+		" cc AS (SELECT s.year, s.year_district, s.year_industry, s.year_unit, s.year_title_level,"
+		"  count(*)::int, (count(*) FILTER (WHERE s.compliant))::int, sum(s.public_verified),"
+		"  sum(s.professional_verified) FROM jxjy.person_year_summary s"
+		"  WHERE s.year_in_service GROUP BY 1, 2, 3, 4, 5),"
 		" cch AS (SELECT year, district, industry, unit, title_level, decided, compliant, public_hours,"
 		"  professional_hours FROM jxjy.report_compliance WHERE decided <> 0),"
-		" tt AS (SELECT pr.year, p.district, p.industry, p.unit, p.title_level, e.base,"
+		" tt AS (SELECT pr.year, h.district, h.industry, h.unit, h.title_level, e.base,"
 		"  count(DISTINCT e.person)::int, count(*)::int, sum(pr.fee * pr.funding_government / 100),"
 		"  sum(pr.fee * pr.funding_unit / 100), sum(pr.fee * pr.funding_individual / 100)"
 		"  FROM jxjy.enrolments e JOIN jxjy.projects pr ON pr.id = e.project"
-		"  JOIN jxjy.persons p ON p.id = e.person WHERE e.status = 'completed' GROUP BY 1, 2, 3, 4, 5, 6),"
+		"  CROSS JOIN LATERAL jxjy._person_holding(e.person, pr.year) h"
+		"  WHERE e.status = 'completed' GROUP BY 1, 2, 3, 4, 5, 6),"
 		" tth AS (SELECT year, district, industry, unit, title_level, base, trainees, enrolments,"
 		"  government, unit_share, individual FROM jxjy.report_trainees WHERE enrolments <> 0)"
 		" SELECT (SELECT count(*) FROM ((TABLE want EXCEPT TABLE have) UNION ALL (TABLE have EXCEPT TABLE want)) a)"
