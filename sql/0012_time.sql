@@ -78,6 +78,16 @@ SELECT p.id, p.since, 'register', p.title_level, p.industry, p.unit, p.status, '
 
 -- ---- reading the log ------------------------------------------------------
 
+-- The two dates on their own (the db suite compares them with core's
+-- core_judging_date and core_holding_date).
+CREATE FUNCTION jxjy.judging_date(p_first_day date, p_year integer) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT greatest(make_date(p_year, 1, 1), p_first_day) $$;
+CREATE FUNCTION jxjy.holding_date(p_year integer, p_today date) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT least(make_date(p_year, 12, 31), p_today) $$;
+
+
 -- The situation on p_date (R-28).  Without any row (data loaded with the
 -- triggers off) the persons row is the whole history from `since`.
 CREATE FUNCTION jxjy._person_at(p_person uuid, p_date date,
@@ -121,7 +131,7 @@ DECLARE
     s record;
 BEGIN
     SELECT * INTO s FROM jxjy._person_at(p_person, make_date(p_year, 1, 1));
-    as_of := greatest(make_date(p_year, 1, 1), s.first_day);
+    as_of := jxjy.judging_date(s.first_day, p_year);
     IF as_of > make_date(p_year, 1, 1) THEN
         SELECT * INTO s FROM jxjy._person_at(p_person, as_of);
     END IF;
@@ -139,7 +149,7 @@ CREATE FUNCTION jxjy._person_holding(p_person uuid, p_year integer,
     SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
 DECLARE
-    d date := least(make_date(p_year, 12, 31), jxjy.today());
+    d date := jxjy.holding_date(p_year, jxjy.today());
     s record;
 BEGIN
     SELECT * INTO s FROM jxjy._person_at(p_person, d);
@@ -151,11 +161,7 @@ BEGIN
 END
 $$;
 
--- The judging date of R-29 on its own (the db suite compares it with core's
--- core_judging_date).
-CREATE FUNCTION jxjy.judging_date(p_first_day date, p_year integer) RETURNS date
-    LANGUAGE sql IMMUTABLE
-    AS $$ SELECT greatest(make_date(p_year, 1, 1), p_first_day) $$;
+
 
 -- The day the person left service, when they are out of service on p_date
 -- (R-31: nothing may be registered for a date after leaving); NULL otherwise.
@@ -940,6 +946,28 @@ BEGIN
 END
 $$;
 
+-- R-31 for enrolments (enrolled today) and achievements (of a year): a
+-- person out of service on that day is refused, naming `person`
+CREATE FUNCTION jxjy._registration_after_leaving() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    d date := CASE TG_TABLE_NAME WHEN 'achievements' THEN make_date(NEW.year, 1, 1)
+                                 ELSE jxjy.today() END;
+    left_on date := jxjy.person_left_on(NEW.person, d);
+BEGIN
+    IF left_on IS NOT NULL THEN
+        RAISE EXCEPTION 'the person left service on %', left_on USING ERRCODE = 'JX422',
+            COLUMN = 'person', CONSTRAINT = 'after_leaving';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER enrolments_after_leaving BEFORE INSERT ON jxjy.enrolments
+    FOR EACH ROW EXECUTE FUNCTION jxjy._registration_after_leaving();
+CREATE TRIGGER achievements_after_leaving BEFORE INSERT ON jxjy.achievements
+    FOR EACH ROW EXECUTE FUNCTION jxjy._registration_after_leaving();
+
 -- ---- the aggregates in bulk (0009's function, on the year columns) ---------
 
 CREATE OR REPLACE FUNCTION jxjy.rebuild_report_aggregates(OUT hours_rows bigint, OUT headcount_rows bigint, OUT compliance_rows bigint, OUT trainees_rows bigint) RETURNS record
@@ -1041,6 +1069,7 @@ SELECT * FROM jxjy.rebuild_report_aggregates();
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA jxjy FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION jxjy._person_at(uuid, date), jxjy._person_judging(uuid, integer),
+    jxjy.judging_date(date, integer), jxjy.holding_date(integer, date),
     jxjy._person_year_hours(uuid, integer),
     jxjy.person_history(uuid), jxjy.person_change(uuid, date, jxjy.title_level, text, jxjy.person_status),
     jxjy.person_left_on(uuid, date), jxjy.person_holding(uuid, integer)

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <sodium.h>
 
+#include "core.h"
 #include "statements.h"
 #include "stats_fixtures.h"
 #include "testlib.h"
@@ -140,7 +141,7 @@ Test(rls, without_claims_every_protected_table_is_empty)
 	two_districts();
 	PGconn *c = app_conn();
 	const char *tables[] = { "persons", "units", "records", "accounts", "person_year_summary",
-	                         "audit_log", "achievements", "enrolments" };
+	                         "audit_log", "achievements", "enrolments", "person_changes" };
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM jxjy.%s", tables[i]);
@@ -493,5 +494,36 @@ Test(prune, jxjyctl_prune_removes_what_expired_and_keeps_what_is_fresh)
 	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.revoked_tokens WHERE jti = $1 || '-fresh'", 1, p), 1);
 	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.auth_attempts WHERE login = $1", 1, p), 1,
 	             "the recent attempt stays");
+	PQfinish(db);
+}
+
+/* R-29, R-30: the two dates SQL reads a person-year at are core's
+ * (core_judging_date, core_holding_date), over a spread of first days,
+ * years and todays. */
+Test(time, R29_R30_the_judging_and_holding_dates_of_sql_are_cores)
+{
+	PGconn *db = t_db();
+	const char *firsts[] = { "2010-01-01", "2016-03-15", "2020-12-31", "2021-01-01", "2024-02-29" };
+	const char *todays[] = { "2021-06-30", "2024-12-31", "2026-01-01" };
+	int checked = 0;
+	for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++)
+		for (int y = 2009; y <= 2026; y++)
+			for (size_t t = 0; t < sizeof todays / sizeof todays[0]; t++) {
+				core_date first, today;
+				cr_assert(core_date_parse(&first, firsts[f]) == 0);
+				cr_assert(core_date_parse(&today, todays[t]) == 0);
+				char ys[8], want_j[CORE_DATE_BUFSZ], want_h[CORE_DATE_BUFSZ];
+				snprintf(ys, sizeof ys, "%d", y);
+				cr_assert(core_date_format(want_j, sizeof want_j, core_judging_date(first, y)) == 0);
+				cr_assert(core_date_format(want_h, sizeof want_h, core_holding_date(y, today)) == 0);
+				const char *p[] = { firsts[f], ys, todays[t] };
+				PGresult *r = t_sql(db, "SELECT jxjy.judging_date($1::date, $2::int)::text,"
+				                        " jxjy.holding_date($2::int, $3::date)::text", 3, p);
+				cr_expect_str_eq(PQgetvalue(r, 0, 0), want_j, "judging %s %d", firsts[f], y);
+				cr_expect_str_eq(PQgetvalue(r, 0, 1), want_h, "holding %d %s", y, todays[t]);
+				PQclear(r);
+				checked++;
+			}
+	cr_expect_eq(checked, 5 * 18 * 3);
 	PQfinish(db);
 }

@@ -411,6 +411,12 @@ Test(time, R31_nothing_is_registered_after_leaving_and_headcount_follows_the_dat
 	r = t_post_json("/v1/records", w.unit_tok, body);
 	cr_expect(t_has_error(&r, "start_date", "after_leaving"), "%s", r.body);
 	t_resp_free(&r);
+	/* nor an achievement of a year they spent out of service */
+	snprintf(body, sizeof body, "{\"person\":\"%s\",\"kind\":\"paper_provincial\",\"year\":%d,"
+	         "\"title\":\"离职后论文\",\"venue\":\"江苏教育\"}", p, y);
+	r = t_post_json("/v1/achievements", w.unit_tok, body);
+	cr_expect(t_is_problem(&r, 422) && t_has_error(&r, "person", "after_leaving"), "%s", r.body);
+	t_resp_free(&r);
 	/* before leaving is still fine */
 	char before[32];
 	snprintf(before, sizeof before, "%d-12-20", y - 1);
