@@ -20,6 +20,7 @@
 #include "evaluations.h"
 #include "reports.h"
 #include "samples.h"
+#include "simulate.h"
 extern const api_op op_livez;
 extern const api_op op_metrics;
 extern const api_op op_openapi;
