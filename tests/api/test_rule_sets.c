@@ -817,7 +817,7 @@ Test(rule_sets, R32_a_past_industry_set_by_the_city_bureau_re_decides_what_it_go
 	char *r20 = t_sql_value(db, "SELECT rule_set::text FROM jxjy.person_year_summary"
 	                            " WHERE person = $1 AND year = 2020", 1, pv);
 	char *rq = t_sql_value(db, "SELECT rule_set::text || ' ' || compliant FROM jxjy.person_year_summary"
-	                           " WHERE person = $2 AND year = 2021", 2, pv);
+	                           " WHERE person = $1 AND year = 2021", 1, pv + 1);
 	cr_expect_str_eq(r20, CITY_2013);
 	cr_expect_str_eq(rq, CITY_2013 " true");
 	/* the judging and holding columns are those stored before */
