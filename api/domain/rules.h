@@ -20,6 +20,8 @@
 
 typedef struct api_req api_req;
 
+/* The size of a caller's own fixed array for api_rules_parse_array (jxjyctl
+ * recompute); the worker's cache (below) has no such limit. */
 #define API_RULE_SETS_MAX 256
 
 /* ---- JSON (domain/rules_json.c) ---------------------------------------- */
@@ -33,8 +35,10 @@ int api_rules_parse_array(core_rule_set *out, size_t max, const char *json);
 
 /* ---- the parsed-rule-set cache (domain/rules_cache.c) -------------------- */
 
-/* The same, through the worker's cache of the last text parsed: *out is
- * borrowed until the next call.  Returns how many, or -1. */
+/* Every set of the text, through the worker's cache of the last text
+ * parsed (keyed by the text; the array grows as needed, no limit on the
+ * number of sets): *out is borrowed until the next call with another text.
+ * Returns how many, or -1. */
 int api_rules_cached(const core_rule_set **out, const char *json);
 
 /* R-6: the rule set in force for industry (NULL: the city default) in year,

@@ -3,6 +3,11 @@
  * only when a rule set is added or closed, and parsing it costs more than
  * the rest of a request.  One worker, one thread: the cache is the
  * process's.
+ *
+ * The key is the text itself (its length, then its bytes: the cheapest
+ * stamp that cannot collide, and every caller has the text anyway).  The
+ * sets live in an array that grows to however many the text holds: there
+ * is no limit on the number of rule sets (dated sets × industries add up).
  */
 #include "domain/rules.h"
 
@@ -12,21 +17,43 @@
 #include "http/alloc.h"
 
 static struct {
-	char *json;
+	char *json;           /* the key: the text parsed last, NULL: none */
 	size_t len;
-	int n;
-	core_rule_set sets[API_RULE_SETS_MAX];
+	int n;                /* sets parsed from it */
+	core_rule_set *sets;  /* cap of them allocated */
+	size_t cap;
 } cache;
+
+/* Parses json into the cache's array, growing it until every set fits.
+ * Returns how many, or -1. */
+static int parse_all(const char *json)
+{
+	if (cache.cap == 0) {
+		cache.cap = 64;
+		cache.sets = api_xmalloc(cache.cap * sizeof *cache.sets);
+	}
+	for (;;) {
+		int n = api_rules_parse_array(cache.sets, cache.cap, json);
+		if (n < 0 || (size_t)n < cache.cap)
+			return n;
+		/* full: there may be more (sets that do not parse are skipped, so
+		 * n == cap may also mean exactly cap; a second pass tells) */
+		cache.cap *= 2;
+		cache.sets = api_xrealloc(cache.sets, cache.cap * sizeof *cache.sets);
+	}
+}
 
 int api_rules_cached(const core_rule_set **out, const char *json)
 {
 	size_t len = json ? strlen(json) : 0;
-	*out = cache.sets;
-	if (cache.json && cache.len == len && memcmp(cache.json, json, len) == 0)
+	if (cache.json && cache.len == len && memcmp(cache.json, json ? json : "", len) == 0) {
+		*out = cache.sets;
 		return cache.n;
+	}
 	free(cache.json);
 	cache.json = NULL;
-	int n = api_rules_parse_array(cache.sets, API_RULE_SETS_MAX, json);
+	int n = parse_all(json);
+	*out = cache.sets;
 	if (n < 0)
 		return -1;
 	cache.json = api_xmalloc(len + 1);

@@ -7,9 +7,25 @@
  * (API.md "rule sets: read / create"): the city bureau the city default
  * (industry null) or a set of any industry; an industry authority only a set
  * of its own industry.  New sets start today or later (CST), so past years
- * keep being judged by the rules in force then.  Within one scope sets never
+ * keep being judged by the rules in force then — except that the city bureau
+ * (only) loads the rules that were in force in the past (R-32): a set with
+ * an effective_from before today, of any scope.  Within one scope sets never
  * overlap: a new set starting after the scope's open-ended set closes it on
- * its first day (jxjy._rule_sets_no_overlap); any other overlap is 409.
+ * its first day (jxjy._rule_sets_no_overlap); a set in the past also ends
+ * the set in force on its first day and, given no end, ends where the next
+ * set of the scope starts (sql/0013_rules_time.sql); any other overlap is
+ * 409.
+ *
+ * R-32: a set in the past re-decides, in the same transaction, every
+ * person-year it governs: the stored decisions of the years whose 1 January
+ * it may cover (of its industry, or of every industry for a city set) are
+ * read, core selects among the new list of sets which set governs each
+ * (core_rules_select) and decides the ones of the new set with the stored
+ * title level and hours (core_year_evaluate); the decisions are stored
+ * from arrays in one statement.  The answer adds "redecided":
+ * {"person_years", "changed"} (changed: compliant flipped).  Above
+ * api_jobs_threshold() person-years a job does it instead (handlers/jobs.c):
+ * the answer carries "job": {"id", "status"} and "redecided": null.
  * The city default stays open-ended (an end would leave the city without
  * rules), so it takes no effective_to.  R-9c: conversion kinds not yet known
  * are introduced by the city bureau only.
@@ -24,6 +40,7 @@
 #include "http/resource.h"
 #include "domain/rules.h"
 #include "handlers.h"
+#include "http/op.h"
 
 /* ---- reads ------------------------------------------------------------- */
 
@@ -80,9 +97,17 @@ typedef struct create_ctx {
 	const char *new_forms_json; /* R-9c kinds to add to jxjy.forms */
 	const char *new_codes_json;
 	int n_new;
-	const char *v_lock[1], *v_scope[3], *v_kinds[1];
-	const char *v_forms[1], *v_insert[11], *v_min[2], *v_conv[2], *v_created[3];
+	const char *v_lock[1], *v_scope[4], *v_kinds[1];
+	const char *v_forms[1], *v_insert[11], *v_min[2], *v_conv[2], *v_created[4];
 	db_call calls[5];
+	/* a set in the past and the person-years it governs */
+	bool past;
+	const char *doc;            /* the stored set, as CREATED answered it */
+	char first[12], last[12];   /* the years it may govern */
+	char limit[24];
+	char job_id[40];
+	long governed, changed;
+	const char *v_count[3], *v_read[6], *v_save[6], *v_job[6];
 } create_ctx;
 
 /* unknown keys of a nested object, reported with their JSON path */
@@ -207,6 +232,130 @@ static bool build_values(api_req *r, create_ctx *c)
 	return true;
 }
 
+/* The 201 answer: the stored set, with what R-32 re-decided (redecided
+ * NULL: the creation governs no stored year; job: a job does it). */
+static void reply_created(api_req *r, bool redecided, const char *job)
+{
+	create_ctx *c = r->ctx;
+	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id));
+	if (!c->past) {
+		api_reply_doc(r, 201, NULL, c->doc);
+		return;
+	}
+	json_t *o = json_loads(c->doc, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
+		return;
+	}
+	json_object_set_new(o, "redecided",
+	                    redecided ? json_pack("{s:I, s:I}", "person_years", (json_int_t)c->governed,
+	                                          "changed", (json_int_t)c->changed)
+	                              : json_null());
+	if (job)
+		json_object_set_new(o, "job", json_loads(job, 0, NULL));
+	api_reply_json(r, 201, o);
+}
+
+static void redecided_saved(api_req *r, db_result *const *res, int n)
+{
+	reply_created(r, true, NULL);
+}
+
+/* every rule set (the new list) and the stored decisions: core decides */
+static void redecide(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	const core_rule_set *sets;
+	/* also puts the new list into this worker's cache at once */
+	int ns = api_rules_cached(&sets, db_result_value(res[0], 0, RULE_SETS_ALL_COL_RULE_SETS));
+	api_redecide d = { 0 };
+	if (ns < 0 || api_redecide_rows(&d, res[1], sets, (size_t)ns, c->id) != 0) {
+		api_redecide_free(&d);
+		api_reply_problem(r, 500, "Internal error", "the person-years could not be re-decided");
+		return;
+	}
+	c->governed = d.governed;
+	c->changed = d.changed;
+	for (int i = 0; i < API_REDECIDE__COLS; i++)
+		c->v_save[i] = api_arena_strdup(r->mem, d.col[i]);
+	api_redecide_free(&d);
+	if (c->governed == 0) {
+		reply_created(r, true, NULL);
+		return;
+	}
+	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_REDECIDE_SAVE, c->v_save };
+	api_db_run(r, c->calls, 1, redecided_saved);
+}
+
+static void job_created(api_req *r, db_result *const *res, int n)
+{
+	const char *job = db_result_value(res[0], 0, JOBS_INSERT_COL_JOB);
+	if (!job) {
+		api_reply_problem(r, 500, "Internal error", "the job could not be read back");
+		return;
+	}
+	reply_created(r, false, job);
+}
+
+/* How many stored decisions the new set may govern: in this transaction,
+ * or a job above the threshold. */
+static void counted(api_req *r, db_result *const *res, int n)
+{
+	create_ctx *c = r->ctx;
+	long count;
+	if (db_result_int(res[0], 0, RULE_SETS_REDECIDE_COUNT_COL_N, &count) != 0) {
+		api_reply_problem(r, 500, "Internal error", "the person-years could not be counted");
+		return;
+	}
+	if (count == 0) {
+		reply_created(r, true, NULL);
+		return;
+	}
+	snprintf(c->limit, sizeof c->limit, "%ld", count);
+	if (count > api_jobs_threshold()) {
+		api_uuid_v4(c->job_id);
+		const char **v = c->v_job;
+		v[0] = c->job_id;
+		v[1] = c->id;
+		v[2] = c->industry;
+		v[3] = c->first;
+		v[4] = c->last;
+		v[5] = c->limit;
+		c->calls[0] = (db_call){ DB_STMT_JOBS_INSERT, c->v_job };
+		api_db_run(r, c->calls, 1, job_created);
+		return;
+	}
+	const char **v = c->v_read;
+	v[0] = c->industry;
+	v[1] = c->first;
+	v[2] = c->last;
+	v[3] = NULL;
+	v[4] = NULL;
+	v[5] = c->limit;
+	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
+	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_REDECIDE_READ, c->v_read };
+	api_db_run(r, c->calls, 2, redecide);
+}
+
+/* The years whose decisions a set [from, to) may change: from its first
+ * year (core's R-6 fallback may let it judge the year it starts in) to the
+ * last year whose 1 January is before its end.  False: none. */
+static bool governed_years(create_ctx *c, const char *to)
+{
+	int first = c->rs.effective_from.y, last = API_YEAR_MAX;
+	core_date end;
+	if (to && core_date_parse(&end, to) == 0)
+		last = end.m == 1 && end.d == 1 ? end.y - 1 : end.y;
+	if (first < API_YEAR_MIN)
+		first = API_YEAR_MIN;
+	if (last > API_YEAR_MAX)
+		last = API_YEAR_MAX;
+	snprintf(c->first, sizeof c->first, "%d", first);
+	snprintf(c->last, sizeof c->last, "%d", last);
+	return first <= last;
+}
+
 static void created(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
@@ -215,8 +364,25 @@ static void created(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 500, "Internal error", "the new rule set could not be read back");
 		return;
 	}
-	api_reply_header(r, "Location", api_arena_printf(r->mem, "/v1/rule-sets/%s", c->id));
-	api_reply_doc(r, 201, NULL, doc);
+	c->doc = api_arena_strdup(r->mem, doc);
+	if (!c->past) {
+		reply_created(r, false, NULL);
+		return;
+	}
+	/* the stored end: the trigger may have set one (the next set's start) */
+	json_t *o = json_loads(doc, 0, NULL);
+	const char *to = json_string_value(json_object_get(o, "effective_to"));
+	bool any = governed_years(c, to);
+	json_decref(o);
+	if (!any) {
+		reply_created(r, true, NULL);
+		return;
+	}
+	c->v_count[0] = c->industry;
+	c->v_count[1] = c->first;
+	c->v_count[2] = c->last;
+	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_REDECIDE_COUNT, c->v_count };
+	api_db_run(r, c->calls, 1, counted);
 }
 
 /* Is code a known form: 1 (*achievement set), 0 (unknown), or DB_EVALUE. */
@@ -298,7 +464,8 @@ static void insert(api_req *r)
 	c->v_conv[1] = c->conversions_json;
 	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_CONVERSIONS_INSERT, c->v_conv };
 	c->v_created[0] = c->id;
-	/* v_created[1], the closed set, is set by checked() */
+	/* v_created[1] and [3], the set it ends and its end before, are set by
+	 * checked() */
 	c->v_created[2] = c->new_codes_json;
 	c->calls[k++] = (db_call){ DB_STMT_RULE_SETS_CREATED, c->v_created };
 	api_db_run(r, c->calls, k, created);
@@ -329,7 +496,9 @@ static void checked(api_req *r, db_result *const *res, int n)
 			r->mem,
 			"the new rule set would overlap rule set %s (in force from %s %s%s) of the same scope; "
 			"sets of one scope never overlap and a set once stored is never changed: a new set "
-			"closes the scope's open-ended set only when it starts after that set's first day",
+			"closes the scope's open-ended set only when it starts after that set's first day "
+			"(one in the past ends the set in force on its first day and reaches at most to the "
+			"next set's start)",
 			json_string_value(json_object_get(o, "id")),
 			json_string_value(json_object_get(o, "effective_from")),
 			to ? "until " : "with no end", to ? to : "");
@@ -338,7 +507,9 @@ static void checked(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	const char *closed = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_CLOSES);
+	const char *closed_to = db_result_value(scope, 0, RULE_SETS_SCOPE_CHECK_COL_CLOSES_TO);
 	c->v_created[1] = closed ? api_arena_strdup(r->mem, closed) : NULL;
+	c->v_created[3] = closed_to ? api_arena_strdup(r->mem, closed_to) : NULL;
 	insert(r);
 }
 
@@ -376,10 +547,17 @@ static void create_check(api_req *r, json_t *errors)
 	core_error_list_init(&list);
 	if (core_rules_validate(&list, &c->rs) != 0)
 		api_errors_from_core_once(errors, &list);
+	/* the rules in force in the past are loaded by the city bureau only */
 	if (!api_errors_have(errors, "effective_from") && core_date_valid(c->rs.effective_from) &&
-	    core_date_compare(c->rs.effective_from, api_today()) < 0)
-		api_error_add(errors, "effective_from", "in_past",
-		              "a new rule set starts today or later; past years keep the rules in force then");
+	    core_date_compare(c->rs.effective_from, api_today()) < 0) {
+		if (r->claims.role != API_ROLE_CITY) {
+			api_check_refuse(r, 403, "Forbidden",
+			                 "only the city bureau creates a rule set in the past (R-32); a new "
+			                 "set starts today or later");
+			return;
+		}
+		c->past = true;
+	}
 	if (!c->industry && c->to_v && !api_errors_have(errors, "industry"))
 		api_error_add(errors, "effective_to", "not_allowed",
 		              "the city default is open-ended (a later city default closes it); an end would "
@@ -398,6 +576,7 @@ static void rule_sets_create(api_req *r)
 	c->v_scope[0] = c->industry;
 	c->v_scope[1] = c->from;
 	c->v_scope[2] = c->rs.has_effective_to ? c->to : NULL;
+	c->v_scope[3] = c->past ? "true" : "false";
 	c->v_kinds[0] = c->codes_json;
 	c->calls[0] = (db_call){ DB_STMT_RULE_SETS_SCOPE_LOCK, c->v_lock };
 	c->calls[1] = (db_call){ DB_STMT_RULE_SETS_SCOPE_CHECK, c->v_scope };

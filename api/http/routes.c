@@ -48,6 +48,7 @@ const api_route api_routes[] = {
 #include "handlers/reports.routes"
 #include "handlers/samples.routes"
 #include "handlers/simulate.routes"
+#include "handlers/jobs.routes"
 };
 
 const int api_routes_count = (int)(sizeof api_routes / sizeof api_routes[0]);

@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
+#include "handlers/jobs.h"
 #include "http/conn.h"
 #include "http/intake.h"
 #include "http/log.h"
@@ -29,6 +30,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	db_pool_stats s;
 	db_pool_get_stats(w->pool, &s);
 	api_metrics_pool(w->metrics, w->index, &s);
+	api_jobs_tick(w); /* tracked jobs (R-32 re-decisions) */
 }
 
 static struct evhttp *http_new(api_worker *w, int listen_fd)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <sodium.h>
@@ -359,7 +360,7 @@ Test(rule_sets, R6_an_overlapping_set_is_409_naming_the_set_and_nothing_is_store
 	free(ind);
 }
 
-Test(rule_sets, R6_effective_from_today_is_accepted_and_yesterday_is_422)
+Test(rule_sets, R32_effective_from_today_is_accepted_and_yesterday_is_403_for_an_industry_authority)
 {
 	char *ind = fresh_industry();
 	char *tok = t_token("industry_authority", ind);
@@ -368,9 +369,10 @@ Test(rule_sets, R6_effective_from_today_is_accepted_and_yesterday_is_422)
 	char *today = date_of(t.y, t.m, t.d), *yesterday = date_of(y.y, y.m, y.d);
 	json_t *b = rs_new(ind, yesterday);
 	t_resp r = post_rs(tok, b, NULL);
-	cr_expect(t_is_problem(&r, 422), "%d %s", r.status, r.body);
-	cr_expect(t_has_error(&r, "effective_from", NULL), "%s", r.body);
+	cr_expect(t_is_problem(&r, 403), "only the city bureau backdates (R-32): %d %s", r.status, r.body);
 	t_resp_free(&r);
+	const char *p[] = { ind };
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p), 0);
 	json_decref(b);
 	/* today (CST) is the earliest start; with an end a year later, so that
 	 * the set does not decide anything beyond its own industry's year */
@@ -724,4 +726,393 @@ Test(rule_sets, an_unknown_or_malformed_id_is_404)
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "cycle_years")), 5);
 	t_resp_free(&r);
 	free(tok);
+}
+
+/* ---- rule sets in the past ------------------------------------------ */
+
+/* A stored decision of person's year as the gateway stores it
+ * (jxjy._person_year_store: the judging and holding of the year), under the
+ * 2013 city set: intermediate 24 + 48 h. */
+static void stored_year(PGconn *db, const char *person, int year, const char *pub, const char *pro)
+{
+	char y[8];
+	snprintf(y, sizeof y, "%d", year);
+	const char *p[] = { person, y, pub, pro };
+	PQclear(t_sql(db, "SELECT jxjy._person_year_store($1::uuid, $2::int, '" CITY_2013 "',"
+	                  " 'intermediate', $3::numeric, $4::numeric, 0, 0, 24, 48,"
+	                  " $3::numeric >= 24 AND $4::numeric >= 48)", 4, p));
+}
+
+static t_resp compliance_of(const char *token, const char *person, int year)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/v1/persons/%s/compliance?year=%d", person, year);
+	return t_get(path, token);
+}
+
+static double member(json_t *j, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(j, a), b);
+	cr_assert(json_is_number(v), "%s.%s is not a number", a, b);
+	return json_number_value(v);
+}
+
+/* A person of a unit of a fresh industry, with the unit and industry. */
+static char *person_in(PGconn *db, const char *industry)
+{
+	char unit[40];
+	t_take_id(unit, t_new_unit(db, "320508", industry));
+	return t_new_person(db, unit, "intermediate");
+}
+
+Test(rule_sets, R32_a_past_industry_set_by_the_city_bureau_re_decides_what_it_governs)
+{
+	PGconn *db = t_db();
+	char *ind = fresh_industry(), *other = fresh_industry();
+	char p[40], q[40];
+	t_take_id(p, person_in(db, ind));
+	t_take_id(q, person_in(db, other));
+	/* 2021: 30 + 50 h, compliant under 2013's 24 + 48, short of the new 60 h
+	 * professional; 2022: 30 + 60 h, compliant under both; 2020: before the
+	 * new set; q: another industry, not governed */
+	stored_year(db, p, 2020, "30", "50");
+	stored_year(db, p, 2021, "30", "50");
+	stored_year(db, p, 2022, "30", "60");
+	stored_year(db, q, 2021, "30", "50");
+	char *city = t_token("city_bureau", NULL);
+
+	t_resp before = compliance_of(city, p, 2021);
+	cr_assert_eq(before.status, 200, "%s", before.body);
+	cr_expect(json_is_true(json_object_get(before.json, "compliant")), "%s", before.body);
+	cr_expect_str_eq(t_str(&before, "rule_set"), CITY_2013);
+	t_resp_free(&before);
+
+	json_t *b = rs_new(ind, "2021-01-01");
+	t_resp r = post_rs(city, b, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	char id[40];
+	snprintf(id, sizeof id, "%s", t_str(&r, "id"));
+	json_t *red = json_object_get(r.json, "redecided");
+	cr_assert(json_is_object(red), "the answer says what was re-decided: %s", r.body);
+	cr_expect_eq(json_integer_value(json_object_get(red, "person_years")), 2, "2021 and 2022: %s", r.body);
+	cr_expect_eq(json_integer_value(json_object_get(red, "changed")), 1, "2021 flips: %s", r.body);
+	cr_expect(json_object_get(r.json, "job") == NULL, "no job below the threshold: %s", r.body);
+	cr_expect(json_is_null(json_object_get(r.json, "effective_to")), "the industry's only set: open");
+	t_resp_free(&r);
+
+	t_resp after = compliance_of(city, p, 2021);
+	cr_assert_eq(after.status, 200, "%s", after.body);
+	cr_expect(json_is_false(json_object_get(after.json, "compliant")), "%s", after.body);
+	cr_expect_str_eq(t_str(&after, "rule_set"), id, "decided by the new set: %s", after.body);
+	cr_expect(member(after.json, "required", "professional") == 60.0, "%s", after.body);
+	cr_expect(member(after.json, "shortfall", "professional") == 10.0, "%s", after.body);
+	cr_expect(member(after.json, "shortfall", "public") == 0.0, "%s", after.body);
+	t_resp_free(&after);
+	t_resp y22 = compliance_of(city, p, 2022);
+	cr_expect(json_is_true(json_object_get(y22.json, "compliant")), "%s", y22.body);
+	cr_expect_str_eq(t_str(&y22, "rule_set"), id);
+	t_resp_free(&y22);
+	/* untouched: the year before, and another industry's year */
+	const char *pv[] = { p, q };
+	char *r20 = t_sql_value(db, "SELECT rule_set::text FROM jxjy.person_year_summary"
+	                            " WHERE person = $1 AND year = 2020", 1, pv);
+	char *rq = t_sql_value(db, "SELECT rule_set::text || ' ' || compliant FROM jxjy.person_year_summary"
+	                           " WHERE person = $1 AND year = 2021", 1, pv + 1);
+	cr_expect_str_eq(r20, CITY_2013);
+	cr_expect_str_eq(rq, CITY_2013 " true");
+	/* the judging and holding columns are those stored before */
+	char *basis = t_sql_value(db, "SELECT as_of || ' ' || judged_industry FROM jxjy.person_year_summary"
+	                              " WHERE person = $1 AND year = 2021", 1, pv);
+	char want[96];
+	snprintf(want, sizeof want, "2021-01-01 %s", ind);
+	cr_expect_str_eq(basis, want);
+	free(basis);
+	free(r20);
+	free(rq);
+	json_decref(b);
+	free(city);
+	free(ind);
+	free(other);
+	PQfinish(db);
+}
+
+Test(rule_sets, R32_a_past_set_between_two_sets_ends_where_the_next_starts_and_ends_the_earlier)
+{
+	PGconn *db = t_db();
+	char *ind = fresh_industry();
+	char p[40];
+	t_take_id(p, person_in(db, ind));
+	stored_year(db, p, 2020, "30", "50");
+	stored_year(db, p, 2021, "30", "50");
+	stored_year(db, p, 2022, "30", "50");
+	char *city = t_token("city_bureau", NULL);
+	/* 2020 [2020-01-01, open), then 2022 closes it; then 2021 in between */
+	json_t *a = rs_new(ind, "2020-01-01"), *c = rs_new(ind, "2022-01-01"), *b = rs_new(ind, "2021-01-01");
+	json_object_set_new(json_object_get(json_object_get(b, "requirements"), "intermediate"),
+	                    "professional", json_real(45.0));
+	t_resp ra = post_rs(city, a, NULL), rc = post_rs(city, c, NULL);
+	cr_assert_eq(ra.status, 201, "%s", ra.body);
+	cr_assert_eq(rc.status, 201, "%s", rc.body);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(ra.json, "redecided"), "person_years")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(rc.json, "redecided"), "person_years")), 1);
+	t_resp rb = post_rs(city, b, NULL);
+	cr_assert_eq(rb.status, 201, "%s", rb.body);
+	cr_expect_str_eq(t_str(&rb, "effective_to"), "2022-01-01", "ends where the next set starts: %s", rb.body);
+	json_t *red = json_object_get(rb.json, "redecided");
+	cr_expect_eq(json_integer_value(json_object_get(red, "person_years")), 1, "2021 only: %s", rb.body);
+	cr_expect_eq(json_integer_value(json_object_get(red, "changed")), 1, "30 + 50 meets 45 h: %s", rb.body);
+	char path[96];
+	snprintf(path, sizeof path, "/v1/rule-sets/%s", t_str(&ra, "id"));
+	t_resp g = t_get(path, city);
+	cr_expect_str_eq(t_str(&g, "effective_to"), "2021-01-01", "the earlier set ends: %s", g.body);
+	t_resp_free(&g);
+	const char *v[] = { p };
+	t_resp y21 = compliance_of(city, p, 2021);
+	cr_expect_str_eq(t_str(&y21, "rule_set"), t_str(&rb, "id"));
+	cr_expect(json_is_true(json_object_get(y21.json, "compliant")), "%s", y21.body);
+	t_resp_free(&y21);
+	char *years = t_sql_value(db, "SELECT string_agg(year || ':' || compliant, ',' ORDER BY year)"
+	                              " FROM jxjy.person_year_summary WHERE person = $1", 1, v);
+	cr_expect_str_eq(years, "2020:false,2021:true,2022:false");
+	/* the earlier set's new end is audited with its end before */
+	const char *au[] = { t_str(&ra, "id"), t_str(&rb, "id") };
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.audit_log WHERE entity = 'rule_set'"
+	                             " AND action = 'update' AND entity_id = $1 AND after ->> 'closed_by' = $2"
+	                             " AND before ->> 'effective_to' = '2022-01-01'", 2, au), 1);
+	/* on a set's first day, or past the next set's start: 409 */
+	json_t *d = rs_new(ind, "2021-01-01");
+	t_resp rd = post_rs(city, d, NULL);
+	cr_expect(t_is_problem(&rd, 409), "%d %s", rd.status, rd.body);
+	json_t *e = rs_new(ind, "2021-06-01");
+	json_object_set_new(e, "effective_to", json_string("2023-01-01"));
+	t_resp re = post_rs(city, e, NULL);
+	cr_expect(t_is_problem(&re, 409), "%d %s", re.status, re.body);
+	free(years);
+	t_resp_free(&ra);
+	t_resp_free(&rb);
+	t_resp_free(&rc);
+	t_resp_free(&rd);
+	t_resp_free(&re);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	json_decref(d);
+	json_decref(e);
+	free(city);
+	free(ind);
+	PQfinish(db);
+}
+
+Test(rule_sets, R32_a_district_bureau_backdating_is_403)
+{
+	char *ind = fresh_industry();
+	char *tok = t_token("district_bureau", "320508");
+	json_t *b = rs_new(ind, "2021-01-01");
+	t_resp r = post_rs(tok, b, NULL);
+	cr_expect(t_is_problem(&r, 403), "%d %s", r.status, r.body);
+	const char *p[] = { ind };
+	cr_expect_eq(t_sql_count(NULL, "SELECT count(*) FROM jxjy.rule_sets WHERE industry = $1", 1, p), 0);
+	t_resp_free(&r);
+	json_decref(b);
+	free(tok);
+	free(ind);
+}
+
+/* Polls GET /v1/jobs/{id} until the job is done or failed (20 s at most). */
+static t_resp job_wait(const char *token, const char *id)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/v1/jobs/%s", id);
+	double t0 = t_now_s();
+	for (;;) {
+		t_resp r = t_get(path, token);
+		cr_assert_eq(r.status, 200, "%s", r.body);
+		const char *st = t_str(&r, "status");
+		if ((st && (!strcmp(st, "done") || !strcmp(st, "failed"))) || t_now_s() - t0 > 20)
+			return r;
+		t_resp_free(&r);
+		usleep(200 * 1000);
+	}
+}
+
+/* n persons of industry, each with a stored 2021 of 30 + 50 h (compliant
+ * under 2013) */
+static void persons_with_2021(PGconn *db, const char *industry, int n)
+{
+	char unit[40];
+	t_take_id(unit, t_new_unit(db, "320508", industry));
+	for (int i = 0; i < n; i++) {
+		char p[40];
+		t_take_id(p, t_new_person(db, unit, "intermediate"));
+		stored_year(db, p, 2021, "30", "50");
+	}
+}
+
+Test(rule_sets, R32_above_the_threshold_a_job_re_decides_and_reports_its_progress)
+{
+	long threshold = t_env("JXJY_JOB_THRESHOLD") ? atol(t_env("JXJY_JOB_THRESHOLD")) : 100000;
+	cr_assert(threshold <= 200, "deploy/test starts the gateway with a small JXJY_JOB_THRESHOLD");
+	PGconn *db = t_db();
+	char *ind = fresh_industry();
+	int n = (int)threshold + 7;
+	persons_with_2021(db, ind, n);
+	char *city = t_token("city_bureau", NULL);
+	json_t *b = rs_new(ind, "2021-01-01");
+	t_resp r = post_rs(city, b, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	cr_expect(json_is_null(json_object_get(r.json, "redecided")), "a job does it: %s", r.body);
+	json_t *job = json_object_get(r.json, "job");
+	cr_assert(json_is_object(job), "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(job, "status")), "queued");
+	char jid[40], rs[40];
+	snprintf(jid, sizeof jid, "%s", json_string_value(json_object_get(job, "id")));
+	snprintf(rs, sizeof rs, "%s", t_str(&r, "id"));
+	t_resp_free(&r);
+	/* another industry authority does not see it */
+	char path[96];
+	snprintf(path, sizeof path, "/v1/jobs/%s", jid);
+	char *other = t_token("industry_authority", "education");
+	t_resp o = t_get(path, other);
+	cr_expect(t_is_problem(&o, 404), "%d %s", o.status, o.body);
+	t_resp_free(&o);
+
+	t_resp j = job_wait(city, jid);
+	cr_expect_str_eq(t_str(&j, "status"), "done", "%s", j.body);
+	cr_expect_str_eq(t_str(&j, "kind"), "rule_set_redecide");
+	cr_expect_eq(json_integer_value(json_object_get(j.json, "total")), n, "%s", j.body);
+	cr_expect_eq(json_integer_value(json_object_get(j.json, "done")), n, "%s", j.body);
+	cr_expect_eq(json_integer_value(json_object_get(j.json, "changed")), n, "%s", j.body);
+	cr_expect(t_str(&j, "started_at") && t_str(&j, "finished_at"), "%s", j.body);
+	cr_expect(json_is_null(json_object_get(j.json, "error")), "%s", j.body);
+	t_resp_free(&j);
+	const char *v[] = { ind, rs };
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.person_year_summary WHERE year = 2021"
+	                             " AND judged_industry = $1 AND rule_set = $2::uuid AND NOT compliant"
+	                             " AND required_professional = 60", 2, v), n,
+	             "every person-year re-decided by the new set");
+	json_decref(b);
+	free(other);
+	free(city);
+	free(ind);
+	PQfinish(db);
+}
+
+/* A set stored behind the gateway's back, and its job: as if a gateway had
+ * committed both and died. */
+static char *sql_rule_set(PGconn *db, const char *industry, const char *from)
+{
+	const char *p[] = { industry, from };
+	char *id = t_sql_value(db, "INSERT INTO jxjy.rule_sets (id, industry, name, effective_from,"
+	                           " cycle_years, auto_verify_base_completions, city_senior_faculty_pct,"
+	                           " city_certified_manager_pct, district_senior_faculty_pct,"
+	                           " district_certified_manager_pct)"
+	                           " VALUES (gen_random_uuid(), $1, '测试规则', $2::date, 5, false, 30, 30, 20, 20)"
+	                           " RETURNING id", 2, p);
+	cr_assert(id);
+	const char *q[] = { id };
+	PQclear(t_sql(db, "INSERT INTO jxjy.rule_set_minimums (rule_set, title_level, public_hours,"
+	                  " professional_hours) SELECT $1::uuid, l, CASE WHEN l::text LIKE 'junior%' THEN 14"
+	                  " ELSE 30 END, CASE WHEN l::text LIKE 'junior%' THEN 28 ELSE 60 END"
+	                  " FROM unnest(enum_range(NULL::jxjy.title_level)) AS l", 1, q));
+	return id;
+}
+
+Test(rule_sets, R32_a_running_job_with_a_stale_lease_is_taken_over_and_a_live_lease_is_not)
+{
+	PGconn *db = t_db();
+	char *ind = fresh_industry(), *ind2 = fresh_industry();
+	persons_with_2021(db, ind, 5);
+	persons_with_2021(db, ind2, 3);
+	char rs[40], rs2[40];
+	t_take_id(rs, sql_rule_set(db, ind, "2021-01-01"));
+	t_take_id(rs2, sql_rule_set(db, ind2, "2021-01-01"));
+	const char *v[] = { rs, ind }, *v2[] = { rs2, ind2 };
+	/* a dead gateway's job, half-way: running, its lease expired */
+	char *stale = t_sql_value(db, "INSERT INTO jxjy.jobs (id, kind, rule_set, industry, first_year,"
+	                              " last_year, status, total, lease_owner, lease_until, started_at)"
+	                              " VALUES (gen_random_uuid(), 'rule_set_redecide', $1::uuid, $2, 2021, 2100,"
+	                              " 'running', 5, 'dead-gateway', now() - interval '1 minute',"
+	                              " now() - interval '2 minutes') RETURNING id", 2, v);
+	/* a job another (live) gateway holds */
+	char *held = t_sql_value(db, "INSERT INTO jxjy.jobs (id, kind, rule_set, industry, first_year,"
+	                             " last_year, status, total, lease_owner, lease_until, started_at)"
+	                             " VALUES (gen_random_uuid(), 'rule_set_redecide', $1::uuid, $2, 2021, 2100,"
+	                             " 'running', 3, 'live-gateway', now() + interval '1 hour', now())"
+	                             " RETURNING id", 2, v2);
+	cr_assert(stale && held);
+	char *city = t_token("city_bureau", NULL);
+	t_resp j = job_wait(city, stale);
+	cr_expect_str_eq(t_str(&j, "status"), "done", "%s", j.body);
+	cr_expect_eq(json_integer_value(json_object_get(j.json, "done")), 5, "%s", j.body);
+	cr_expect_eq(json_integer_value(json_object_get(j.json, "changed")), 5, "%s", j.body);
+	t_resp_free(&j);
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.person_year_summary WHERE year = 2021"
+	                             " AND judged_industry = $2 AND rule_set = $1::uuid AND NOT compliant",
+	                         2, v), 5);
+	/* the held job: untouched while its lease runs */
+	const char *h[] = { held };
+	char *st = t_sql_value(db, "SELECT status || ' ' || done || ' ' || lease_owner FROM jxjy.jobs"
+	                           " WHERE id = $1", 1, h);
+	cr_expect_str_eq(st, "running 0 live-gateway");
+	cr_expect_eq(t_sql_count(db, "SELECT count(*) FROM jxjy.person_year_summary WHERE year = 2021"
+	                             " AND judged_industry = $2 AND rule_set = $1::uuid", 2, v2), 0);
+	/* its lease expires: a gateway takes it over */
+	PQclear(t_sql(db, "UPDATE jxjy.jobs SET lease_until = now() - interval '1 second' WHERE id = $1", 1, h));
+	t_resp k = job_wait(city, held);
+	cr_expect_str_eq(t_str(&k, "status"), "done", "%s", k.body);
+	cr_expect_eq(json_integer_value(json_object_get(k.json, "changed")), 3, "%s", k.body);
+	t_resp_free(&k);
+	free(st);
+	free(stale);
+	free(held);
+	free(city);
+	free(ind);
+	free(ind2);
+	PQfinish(db);
+}
+
+Test(rule_sets, R6_more_than_256_rule_sets_still_decide_with_the_right_one)
+{
+	PGconn *db = t_db();
+	/* 300 industries with a set each, all sorting before the one that
+	 * matters (the old cache kept the first 256 only) */
+	char *mark = fresh_industry();
+	const char *m[] = { mark };
+	PQclear(t_sql(db, "INSERT INTO jxjy.industries (code, name)"
+	                  " SELECT $1 || '_' || g, '测试行业 ' || $1 || '_' || g FROM generate_series(1, 300) g",
+	                  1, m));
+	PQclear(t_sql(db, "WITH s AS (INSERT INTO jxjy.rule_sets (id, industry, name, effective_from,"
+	                  " cycle_years, auto_verify_base_completions, city_senior_faculty_pct,"
+	                  " city_certified_manager_pct, district_senior_faculty_pct,"
+	                  " district_certified_manager_pct)"
+	                  " SELECT gen_random_uuid(), $1 || '_' || g, '填充规则', DATE '2013-06-01', 5, false,"
+	                  " 30, 30, 20, 20 FROM generate_series(1, 300) g RETURNING id)"
+	                  " INSERT INTO jxjy.rule_set_minimums (rule_set, title_level, public_hours,"
+	                  " professional_hours) SELECT s.id, l, 24, 48 FROM s,"
+	                  " unnest(enum_range(NULL::jxjy.title_level)) AS l", 1, m));
+	cr_assert(t_sql_count(db, "SELECT count(*) FROM jxjy.rule_sets", 0, NULL) > 300);
+	char *ind = fresh_industry();
+	char p[40];
+	t_take_id(p, person_in(db, ind));
+	char *city = t_token("city_bureau", NULL);
+	json_t *b = rs_new(ind, "2021-01-01");
+	t_resp r = post_rs(city, b, NULL);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	char id[40];
+	snprintf(id, sizeof id, "%s", t_str(&r, "id"));
+	t_resp_free(&r);
+	/* 2023 has no stored decision: decided now, from every rule set */
+	t_resp c = compliance_of(city, p, 2023);
+	cr_assert_eq(c.status, 200, "%s", c.body);
+	cr_expect_str_eq(t_str(&c, "rule_set"), id, "the industry's set, the last of %ld: %s",
+	                 t_sql_count(db, "SELECT count(*) FROM jxjy.rule_sets", 0, NULL), c.body);
+	cr_expect(member(c.json, "required", "professional") == 60.0, "%s", c.body);
+	t_resp_free(&c);
+	/* leave the other suites their small table */
+	PQclear(t_sql(db, "DELETE FROM jxjy.rule_sets WHERE industry LIKE $1 || '\\_%'", 1, m));
+	json_decref(b);
+	free(city);
+	free(ind);
+	free(mark);
+	PQfinish(db);
 }
