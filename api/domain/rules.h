@@ -20,8 +20,9 @@
 
 typedef struct api_req api_req;
 
-/* The size of a caller's own fixed array for api_rules_parse_array (jxjyctl
- * recompute); the worker's cache (below) has no such limit. */
+/* The size of a caller's own fixed array for api_rules_parse_array (the
+ * tests' bridge check); the process's cache (below), which the workers and
+ * jxjyctl recompute use, has no such limit. */
 #define API_RULE_SETS_MAX 256
 
 /* ---- JSON (domain/rules_json.c) ---------------------------------------- */

@@ -106,7 +106,7 @@ typedef struct run {
 	char id[24];
 	char cursor[40];
 	long persons, person_years, skipped;
-	core_rule_set sets[API_RULE_SETS_MAX];
+	const core_rule_set *sets;   /* the process's rule-set cache (no fixed limit) */
 	int nsets;
 	buf keys[2];                 /* persons, years of the locked batch */
 	buf out[A__COUNT];
@@ -146,7 +146,7 @@ static int load_rules(run *u)
 		rollback(u);
 		return -1;
 	}
-	u->nsets = api_rules_parse_array(u->sets, API_RULE_SETS_MAX, json);
+	u->nsets = api_rules_cached(&u->sets, json);
 	db_result_free(res);
 	if (q(u, DB_STMT_COMMIT, NULL, NULL, NULL) < 0)
 		return -1;
