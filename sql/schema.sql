@@ -627,7 +627,7 @@ CREATE FUNCTION jxjy._person_holding(p_person uuid, p_year integer, OUT unit uui
     SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
 DECLARE
-    d date := least(make_date(p_year, 12, 31), jxjy.today());
+    d date := jxjy.holding_date(p_year, jxjy.today());
     s record;
 BEGIN
     SELECT * INTO s FROM jxjy._person_at(p_person, d);
@@ -652,7 +652,7 @@ DECLARE
     s record;
 BEGIN
     SELECT * INTO s FROM jxjy._person_at(p_person, make_date(p_year, 1, 1));
-    as_of := greatest(make_date(p_year, 1, 1), s.first_day);
+    as_of := jxjy.judging_date(s.first_day, p_year);
     IF as_of > make_date(p_year, 1, 1) THEN
         SELECT * INTO s FROM jxjy._person_at(p_person, as_of);
     END IF;
@@ -1123,6 +1123,27 @@ $$;
 
 
 --
+-- Name: _registration_after_leaving(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._registration_after_leaving() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    d date := CASE TG_TABLE_NAME WHEN 'achievements' THEN make_date(NEW.year, 1, 1)
+                                 ELSE jxjy.today() END;
+    left_on date := jxjy.person_left_on(NEW.person, d);
+BEGIN
+    IF left_on IS NOT NULL THEN
+        RAISE EXCEPTION 'the person left service on %', left_on USING ERRCODE = 'JX422',
+            COLUMN = 'person', CONSTRAINT = 'after_leaving';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
 -- Name: _report_hours_add(integer, character, text, uuid, uuid, jxjy.category, text, jxjy.class_type, numeric, integer); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1158,11 +1179,17 @@ CREATE FUNCTION jxjy._rule_sets_no_overlap() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        IF NEW.effective_to IS NULL THEN
+            SELECT min(r.effective_from) INTO NEW.effective_to
+              FROM jxjy.rule_sets r
+             WHERE r.industry IS NOT DISTINCT FROM NEW.industry
+               AND r.effective_from > NEW.effective_from;
+        END IF;
         UPDATE jxjy.rule_sets r
            SET effective_to = NEW.effective_from
          WHERE r.industry IS NOT DISTINCT FROM NEW.industry
-           AND r.effective_to IS NULL
-           AND r.effective_from < NEW.effective_from;
+           AND r.effective_from < NEW.effective_from
+           AND (r.effective_to IS NULL OR r.effective_to > NEW.effective_from);
     END IF;
     IF EXISTS (SELECT 1 FROM jxjy.rule_sets r
                 WHERE r.id <> NEW.id
@@ -1845,6 +1872,15 @@ CREATE FUNCTION jxjy.claims() RETURNS jsonb
 
 
 --
+-- Name: holding_date(integer, date); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.holding_date(p_year integer, p_today date) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$ SELECT least(make_date(p_year, 12, 31), p_today) $$;
+
+
+--
 -- Name: judging_date(date, integer); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -2191,6 +2227,35 @@ BEGIN
         RETURN NULL;
     END IF;
     RETURN v_category;
+END
+$$;
+
+
+--
+-- Name: rule_set_redecide_save(uuid[], integer[], uuid[], numeric[], numeric[], boolean[]); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.rule_set_redecide_save(p_persons uuid[], p_years integer[], p_rule_sets uuid[], p_required_public numeric[], p_required_professional numeric[], p_compliant boolean[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text;
+    n bigint;
+BEGIN
+    IF jxjy.claim_role() IS DISTINCT FROM 'city_bureau' THEN
+        RAISE EXCEPTION 'only the city bureau re-decides person-years' USING ERRCODE = '42501';
+    END IF;
+    prev := jxjy._elevate();
+    UPDATE jxjy.person_year_summary s
+       SET rule_set = d.rule_set, required_public = d.rpub, required_professional = d.rpro,
+           compliant = d.compliant, decided_at = now()
+      FROM unnest(p_persons, p_years, p_rule_sets, p_required_public, p_required_professional,
+                  p_compliant) AS d(person, year, rule_set, rpub, rpro, compliant)
+     WHERE s.person = d.person AND s.year = d.year;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM jxjy._restore(prev);
+    RETURN n;
 END
 $$;
 
@@ -2635,6 +2700,42 @@ CREATE TABLE jxjy.inspections (
 );
 
 ALTER TABLE ONLY jxjy.inspections FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: jobs; Type: TABLE; Schema: jxjy; Owner: -
+--
+
+CREATE TABLE jxjy.jobs (
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    rule_set uuid NOT NULL,
+    industry text,
+    first_year integer NOT NULL,
+    last_year integer NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    total bigint NOT NULL,
+    done bigint DEFAULT 0 NOT NULL,
+    person_years bigint DEFAULT 0 NOT NULL,
+    changed bigint DEFAULT 0 NOT NULL,
+    cursor_person uuid,
+    cursor_year integer,
+    lease_owner text,
+    lease_until timestamp with time zone,
+    error text,
+    created_by text DEFAULT jxjy.claim_sub(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT jobs_changed_check CHECK ((changed >= 0)),
+    CONSTRAINT jobs_done_check CHECK ((done >= 0)),
+    CONSTRAINT jobs_kind_check CHECK ((kind = 'rule_set_redecide'::text)),
+    CONSTRAINT jobs_person_years_check CHECK ((person_years >= 0)),
+    CONSTRAINT jobs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text]))),
+    CONSTRAINT jobs_total_check CHECK ((total >= 0))
+);
+
+ALTER TABLE ONLY jxjy.jobs FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -3458,6 +3559,14 @@ ALTER TABLE ONLY jxjy.inspections
 
 
 --
+-- Name: jobs jobs_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: late_windows late_windows_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
 --
 
@@ -3906,6 +4015,13 @@ CREATE INDEX inspections_base ON jxjy.inspections USING btree (base, inspected_o
 
 
 --
+-- Name: jobs_unfinished; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX jobs_unfinished ON jxjy.jobs USING btree (created_at) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+
+--
 -- Name: late_windows_year; Type: INDEX; Schema: jxjy; Owner: -
 --
 
@@ -4340,6 +4456,13 @@ CREATE INDEX units_industry ON jxjy.units USING btree (industry, created_at, id)
 
 
 --
+-- Name: achievements achievements_after_leaving; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER achievements_after_leaving BEFORE INSERT ON jxjy.achievements FOR EACH ROW EXECUTE FUNCTION jxjy._registration_after_leaving();
+
+
+--
 -- Name: achievements achievements_touch; Type: TRIGGER; Schema: jxjy; Owner: -
 --
 
@@ -4379,6 +4502,13 @@ CREATE TRIGGER bases_touch BEFORE UPDATE ON jxjy.bases FOR EACH ROW EXECUTE FUNC
 --
 
 CREATE TRIGGER commendations_fill BEFORE INSERT ON jxjy.commendations FOR EACH ROW EXECUTE FUNCTION jxjy._commendations_fill();
+
+
+--
+-- Name: enrolments enrolments_after_leaving; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER enrolments_after_leaving BEFORE INSERT ON jxjy.enrolments FOR EACH ROW EXECUTE FUNCTION jxjy._registration_after_leaving();
 
 
 --
@@ -4814,6 +4944,22 @@ ALTER TABLE ONLY jxjy.guides
 
 ALTER TABLE ONLY jxjy.inspections
     ADD CONSTRAINT inspections_base_fkey FOREIGN KEY (base) REFERENCES jxjy.bases(id);
+
+
+--
+-- Name: jobs jobs_industry_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.jobs
+    ADD CONSTRAINT jobs_industry_fkey FOREIGN KEY (industry) REFERENCES jxjy.industries(code);
+
+
+--
+-- Name: jobs jobs_rule_set_fkey; Type: FK CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.jobs
+    ADD CONSTRAINT jobs_rule_set_fkey FOREIGN KEY (rule_set) REFERENCES jxjy.rule_sets(id);
 
 
 --
@@ -5669,6 +5815,33 @@ CREATE POLICY inspections_insert ON jxjy.inspections FOR INSERT WITH CHECK (((( 
 CREATE POLICY inspections_read ON jxjy.inspections FOR SELECT USING ((EXISTS ( SELECT 1
    FROM jxjy.bases b
   WHERE (b.id = inspections.base))));
+
+
+--
+-- Name: jobs; Type: ROW SECURITY; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.jobs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: jobs jobs_insert; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY jobs_insert ON jxjy.jobs FOR INSERT WITH CHECK ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text));
+
+
+--
+-- Name: jobs jobs_read; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY jobs_read ON jxjy.jobs FOR SELECT USING (((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text) OR (created_by = ( SELECT jxjy.claim_sub() AS claim_sub))));
+
+
+--
+-- Name: jobs jobs_update; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY jobs_update ON jxjy.jobs FOR UPDATE USING ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text)) WITH CHECK ((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text));
 
 
 --
