@@ -1130,10 +1130,13 @@ CREATE FUNCTION jxjy._registration_after_leaving() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 DECLARE
-    d date := CASE TG_TABLE_NAME WHEN 'achievements' THEN make_date(NEW.year, 1, 1)
-                                 ELSE jxjy.today() END;
-    left_on date := jxjy.person_left_on(NEW.person, d);
+    d date := jxjy.today();
+    left_on date;
 BEGIN
+    IF TG_TABLE_NAME = 'achievements' THEN
+        d := make_date(NEW.year, 1, 1);   -- (a field enrolments lack: only read here)
+    END IF;
+    left_on := jxjy.person_left_on(NEW.person, d);
     IF left_on IS NOT NULL THEN
         RAISE EXCEPTION 'the person left service on %', left_on USING ERRCODE = 'JX422',
             COLUMN = 'person', CONSTRAINT = 'after_leaving';

@@ -37,7 +37,6 @@
 #include "http/log.h"
 #include "http/worker.h"
 
-#define JOB_THRESHOLD_DEFAULT 100000L
 #define JOB_BATCH 5000
 #define JOB_LEASE_S 60
 
@@ -46,16 +45,9 @@
 const api_op op_jobs_get = { .handler = api_op_get_json, .stmt = DB_STMT_JOBS_GET,
                              .not_found = "no such job" };
 
-long api_jobs_threshold(void)
+long api_jobs_threshold(api_req *r)
 {
-	static long threshold = -1;
-	if (threshold < 0) {
-		const char *s = getenv("JXJY_JOB_THRESHOLD");
-		char *end = NULL;
-		long v = s && *s ? strtol(s, &end, 10) : -1;
-		threshold = v >= 0 && end && *end == '\0' ? v : JOB_THRESHOLD_DEFAULT;
-	}
-	return threshold;
+	return api_req_config(r)->job_threshold;
 }
 
 /* ---- re-deciding rows ------------------------------------------------------ */

@@ -11,7 +11,7 @@ extern const api_op op_jobs_get;
 
 /* Person-years a rule set's creation re-decides in its own transaction;
  * above this it leaves a job (JXJY_JOB_THRESHOLD, default 100 000). */
-long api_jobs_threshold(void);
+long api_jobs_threshold(api_req *r);
 
 /* ---- re-deciding the rows of RULE_SETS_REDECIDE_READ -------------- */
 

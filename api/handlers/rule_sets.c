@@ -313,7 +313,7 @@ static void counted(api_req *r, db_result *const *res, int n)
 		return;
 	}
 	snprintf(c->limit, sizeof c->limit, "%ld", count);
-	if (count > api_jobs_threshold()) {
+	if (count > api_jobs_threshold(r)) {
 		api_uuid_v4(c->job_id);
 		const char **v = c->v_job;
 		v[0] = c->job_id;

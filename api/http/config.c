@@ -52,6 +52,8 @@ static const param params[] = {
 	  "longest login delay, seconds (never more than 15 minutes)" },
 	{ "JXJY_TRUSTED_PROXIES", T_STR, F(trusted_proxies), "", 0, 0,
 	  "comma-separated proxy addresses whose X-Forwarded-For names the client" },
+	{ "JXJY_JOB_THRESHOLD", T_INT, F(job_threshold), "100000", 0, 100000000,
+	  "past-dated rule sets governing more person-years are re-decided in a job" },
 };
 
 static int read_secret_file(api_config *cfg, char *err, size_t n)

@@ -29,6 +29,7 @@ typedef struct api_config {
 	int auth_addr_failures; /* JXJY_AUTH_ADDR_FAILURES of an address before its delays */
 	int auth_lock_s;        /* JXJY_AUTH_LOCK_S: the longest delay (≤ 900 s) */
 	char *trusted_proxies;  /* JXJY_TRUSTED_PROXIES: "addr,addr" */
+	int job_threshold;      /* JXJY_JOB_THRESHOLD: governed person-years re-decided in the request */
 } api_config;
 
 /* Fills cfg from the environment.  Returns 0, or -1 with a one-line message
