@@ -254,6 +254,15 @@ ALTER TABLE jxjy.person_year_summary
     ALTER COLUMN year_in_service SET NOT NULL;
 CREATE INDEX person_year_summary_year ON jxjy.person_year_summary (year, year_district);
 
+-- records samples of a year draw from the year's holding (R-30): the
+-- sampling indexes of 0006 on the year columns instead of the current ones (recreated)
+DROP INDEX jxjy.records_sample_district;
+DROP INDEX jxjy.records_sample_industry;
+CREATE INDEX records_sample_district ON jxjy.records (year, year_district, id)
+    WHERE status = 'verified';
+CREATE INDEX records_sample_industry ON jxjy.records (year, year_industry, id) INCLUDE (category)
+    WHERE status = 'verified';
+
 -- ---- registration ---------------------------------------------------------
 
 -- since: default 1 January of cycle_start_year, never after today

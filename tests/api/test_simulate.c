@@ -375,13 +375,11 @@ Test(simulate, R32_a_simulation_stores_nothing)
 
 /* "The result equals what adopting it then produces."  Adopting the draft
  * (effective 2022-01-01) through POST /v1/rule-sets is a past-dated
- * adoption: when the gateway does that with re-decision (the answer carries
- * "redecided"), the decisions read back after it are compared with the
- * simulation's; until then the adoption is refused and the simulation is
- * compared with core deciding, here, the same person-years as
- * GET /v1/persons/{id}/compliance reads them back (title level and verified
- * hours of the stored decision) under the same draft. */
-Test(simulate, R32_the_answer_is_what_core_decides_for_the_same_person_years)
+ * adoption, which re-decides the person-years it governs: the decisions read
+ * back after it are compared, person by person, with the simulation's (and
+ * with core deciding, here, the same person-years as
+ * GET /v1/persons/{id}/compliance served them before, under the draft). */
+Test(simulate, R32_the_answer_equals_what_adopting_the_draft_then_produces_person_by_person)
 {
 	world w;
 	setup(&w);
@@ -427,26 +425,41 @@ Test(simulate, R32_the_answer_is_what_core_decides_for_the_same_person_years)
 	cr_expect_eq(num(sim.json, "to_non_compliant"), to_non, "%s", sim.body);
 	cr_expect_eq(num(sim.json, "to_compliant"), to_comp, "%s", sim.body);
 
-	/* adopt it, when the gateway re-decides past-dated adoptions */
+	/* adopt it (a past-dated adoption by the city bureau re-decides, R-32):
+	 * person by person, the decisions then stored are the simulation's */
 	char *s = json_dumps(rs_body, JSON_COMPACT);
 	t_resp a = t_post_json("/v1/rule-sets", city, s);
 	free(s);
-	json_t *redecided = a.status == 201 ? json_object_get(a.json, "redecided") : NULL;
-	if (redecided) {
-		cr_expect_eq(json_integer_value(json_object_get(redecided, "changed")),
-		             num(sim.json, "to_non_compliant") + num(sim.json, "to_compliant"), "%s", a.body);
-		for (int i = 0; i < NP; i++) {
-			char path[128];
-			snprintf(path, sizeof path, "/v1/persons/%s/compliance?year=%d", w.p[i], YEAR);
-			t_resp c = t_get(path, city);
-			cr_expect_eq(json_is_true(json_object_get(c.json, "compliant")), expect_after[i],
-			             "person %d after adoption: %s", i, c.body);
-			t_resp_free(&c);
-		}
-	} else {
-		cr_expect(a.status == 422 || a.status == 403 || a.status == 201,
-		          "a past-dated adoption: %d %s", a.status, a.body);
+	cr_assert_eq(a.status, 201, "%s", a.body);
+	json_t *redecided = json_object_get(a.json, "redecided");
+	cr_assert(json_is_object(redecided), "re-decided in the request: %s", a.body);
+	cr_expect_eq(json_integer_value(json_object_get(redecided, "person_years")), NP, "%s", a.body);
+	cr_expect_eq(json_integer_value(json_object_get(redecided, "changed")),
+	             num(sim.json, "to_non_compliant") + num(sim.json, "to_compliant"), "%s", a.body);
+	json_t *examples = json_object_get(sim.json, "examples");
+	long after_adopted = 0;
+	for (int i = 0; i < NP; i++) {
+		char path[128];
+		snprintf(path, sizeof path, "/v1/persons/%s/compliance?year=%d", w.p[i], YEAR);
+		t_resp c = t_get(path, city);
+		bool now = json_is_true(json_object_get(c.json, "compliant"));
+		after_adopted += now;
+		cr_expect_eq(now, expect_after[i], "person %d after adoption: %s", i, c.body);
+		/* a changed person is among the simulation's examples (all of them:
+		 * fewer than 20), with the same before and after */
+		bool listed = false;
+		size_t k;
+		json_t *e;
+		json_array_foreach(examples, k, e)
+			if (!strcmp(json_string_value(json_object_get(e, "person")) ?: "", w.p[i])) {
+				listed = true;
+				cr_expect_eq(json_is_true(json_object_get(e, "before")), before[i]);
+				cr_expect_eq(json_is_true(json_object_get(e, "after")), now);
+			}
+		cr_expect_eq(listed, now != before[i], "person %d: listed iff changed: %s", i, sim.body);
+		t_resp_free(&c);
 	}
+	cr_expect_eq(num(sim.json, "compliant_after"), after_adopted, "%s", sim.body);
 	t_resp_free(&a);
 	json_decref(rs_body);
 	t_resp_free(&sim);

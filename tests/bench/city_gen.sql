@@ -104,9 +104,10 @@ SELECT x.i, md5('city-person/' || x.i)::uuid AS id, cu.id AS unit, cu.district, 
  ORDER BY x.i;
 
 INSERT INTO jxjy.persons (id, national_id, name, unit, district, industry, title_level,
-                          cycle_start_year, status, created_by, created_at, updated_at)
+                          cycle_start_year, since, status, created_by, created_at, updated_at)
 SELECT id, '3205' || lpad(i::text, 14, '0'), '测试人员 ' || i, unit, district, industry,
-       title_level, :first - (i % 5), status, 'bench', created_at, created_at
+       title_level, :first - (i % 5), make_date(:first - (i % 5), 1, 1), status, 'bench',
+       created_at, created_at
   FROM cpx;
 
 -- what persons_employment_start would have written
@@ -195,7 +196,8 @@ SELECT id, project, person, base, base_district, CASE WHEN completed THEN hours 
 INSERT INTO jxjy.records (id, person, year, start_date, end_date, category, form, class_type,
                           hours, source, status, reason, registered_by, verified_by,
                           verified_at, reg_district, reg_unit, reg_industry, cur_district,
-                          cur_unit, cur_industry, created_at, updated_at)
+                          cur_unit, cur_industry, year_district, year_unit, year_industry,
+                          created_at, updated_at)
 SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(z.n), 12, '0'))::uuid,
        z.id, z.y, z.start_date, z.start_date + (greatest(1, ceil(z.hours / 8.0))::int - 1),
        z.category, f.form, f.class_type, z.hours, 'unit', s.status,
@@ -203,6 +205,7 @@ SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(z.n), 12, '0'))::uuid,
        CASE WHEN s.status <> 'registered' THEN 'bench' END,
        CASE WHEN s.status <> 'registered' THEN z.created_at + interval '10 days' END,
        z.district, z.unit, z.industry, z.district, z.unit, z.industry,
+       z.district, z.unit, z.industry,   -- no history here: every year's holding (R-30)
        z.created_at, CASE WHEN s.status <> 'registered' THEN z.created_at + interval '10 days'
                           ELSE z.created_at END
   FROM (SELECT x.*,
@@ -259,11 +262,12 @@ SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(z.n), 12, '0'))::uuid,
 INSERT INTO jxjy.records (id, person, year, start_date, end_date, category, form, class_type,
                           hours, source, project, enrolment, status, registered_by, verified_by,
                           verified_at, base, reg_district, reg_unit, reg_industry, cur_district,
-                          cur_unit, cur_industry, created_at, updated_at)
+                          cur_unit, cur_industry, year_district, year_unit, year_industry,
+                          created_at, updated_at)
 SELECT record, person, y, start_date, start_date + 4, category, 'training_class', class_type,
        hours, 'base', project, id, 'verified', 'bench', 'bench',
        (start_date + 5 + time '17:00') AT TIME ZONE 'Asia/Shanghai', base, district, unit,
-       industry, district, unit, industry,
+       industry, district, unit, industry, district, unit, industry,
        (start_date + 5 + time '17:00') AT TIME ZONE 'Asia/Shanghai',
        (start_date + 5 + time '17:00') AT TIME ZONE 'Asia/Shanghai'
   FROM ce

@@ -33,18 +33,20 @@ SELECT id, '91' || lpad(u::text, 16, '0'), 'bench unit ' || u, 'enterprise', dis
   FROM bu;
 
 INSERT INTO jxjy.persons (id, national_id, name, unit, district, industry, title_level,
-                          cycle_start_year, created_by)
+                          cycle_start_year, since, created_by)
 SELECT md5('bench-person/' || i)::uuid, '9' || lpad(i::text, 17, '0'), 'bench person ' || i,
        bu.id, bu.district, bu.industry,
        (ARRAY['senior_full', 'senior_deputy', 'intermediate', 'intermediate', 'intermediate',
               'junior_assistant', 'junior_assistant', 'junior_member'])[1 + i % 8]::jxjy.title_level,
-       extract(year FROM jxjy.today())::int - 1 - i % 6, 'bench'
+       extract(year FROM jxjy.today())::int - 1 - i % 6,
+       make_date(extract(year FROM jxjy.today())::int - 1 - i % 6, 1, 1), 'bench'
   FROM generate_series(0, :n - 1) i
   JOIN bu ON bu.u = i % (SELECT count(*) FROM bu);
 
 INSERT INTO jxjy.records (person, year, start_date, end_date, category, form, class_type, hours,
                           source, status, reason, registered_by, verified_by, verified_at,
-                          reg_district, reg_unit, reg_industry, cur_district, cur_unit, cur_industry)
+                          reg_district, reg_unit, reg_industry, cur_district, cur_unit, cur_industry,
+                          year_district, year_unit, year_industry)
 SELECT x.id, x.y, make_date(x.y, x.k, 1), make_date(x.y, x.k, 10),
        CASE WHEN x.k <= 2 THEN 'public' ELSE 'professional' END::jxjy.category,
        'training_class', 'full_time',
@@ -53,7 +55,8 @@ SELECT x.id, x.y, make_date(x.y, x.k, 1), make_date(x.y, x.k, 10),
        'unit', s.status, CASE WHEN s.status = 'rejected' THEN 'bench' END, 'bench',
        CASE WHEN s.status <> 'registered' THEN 'bench' END,
        CASE WHEN s.status <> 'registered' THEN now() END,
-       x.district, x.unit, x.industry, x.district, x.unit, x.industry
+       x.district, x.unit, x.industry, x.district, x.unit, x.industry,
+       x.district, x.unit, x.industry   -- no history here: every year's holding (R-30)
   FROM (SELECT p.id, p.district, p.unit, p.industry, y, k,
                p.title_level IN ('junior_assistant', 'junior_member') AS junior,
                random() AS present, random() AS r      -- volatile: evaluated per row
