@@ -4287,14 +4287,14 @@ CREATE INDEX records_registered ON jxjy.records USING btree (cur_district, creat
 -- Name: records_sample_district; Type: INDEX; Schema: jxjy; Owner: -
 --
 
-CREATE INDEX records_sample_district ON jxjy.records USING btree (year, cur_district, id) WHERE (status = 'verified'::jxjy.record_status);
+CREATE INDEX records_sample_district ON jxjy.records USING btree (year, year_district, id) WHERE (status = 'verified'::jxjy.record_status);
 
 
 --
 -- Name: records_sample_industry; Type: INDEX; Schema: jxjy; Owner: -
 --
 
-CREATE INDEX records_sample_industry ON jxjy.records USING btree (year, cur_industry, id) INCLUDE (category) WHERE (status = 'verified'::jxjy.record_status);
+CREATE INDEX records_sample_industry ON jxjy.records USING btree (year, year_industry, id) INCLUDE (category) WHERE (status = 'verified'::jxjy.record_status);
 
 
 --
