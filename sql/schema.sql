@@ -1174,6 +1174,27 @@ CREATE FUNCTION jxjy._restore(prev text) RETURNS void
 
 
 --
+-- Name: _rule_sets_doc_refresh(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._rule_sets_doc_refresh() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    prev text := jxjy._elevate();
+BEGIN
+    INSERT INTO jxjy.rule_sets_doc AS d (one, doc)
+    SELECT true, coalesce(json_agg(jxjy.rule_set_json(r) ORDER BY r.effective_from, r.id), '[]')
+      FROM jxjy.rule_sets r
+    ON CONFLICT (one) DO UPDATE SET doc = EXCLUDED.doc, version = d.version + 1;
+    PERFORM jxjy._restore(prev);
+    RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: _rule_sets_no_overlap(); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -2235,6 +2256,62 @@ $$;
 
 
 --
+-- Name: rule_sets; Type: TABLE; Schema: jxjy; Owner: -
+--
+
+CREATE TABLE jxjy.rule_sets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    industry text,
+    name text NOT NULL,
+    effective_from date NOT NULL,
+    effective_to date,
+    cycle_years smallint NOT NULL,
+    auto_verify_base_completions boolean DEFAULT true NOT NULL,
+    city_senior_faculty_pct numeric(5,2) NOT NULL,
+    city_certified_manager_pct numeric(5,2) NOT NULL,
+    district_senior_faculty_pct numeric(5,2) NOT NULL,
+    district_certified_manager_pct numeric(5,2) NOT NULL,
+    created_by text DEFAULT jxjy.claim_sub(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT rule_sets_check CHECK (((effective_to IS NULL) OR (effective_to > effective_from))),
+    CONSTRAINT rule_sets_city_certified_manager_pct_check CHECK (((city_certified_manager_pct >= (0)::numeric) AND (city_certified_manager_pct <= (100)::numeric))),
+    CONSTRAINT rule_sets_city_senior_faculty_pct_check CHECK (((city_senior_faculty_pct >= (0)::numeric) AND (city_senior_faculty_pct <= (100)::numeric))),
+    CONSTRAINT rule_sets_cycle_years_check CHECK ((cycle_years = ANY (ARRAY[4, 5]))),
+    CONSTRAINT rule_sets_district_certified_manager_pct_check CHECK (((district_certified_manager_pct >= (0)::numeric) AND (district_certified_manager_pct <= (100)::numeric))),
+    CONSTRAINT rule_sets_district_senior_faculty_pct_check CHECK (((district_senior_faculty_pct >= (0)::numeric) AND (district_senior_faculty_pct <= (100)::numeric))),
+    CONSTRAINT rule_sets_name_check CHECK ((name <> ''::text))
+);
+
+ALTER TABLE ONLY jxjy.rule_sets FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: rule_set_json(jxjy.rule_sets); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.rule_set_json(r jxjy.rule_sets) RETURNS json
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT json_build_object('id', r.id, 'name', r.name, 'industry', r.industry,
+        'effective_from', r.effective_from, 'effective_to', r.effective_to,
+        'cycle_years', r.cycle_years, 'auto_verify_base_completions', r.auto_verify_base_completions,
+        'requirements', (SELECT json_object_agg(m.title_level, json_build_object('public',
+            m.public_hours, 'professional', m.professional_hours))
+            FROM jxjy.rule_set_minimums m WHERE m.rule_set = r.id),
+        'conversion_kinds', coalesce((SELECT json_agg(json_build_object('code', c.kind,
+            'min', c.min_hours, 'max', c.max_hours) ORDER BY c.kind)
+            FROM jxjy.rule_set_conversions c WHERE c.rule_set = r.id), '[]'),
+        'base_thresholds', json_build_object(
+            'city', json_build_object('senior_faculty_share', r.city_senior_faculty_pct,
+                'certified_manager_share', r.city_certified_manager_pct),
+            'district', json_build_object('senior_faculty_share', r.district_senior_faculty_pct,
+                'certified_manager_share', r.district_certified_manager_pct)),
+        'created_at', to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+    $$;
+
+
+--
 -- Name: rule_set_redecide_save(uuid[], integer[], uuid[], numeric[], numeric[], boolean[]); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -3190,33 +3267,17 @@ ALTER TABLE ONLY jxjy.rule_set_minimums FORCE ROW LEVEL SECURITY;
 
 
 --
--- Name: rule_sets; Type: TABLE; Schema: jxjy; Owner: -
+-- Name: rule_sets_doc; Type: TABLE; Schema: jxjy; Owner: -
 --
 
-CREATE TABLE jxjy.rule_sets (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    industry text,
-    name text NOT NULL,
-    effective_from date NOT NULL,
-    effective_to date,
-    cycle_years smallint NOT NULL,
-    auto_verify_base_completions boolean DEFAULT true NOT NULL,
-    city_senior_faculty_pct numeric(5,2) NOT NULL,
-    city_certified_manager_pct numeric(5,2) NOT NULL,
-    district_senior_faculty_pct numeric(5,2) NOT NULL,
-    district_certified_manager_pct numeric(5,2) NOT NULL,
-    created_by text DEFAULT jxjy.claim_sub(),
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT rule_sets_check CHECK (((effective_to IS NULL) OR (effective_to > effective_from))),
-    CONSTRAINT rule_sets_city_certified_manager_pct_check CHECK (((city_certified_manager_pct >= (0)::numeric) AND (city_certified_manager_pct <= (100)::numeric))),
-    CONSTRAINT rule_sets_city_senior_faculty_pct_check CHECK (((city_senior_faculty_pct >= (0)::numeric) AND (city_senior_faculty_pct <= (100)::numeric))),
-    CONSTRAINT rule_sets_cycle_years_check CHECK ((cycle_years = ANY (ARRAY[4, 5]))),
-    CONSTRAINT rule_sets_district_certified_manager_pct_check CHECK (((district_certified_manager_pct >= (0)::numeric) AND (district_certified_manager_pct <= (100)::numeric))),
-    CONSTRAINT rule_sets_district_senior_faculty_pct_check CHECK (((district_senior_faculty_pct >= (0)::numeric) AND (district_senior_faculty_pct <= (100)::numeric))),
-    CONSTRAINT rule_sets_name_check CHECK ((name <> ''::text))
+CREATE TABLE jxjy.rule_sets_doc (
+    one boolean DEFAULT true NOT NULL,
+    doc json NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT rule_sets_doc_one_check CHECK (one)
 );
 
-ALTER TABLE ONLY jxjy.rule_sets FORCE ROW LEVEL SECURITY;
+ALTER TABLE ONLY jxjy.rule_sets_doc FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -3719,6 +3780,14 @@ ALTER TABLE ONLY jxjy.rule_set_conversions
 
 ALTER TABLE ONLY jxjy.rule_set_minimums
     ADD CONSTRAINT rule_set_minimums_pkey PRIMARY KEY (rule_set, title_level);
+
+
+--
+-- Name: rule_sets_doc rule_sets_doc_pkey; Type: CONSTRAINT; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE ONLY jxjy.rule_sets_doc
+    ADD CONSTRAINT rule_sets_doc_pkey PRIMARY KEY (one);
 
 
 --
@@ -4708,6 +4777,27 @@ CREATE TRIGGER records_report_insert AFTER INSERT ON jxjy.records FOR EACH ROW W
 --
 
 CREATE TRIGGER records_report_update AFTER UPDATE OF status, year_district, year_unit, year_industry ON jxjy.records FOR EACH ROW WHEN ((((old.status = 'verified'::jxjy.record_status) OR (new.status = 'verified'::jxjy.record_status)) AND ((old.status IS DISTINCT FROM new.status) OR (old.year_district IS DISTINCT FROM new.year_district) OR (old.year_unit IS DISTINCT FROM new.year_unit) OR (old.year_industry IS DISTINCT FROM new.year_industry)))) EXECUTE FUNCTION jxjy._records_report();
+
+
+--
+-- Name: rule_set_conversions rule_sets_doc; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER rule_sets_doc AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON jxjy.rule_set_conversions FOR EACH STATEMENT EXECUTE FUNCTION jxjy._rule_sets_doc_refresh();
+
+
+--
+-- Name: rule_set_minimums rule_sets_doc; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER rule_sets_doc AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON jxjy.rule_set_minimums FOR EACH STATEMENT EXECUTE FUNCTION jxjy._rule_sets_doc_refresh();
+
+
+--
+-- Name: rule_sets rule_sets_doc; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER rule_sets_doc AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON jxjy.rule_sets FOR EACH STATEMENT EXECUTE FUNCTION jxjy._rule_sets_doc_refresh();
 
 
 --
@@ -6210,6 +6300,26 @@ CREATE POLICY rule_set_minimums_read ON jxjy.rule_set_minimums FOR SELECT USING 
 --
 
 ALTER TABLE jxjy.rule_sets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rule_sets_doc; Type: ROW SECURITY; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.rule_sets_doc ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: rule_sets_doc rule_sets_doc_read; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY rule_sets_doc_read ON jxjy.rule_sets_doc FOR SELECT USING ((( SELECT jxjy.claim_role() AS claim_role) IS NOT NULL));
+
+
+--
+-- Name: rule_sets_doc rule_sets_doc_write; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY rule_sets_doc_write ON jxjy.rule_sets_doc USING ((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text)) WITH CHECK ((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text));
+
 
 --
 -- Name: rule_sets rule_sets_insert; Type: POLICY; Schema: jxjy; Owner: -
