@@ -81,3 +81,20 @@ SELECT true, coalesce(json_agg(jxjy.rule_set_json(r) ORDER BY r.effective_from, 
 
 REVOKE EXECUTE ON FUNCTION jxjy._rule_sets_doc_refresh() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION jxjy.rule_set_json(jxjy.rule_sets) TO jxjy_app;
+
+-- Has the person any change after registration (sql/0012)?  The reads of
+-- a person-year consult the history only then (a person with the
+-- registration alone holds the persons row's situation on every day).  A
+-- function of its own, not an inline EXISTS: its plan — with the log's
+-- row-level security inside — is made once per session instead of widening
+-- the plan of every compliance read (the SET clause keeps it from being
+-- inlined).
+CREATE FUNCTION jxjy.person_changed(p_person uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM jxjy.person_changes c
+                    WHERE c.person = p_person AND c.kind <> 'register')
+    $$;
+REVOKE EXECUTE ON FUNCTION jxjy.person_changed(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION jxjy.person_changed(uuid) TO jxjy_app;

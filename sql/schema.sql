@@ -1950,6 +1950,19 @@ $$;
 
 
 --
+-- Name: person_changed(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.person_changed(p_person uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM jxjy.person_changes c
+                    WHERE c.person = p_person AND c.kind <> 'register')
+    $$;
+
+
+--
 -- Name: person_exists(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
