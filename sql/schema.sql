@@ -2269,6 +2269,22 @@ $$;
 
 
 --
+-- Name: revocations_since(bigint); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.revocations_since(p_seq bigint) RETURNS TABLE(seq bigint, jti text, expires_at bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT t.seq, t.jti, extract(epoch FROM t.expires_at)::bigint
+      FROM jxjy.revoked_tokens t
+     WHERE (t.seq > p_seq OR t.revoked_at > now() - interval '1 minute')
+       AND t.expires_at > now()
+     ORDER BY t.seq
+    $$;
+
+
+--
 -- Name: rule_sets; Type: TABLE; Schema: jxjy; Owner: -
 --
 
@@ -3242,7 +3258,22 @@ CREATE TABLE jxjy.revoked_tokens (
     jti text NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone DEFAULT now() NOT NULL,
+    seq bigint NOT NULL,
     CONSTRAINT revoked_tokens_jti_check CHECK (((char_length(jti) >= 1) AND (char_length(jti) <= 255)))
+);
+
+
+--
+-- Name: revoked_tokens_seq_seq; Type: SEQUENCE; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.revoked_tokens ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME jxjy.revoked_tokens_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 
@@ -4454,6 +4485,20 @@ CREATE INDEX report_trainees_unit ON jxjy.report_trainees USING btree (year, uni
 --
 
 CREATE INDEX revoked_tokens_expires_at ON jxjy.revoked_tokens USING btree (expires_at);
+
+
+--
+-- Name: revoked_tokens_revoked_at; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX revoked_tokens_revoked_at ON jxjy.revoked_tokens USING btree (revoked_at);
+
+
+--
+-- Name: revoked_tokens_seq; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE UNIQUE INDEX revoked_tokens_seq ON jxjy.revoked_tokens USING btree (seq);
 
 
 --

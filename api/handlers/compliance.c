@@ -36,16 +36,19 @@ static const api_compliance_cols year_cols = API_COMPLIANCE_COLS_OF(COMPLIANCE_Y
 static const api_compliance_cols eligibility_cols =
 	API_COMPLIANCE_COLS_OF(COMPLIANCE_ELIGIBILITY_YEARS);
 
-/* one reading of both: ?year= and ?from&to answer the same columns */
-#define SAME_COL(name) ((int)COMPLIANCE_YEAR_COL_##name == (int)COMPLIANCE_YEARS_COL_##name)
+/* one reading of all three: ?year= (stored or not) and ?from&to answer the
+ * same columns */
+#define SAME_COL(name) ((int)COMPLIANCE_YEAR_COL_##name == (int)COMPLIANCE_YEARS_COL_##name && \
+                        (int)COMPLIANCE_YEAR_COL_##name == (int)COMPLIANCE_YEAR_STORED_COL_##name)
 _Static_assert(SAME_COL(YEAR) && SAME_COL(RULE_SET) && SAME_COL(SUMMARY_TITLE_LEVEL) &&
                SAME_COL(PUBLIC_VERIFIED) && SAME_COL(PROFESSIONAL_VERIFIED) &&
                SAME_COL(PUBLIC_PENDING) && SAME_COL(PROFESSIONAL_PENDING) &&
                SAME_COL(REQUIRED_PUBLIC) && SAME_COL(REQUIRED_PROFESSIONAL) &&
                SAME_COL(COMPLIANT) && SAME_COL(DECIDED_AT) && SAME_COL(AS_OF) &&
                SAME_COL(BASIS_LEVEL) && SAME_COL(BASIS_INDUSTRY) && SAME_COL(BASIS_RULE_SET) &&
-               (int)COMPLIANCE_YEAR_COL__COUNT == (int)COMPLIANCE_YEARS_COL__COUNT,
-               "COMPLIANCE_YEAR and COMPLIANCE_YEARS answer the same columns");
+               (int)COMPLIANCE_YEAR_COL__COUNT == (int)COMPLIANCE_YEARS_COL__COUNT &&
+               (int)COMPLIANCE_YEAR_COL__COUNT == (int)COMPLIANCE_YEAR_STORED_COL__COUNT,
+               "COMPLIANCE_YEAR, _STORED and COMPLIANCE_YEARS answer the same columns");
 #undef SAME_COL
 
 /* An integer column that holds a year (or a cycle's first year). */
@@ -390,6 +393,19 @@ static void compliance_done(api_req *r, db_result *const *res, int n)
 	api_db_run(r, &c->call, 1, compliance_rules);
 }
 
+/* ?year=: the stored decision answers at once (the hot path: one statement
+ * on the summary row); without one, the person and the history are read. */
+static void compliance_stored_done(api_req *r, db_result *const *res, int n)
+{
+	compliance_ctx *c = r->ctx;
+	if (db_result_rows(res[0]) == 0) {
+		c->call = (db_call){ DB_STMT_COMPLIANCE_YEAR, c->v };
+		api_db_run(r, &c->call, 1, compliance_done);
+		return;
+	}
+	compliance_done(r, res, n);
+}
+
 /* The years of ?year= or ?from=&to= (each checked by compliance_params)
  * into c; false after a 400. */
 static bool compliance_years(api_req *r, compliance_ctx *c)
@@ -421,8 +437,8 @@ static void compliance_get(api_req *r)
 	c->v[0] = r->path_params[0];
 	c->v[1] = c->from_s;
 	c->v[2] = c->to_s;
-	c->call = (db_call){ c->range ? DB_STMT_COMPLIANCE_YEARS : DB_STMT_COMPLIANCE_YEAR, c->v };
-	api_db_run(r, &c->call, 1, compliance_done);
+	c->call = (db_call){ c->range ? DB_STMT_COMPLIANCE_YEARS : DB_STMT_COMPLIANCE_YEAR_STORED, c->v };
+	api_db_run(r, &c->call, 1, c->range ? compliance_done : compliance_stored_done);
 }
 
 #define RANGE_INVALID "from and to must be years from " COMPLIANCE_YEARS

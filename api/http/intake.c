@@ -220,6 +220,11 @@ static bool authenticate(api_req *r, const char *auth_header)
 		return false;
 	}
 	r->authed = true;
+	if (api_revocations_ready(r->w->revocations) &&
+	    api_revocations_has(r->w->revocations, r->claims.jti)) {
+		api_reply_revoked(r);
+		return false;
+	}
 	if (!(rt->roles & API_ROLE_BIT(r->claims.role))) {
 		api_reply_problem(r, 403, "Forbidden", "this role may not perform this action");
 		return false;

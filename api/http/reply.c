@@ -316,9 +316,7 @@ static void reply_db_error(api_req *r, const db_error *err)
 	}
 	const char *s = err->sqlstate;
 	if (!strcmp(s, "JX401")) {
-		api_reply_header(r, "WWW-Authenticate",
-		                 "Bearer realm=\"jxjy\", error=\"invalid_token\", error_description=\"token revoked\"");
-		api_reply_problem(r, 401, "Unauthorized", "token revoked");
+		api_reply_revoked(r);
 	} else if (!strcmp(s, "JX403") || !strcmp(s, "42501")) {
 		api_reply_problem(r, 403, "Forbidden", "this action is outside the caller's rights");
 	} else if (!strcmp(s, "JX404") || !strcmp(s, "P0002")) {
@@ -381,18 +379,41 @@ static void db_on_batch(db_conn *conn, db_result *const *res, int n, const db_er
 	db_conn_release(conn);
 }
 
+void api_reply_revoked(api_req *r)
+{
+	api_reply_header(r, "WWW-Authenticate",
+	                 "Bearer realm=\"jxjy\", error=\"invalid_token\", error_description=\"token revoked\"");
+	api_reply_problem(r, 401, "Unauthorized", "token revoked");
+}
+
+/* The statement that sets the caller's claims (transaction-local): four
+ * plain settings once the worker holds the revoked jtis (the token was
+ * checked against them at intake), jxjy.set_claims — which asks the
+ * database — before. */
+static db_call claims_call(api_req *r)
+{
+	if (!api_revocations_ready(r->w->revocations)) {
+		const char **v = api_arena_alloc(r->mem, sizeof *v);
+		v[0] = r->claims_json;
+		return (db_call){ DB_STMT_SET_CLAIMS, v };
+	}
+	const char **v = api_arena_alloc(r->mem, 4 * sizeof *v);
+	v[0] = r->claims_json;
+	v[1] = api_role_name(r->claims.role);
+	v[2] = r->claims.sub;
+	v[3] = r->claims.jur;
+	return (db_call){ DB_STMT_CLAIMS, v };
+}
+
 static void start_batch(api_req *r, db_conn *conn)
 {
 	db_call *all = api_arena_alloc(r->mem, sizeof *all * (size_t)(r->ncalls + 2));
-	const char **claims = api_arena_alloc(r->mem, sizeof *claims);
 	int n = 0;
 	if (!r->tx_open) {
 		if (r->tx)
 			all[n++] = (db_call){ DB_STMT_BEGIN, NULL };
-		if (r->authed) {
-			claims[0] = r->claims_json;
-			all[n++] = (db_call){ DB_STMT_SET_CLAIMS, claims };
-		}
+		if (r->authed)
+			all[n++] = claims_call(r);
 	}
 	r->prefix = n;
 	for (int i = 0; i < r->ncalls; i++)

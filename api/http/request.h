@@ -116,6 +116,8 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 /* 422 (or another status) with field errors: errors is a JSON array of
  * {"field","code","message"}; stolen. */
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors);
+/* 401 "token revoked" with its WWW-Authenticate header. */
+void api_reply_revoked(api_req *r);
 /* Adds a response header before the reply. */
 void api_reply_header(api_req *r, const char *name, const char *value);
 
@@ -128,9 +130,10 @@ bool api_query_only(api_req *r, const char *const *allowed);
 const struct api_config *api_req_config(const api_req *r);
 api_auth *api_req_auth(const api_req *r);
 
-/* Runs calls (after jxjy.set_claims for authenticated requests) in one round
- * trip, one implicit transaction, and calls done with the results of calls
- * (not of set_claims); database and SQL errors are answered here (503, 409,
+/* Runs calls (after the claims statement for authenticated requests: CLAIMS
+ * once the worker holds the revoked jtis, jxjy.set_claims before) in one
+ * round trip, one implicit transaction, and calls done with the results of
+ * calls (not of the claims'); database and SQL errors are answered here (503, 409,
  * 422, …) and done is not called; serialization failures are retried.
  * calls and their values must stay valid until done (use the arena).  The
  * connection is released after done returns. */

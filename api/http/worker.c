@@ -17,6 +17,7 @@
 #include "http/intake.h"
 #include "http/log.h"
 #include "http/request.h"
+#include "http/revocations.h"
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -73,7 +74,8 @@ static bool services_new(api_worker *w)
 	};
 	if (db_pool_new(&w->pool, w->base, &dbc) != DB_OK ||
 	    api_auth_new(&w->auth, cfg->jwt_secret, cfg->jwt_secret_len, 4096) != 0 ||
-	    api_hasher_new(&w->hasher, w->base) != 0) {
+	    api_hasher_new(&w->hasher, w->base) != 0 ||
+	    !(w->revocations = api_revocations_start(w))) {
 		log_error(NULL, "worker %d could not start: out of memory or bad configuration", w->index);
 		return false;
 	}
@@ -115,7 +117,8 @@ done:
 		event_free(sigint);
 	api_hasher_free(w.hasher);
 	api_auth_free(w.auth);
-	db_pool_free(w.pool);
+	db_pool_free(w.pool); /* before the revocations: a poll in flight ends here */
+	api_revocations_free(w.revocations);
 	api_conns_free(w.conns);
 	event_base_free(w.base);
 	return rc;

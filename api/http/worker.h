@@ -9,6 +9,7 @@
 #include "db.h"
 #include "http/config.h"
 #include "http/metrics.h"
+#include "http/revocations.h"
 
 struct event_base;
 struct evhttp;
@@ -24,6 +25,7 @@ struct api_worker {
 	api_hasher *hasher;
 	api_metrics *metrics;
 	api_conns *conns; /* open connections (http/conn.h) */
+	api_revocations *revocations; /* the revoked jtis (http/revocations.h) */
 	uint64_t seq;     /* request id counter */
 };
 

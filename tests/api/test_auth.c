@@ -166,17 +166,27 @@ Test(auth, revoked_jti_is_refused)
 	                      "\"role\":\"district_bureau\",\"district\":\"320508\",\"iat\":%ld,\"exp\":%ld",
 	         jti, now, now + 600);
 	char *tok = forge(HS256, m, t_env("JXJY_JWT_SECRET"));
-	t_resp r = t_get("/v1/me", tok);
-	cr_assert_eq(r.status, 200, "before revocation: %s", r.body);
-	t_resp_free(&r);
+	/* every worker has seen (and cached) the token before the revocation */
+	for (int i = 0; i < 8; i++) {
+		t_resp r = t_get("/v1/me", tok);
+		cr_assert_eq(r.status, 200, "before revocation: %s", r.body);
+		t_resp_free(&r);
+	}
 	char args[128];
 	snprintf(args, sizeof args, "revoke %s", jti);
 	cr_assert_eq(t_jxjyctl(args, NULL, NULL), 0);
-	expect_401(tok, "revoked");
-	/* the token cache does not bypass revocation on other routes either */
-	r = t_get("/v1/districts", tok);
-	cr_expect(t_is_problem(&r, 401), "districts after revocation: %d", r.status);
-	t_resp_free(&r);
+	/* issue 10: the workers hold the revoked jtis, refreshed every 250 ms;
+	 * API.md: refused within 1 s on every worker.  One second after the
+	 * revocation, every request (new connections, spread over the
+	 * workers) is refused, on any route. */
+	struct timespec second = { 1, 0 };
+	nanosleep(&second, NULL);
+	for (int i = 0; i < 8; i++) {
+		expect_401(tok, "revoked");
+		t_resp r = t_get("/v1/districts", tok);
+		cr_expect(t_is_problem(&r, 401), "districts after revocation: %d", r.status);
+		t_resp_free(&r);
+	}
 	free(tok);
 }
 
