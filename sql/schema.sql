@@ -553,10 +553,11 @@ DECLARE
 BEGIN
     SELECT * INTO s FROM jxjy._person_at(NEW.person, jxjy.today());
     UPDATE jxjy.persons p
-       SET title_level = s.title_level, industry = s.industry, unit = s.unit, status = s.status
+       SET title_level = s.title_level, industry = s.industry, unit = s.unit, status = s.status,
+           changed = true
      WHERE p.id = NEW.person
-       AND (p.title_level, p.industry, p.unit, p.status)
-           IS DISTINCT FROM (s.title_level, s.industry, s.unit, s.status);
+       AND ((p.title_level, p.industry, p.unit, p.status)
+            IS DISTINCT FROM (s.title_level, s.industry, s.unit, s.status) OR NOT p.changed);
     UPDATE jxjy.records r
        SET (year_district, year_unit, year_industry) =
            (SELECT h.district, h.unit, h.industry FROM jxjy._person_holding(r.person, r.year) h)
@@ -1950,19 +1951,6 @@ $$;
 
 
 --
--- Name: person_changed(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
---
-
-CREATE FUNCTION jxjy.person_changed(p_person uuid) RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'jxjy'
-    AS $$
-    SELECT EXISTS (SELECT 1 FROM jxjy.person_changes c
-                    WHERE c.person = p_person AND c.kind <> 'register')
-    $$;
-
-
---
 -- Name: person_exists(uuid); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -2979,6 +2967,7 @@ CREATE TABLE jxjy.persons (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
     since date NOT NULL,
+    changed boolean DEFAULT false NOT NULL,
     CONSTRAINT persons_cycle_start_year_check CHECK (((cycle_start_year >= 1990) AND (cycle_start_year <= 2100))),
     CONSTRAINT persons_name_check CHECK ((name <> ''::text)),
     CONSTRAINT persons_national_id_check CHECK ((national_id ~ '^[0-9]{17}[0-9X]$'::text))

@@ -25,6 +25,7 @@
 #include "http/log.h"
 #include "http/resource.h"
 #include "render/json.h"
+#include "render/jw.h"
 #include "domain/rules.h"
 #include "domain/reasons.h"
 #include "handlers.h"
@@ -141,25 +142,65 @@ static json_t *pair(int32_t pub, int32_t pro)
 	                 api_json_hours(pro));
 }
 
+/* The answers are written with render/jw.h (the compliance read is the hot
+ * path: no jansson tree per request); the jansson values the other answers
+ * embed are parsed from the same writers, so each shape is defined once. */
+
+/* jansson's value of a writer's text (a fragment this file wrote) */
+static json_t *jw_value(api_jw *w)
+{
+	json_t *j = json_loads(w->buf, JSON_DECODE_ANY, NULL);
+	api_jw_free(w);
+	return j;
+}
+
+/* {"public","professional"[,"total"]} as key's value */
+static void pair_write(api_jw *w, const char *key, int32_t pub, int32_t pro, const int32_t *total)
+{
+	api_jw_key(w, key);
+	api_jw_obj(w);
+	api_jw_key(w, "public");
+	api_jw_hours(w, pub);
+	api_jw_key(w, "professional");
+	api_jw_hours(w, pro);
+	if (total) {
+		api_jw_key(w, "total");
+		api_jw_hours(w, *total);
+	}
+	api_jw_obj_end(w);
+}
+
+/* the members of a verdict (API.md "compliance"), inside an open object */
+static void verdict_write(api_jw *w, const char *person, const core_year_verdict *v,
+                          const char *decided_at)
+{
+	api_jw_key(w, "person");
+	api_jw_str(w, person);
+	api_jw_key(w, "year");
+	api_jw_int(w, v->year);
+	api_jw_key(w, "rule_set");
+	api_jw_str(w, v->rule_set);
+	api_jw_key(w, "title_level");
+	api_jw_str(w, core_level_name(v->level));
+	pair_write(w, "required", v->required_public, v->required_professional, &v->required_total);
+	pair_write(w, "earned", v->earned_public, v->earned_professional, &v->earned_total);
+	pair_write(w, "pending", v->pending_public, v->pending_professional, NULL);
+	api_jw_key(w, "compliant");
+	api_jw_bool(w, v->compliant);
+	pair_write(w, "shortfall", v->shortfall_public, v->shortfall_professional, NULL);
+	api_jw_key(w, "decided_at");
+	api_jw_str(w, decided_at);
+}
+
 json_t *api_compliance_verdict_json(const char *person, const core_year_verdict *v,
                                     const char *decided_at)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "person", json_string(person));
-	json_object_set_new(j, "year", json_integer(v->year));
-	json_object_set_new(j, "rule_set", json_string(v->rule_set));
-	json_object_set_new(j, "title_level", json_string(core_level_name(v->level)));
-	json_t *req = pair(v->required_public, v->required_professional);
-	json_object_set_new(req, "total", api_json_hours(v->required_total));
-	json_object_set_new(j, "required", req);
-	json_t *earned = pair(v->earned_public, v->earned_professional);
-	json_object_set_new(earned, "total", api_json_hours(v->earned_total));
-	json_object_set_new(j, "earned", earned);
-	json_object_set_new(j, "pending", pair(v->pending_public, v->pending_professional));
-	json_object_set_new(j, "compliant", json_boolean(v->compliant));
-	json_object_set_new(j, "shortfall", pair(v->shortfall_public, v->shortfall_professional));
-	json_object_set_new(j, "decided_at", decided_at ? json_string(decided_at) : json_null());
-	return j;
+	api_jw w;
+	api_jw_init(&w);
+	api_jw_obj(&w);
+	verdict_write(&w, person, v, decided_at);
+	api_jw_obj_end(&w);
+	return jw_value(&w);
 }
 
 /* ---- explanations (DOMAIN.md "Every decision says why") ------------------ */
@@ -175,28 +216,51 @@ static api_lang answer_lang(api_req *r)
 }
 
 /* One reason as the API shows it: code, rule, the figures it has, message. */
-static json_t *reason_json(const core_reason *x, api_lang lang)
+static void reason_write(api_jw *w, const core_reason *x, api_lang lang)
 {
 	char msg[API_REASON_MSG_MAX];
 	if (api_reason_message(msg, sizeof msg, lang, x) != API_REASON_OK)
 		msg[0] = '\0';
-	json_t *j = json_pack("{s:s, s:s}", "code", core_reason_code_name(x->code), "rule", x->rule);
-	if (x->year)
-		json_object_set_new(j, "year", json_integer(x->year));
+	api_jw_obj(w);
+	api_jw_key(w, "code");
+	api_jw_str(w, core_reason_code_name(x->code));
+	api_jw_key(w, "rule");
+	api_jw_str(w, x->rule);
+	if (x->year) {
+		api_jw_key(w, "year");
+		api_jw_int(w, x->year);
+	}
 	if (x->first_year && x->last_year) {
-		json_object_set_new(j, "first_year", json_integer(x->first_year));
-		json_object_set_new(j, "last_year", json_integer(x->last_year));
+		api_jw_key(w, "first_year");
+		api_jw_int(w, x->first_year);
+		api_jw_key(w, "last_year");
+		api_jw_int(w, x->last_year);
 	}
 	if (x->code == CORE_REASON_PUBLIC_SHORT || x->code == CORE_REASON_PROFESSIONAL_SHORT) {
-		json_object_set_new(j, "title_level", json_string(core_level_name(x->level)));
-		json_object_set_new(j, "required", api_json_hours(x->required));
-		json_object_set_new(j, "earned", api_json_hours(x->earned));
-		json_object_set_new(j, "shortfall", api_json_hours(x->shortfall));
+		api_jw_key(w, "title_level");
+		api_jw_str(w, core_level_name(x->level));
+		api_jw_key(w, "required");
+		api_jw_hours(w, x->required);
+		api_jw_key(w, "earned");
+		api_jw_hours(w, x->earned);
+		api_jw_key(w, "shortfall");
+		api_jw_hours(w, x->shortfall);
 	}
-	if (x->count)
-		json_object_set_new(j, "count", json_integer(x->count));
-	json_object_set_new(j, "message", json_string(msg));
-	return j;
+	if (x->count) {
+		api_jw_key(w, "count");
+		api_jw_int(w, x->count);
+	}
+	api_jw_key(w, "message");
+	api_jw_str(w, msg);
+	api_jw_obj_end(w);
+}
+
+static json_t *reason_json(const core_reason *x, api_lang lang)
+{
+	api_jw w;
+	api_jw_init(&w);
+	reason_write(&w, x, lang);
+	return jw_value(&w);
 }
 
 /* The basis of a year's decision: read from a row's basis columns. */
@@ -244,25 +308,47 @@ static json_t *rule_set_of(const char *rule_sets_json, const char *id)
 	return out;
 }
 
-/* basis JSON: the stored set's JSON, else the set found in rule_sets_json */
+/* The basis: the stored set's JSON, else the set found in rule_sets_json. */
+static void basis_write(api_jw *w, const basis *b, const core_year_verdict *v,
+                        const char *rule_sets_json)
+{
+	api_jw_obj(w);
+	api_jw_key(w, "title_level");
+	api_jw_str(w, core_level_name(b->level));
+	api_jw_key(w, "industry");
+	api_jw_str(w, b->industry);
+	api_jw_key(w, "as_of");
+	api_jw_str(w, b->as_of);
+	api_jw_key(w, "rule_set");
+	if (b->rule_set) {
+		api_jw_json(w, b->rule_set);
+	} else {
+		json_t *rs = rule_set_of(rule_sets_json, v->rule_set);
+		char *s = json_dumps(rs, JSON_COMPACT | JSON_ENCODE_ANY);
+		api_jw_json(w, s);
+		free(s);
+		json_decref(rs);
+	}
+	api_jw_obj_end(w);
+}
+
 static json_t *basis_json(const basis *b, const core_year_verdict *v, const char *rule_sets_json)
 {
-	json_t *rs = b->rule_set ? json_loads(b->rule_set, 0, NULL) : NULL;
-	if (!rs)
-		rs = rule_set_of(rule_sets_json, v->rule_set);
-	return json_pack("{s:s, s:s?, s:s, s:o}", "title_level", core_level_name(b->level),
-	                 "industry", b->industry, "as_of", b->as_of, "rule_set", rs);
+	api_jw w;
+	api_jw_init(&w);
+	basis_write(&w, b, v, rule_sets_json);
+	return jw_value(&w);
 }
 
 /* A decided year's reasons: empty when compliant. */
-static json_t *year_reasons_json(const core_year_verdict *v, api_lang lang)
+static void year_reasons_write(api_jw *w, const core_year_verdict *v, api_lang lang)
 {
 	core_reason rs[4];
 	size_t n = core_year_reasons(v, rs, sizeof rs / sizeof rs[0]);
-	json_t *a = json_array();
+	api_jw_arr(w);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, reason_json(&rs[i], lang));
-	return a;
+		reason_write(w, &rs[i], lang);
+	api_jw_arr_end(w);
 }
 
 /* A decision's failure: no rule set for year (422 naming field) or data
@@ -304,21 +390,29 @@ typedef struct compliance_ctx {
 static void compliance_reply(api_req *r, compliance_ctx *c)
 {
 	api_lang lang = answer_lang(r);
-	json_t *items = json_array();
-	for (int i = 0; i < c->n; i++) {
+	api_jw w;
+	api_jw_init(&w);
+	if (c->range) {
+		api_jw_obj(&w);
+		api_jw_key(&w, "items");
+		api_jw_arr(&w);
+	}
+	for (int i = 0; i < c->n && (c->range || i == 0); i++) {
 		year_entry *e = &c->years[i];
-		json_t *j = api_compliance_verdict_json(r->path_params[0], &e->v, e->decided_at);
-		json_object_set_new(j, "basis", basis_json(&e->b, &e->v, c->rule_sets));
-		json_object_set_new(j, "reasons", year_reasons_json(&e->v, lang));
-		json_array_append_new(items, j);
+		api_jw_obj(&w);
+		verdict_write(&w, r->path_params[0], &e->v, e->decided_at);
+		api_jw_key(&w, "basis");
+		basis_write(&w, &e->b, &e->v, c->rule_sets);
+		api_jw_key(&w, "reasons");
+		year_reasons_write(&w, &e->v, lang);
+		api_jw_obj_end(&w);
 	}
 	if (c->range) {
-		api_reply_json(r, 200, json_pack("{s:o}", "items", items));
-	} else {
-		json_t *one = json_incref(json_array_get(items, 0));
-		json_decref(items);
-		api_reply_json(r, 200, one);
+		api_jw_arr_end(&w);
+		api_jw_obj_end(&w);
 	}
+	api_reply_raw(r, 200, "application/json", w.buf, w.len);
+	api_jw_free(&w);
 }
 
 /* Years without a stored decision have no records: core decides them with

@@ -22,6 +22,7 @@
 #include "http/router.h"
 #include "http/worker.h"
 #include "render/json.h"
+#include "render/jw.h"
 
 static int method_of(enum evhttp_cmd_type t, const char **name)
 {
@@ -179,30 +180,38 @@ static bool route(api_req *r)
 
 /* ---- authenticate, authorize -------------------------------------------- */
 
-/* The claims as jxjy.set_claims takes them, in the arena. */
+/* The claims as jxjy.claims holds them (CLAIMS, jxjy.set_claims), in the
+ * arena; written once per request without a jansson tree (render/jw.h). */
 static void build_claims_json(api_req *r)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "sub", json_string(r->claims.sub));
-	json_object_set_new(o, "role", json_string(api_role_name(r->claims.role)));
-	json_object_set_new(o, "jti", json_string(r->claims.jti));
+	api_jw w;
+	api_jw_init(&w);
+	api_jw_obj(&w);
+	api_jw_key(&w, "sub");
+	api_jw_str(&w, r->claims.sub);
+	api_jw_key(&w, "role");
+	api_jw_str(&w, api_role_name(r->claims.role));
+	api_jw_key(&w, "jti");
+	api_jw_str(&w, r->claims.jti);
 	/* the audit's request_id (issue 11): the gateway's own id first, the
 	 * client's X-Request-Id after a ':' (a character it cannot hold), so a
 	 * client can correlate but never pass for another request */
+	api_jw_key(&w, "request_id");
 	if (strcmp(r->request_id, r->own_id) != 0) {
 		char both[sizeof r->own_id + 1 + sizeof r->request_id];
 		snprintf(both, sizeof both, "%s:%s", r->own_id, r->request_id);
-		json_object_set_new(o, "request_id", json_string(both));
+		api_jw_str(&w, both);
 	} else {
-		json_object_set_new(o, "request_id", json_string(r->own_id));
+		api_jw_str(&w, r->own_id);
 	}
 	const char *claim = api_role_claim(r->claims.role);
-	if (claim)
-		json_object_set_new(o, claim, json_string(r->claims.jur));
-	char *s = json_dumps(o, JSON_COMPACT);
-	r->claims_json = api_arena_strdup(r->mem, s);
-	free(s);
-	json_decref(o);
+	if (claim) {
+		api_jw_key(&w, claim);
+		api_jw_str(&w, r->claims.jur);
+	}
+	api_jw_obj_end(&w);
+	r->claims_json = api_arena_strdup(r->mem, w.buf);
+	api_jw_free(&w);
 }
 
 static bool authenticate(api_req *r, const char *auth_header)
