@@ -49,7 +49,7 @@ static api_req *req_new(struct evhttp_request *ev, api_worker *w)
 	r->method = method_of(evhttp_request_get_command(ev), &r->method_name);
 	r->route_index = -1;
 	r->restart = api_req_dispatch;
-	snprintf(r->own_id, sizeof r->own_id, "%x-%llx", (unsigned)getpid(),
+	snprintf(r->own_id, sizeof r->own_id, "%x-%llx", (unsigned)w->pid,
 	         (unsigned long long)++w->seq);
 	memcpy(r->request_id, r->own_id, sizeof r->own_id);
 	r->query = api_arena_alloc(mem, sizeof *r->query);

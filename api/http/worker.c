@@ -87,9 +87,18 @@ int api_worker_run(int index, int listen_fd, const api_config *cfg, api_metrics 
 	api_worker w = { .index = index, .cfg = cfg, .metrics = metrics };
 	int rc = 1;
 	struct event *sigterm = NULL, *sigint = NULL, *tick = NULL;
-	w.base = event_base_new();
+	/* epoll's changelist: the enable/disable of a connection's events
+	 * within one loop turn become one epoll_ctl (evhttp toggles read and
+	 * write around every request); no fd is dup'ed here */
+	struct event_config *ec = event_config_new();
+	if (!ec)
+		return 1;
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	w.base = event_base_new_with_config(ec);
+	event_config_free(ec);
 	if (!w.base)
 		return 1;
+	w.pid = (long)getpid();
 	w.conns = api_conns_new(cfg->max_connections, cfg->request_deadline);
 	if (!services_new(&w) || !(w.http = http_new(&w, listen_fd)))
 		goto done;

@@ -17,6 +17,7 @@ typedef struct api_conns api_conns;
 
 struct api_worker {
 	int index;
+	long pid;         /* this worker's process id (request ids) */
 	const api_config *cfg;
 	struct event_base *base;
 	struct evhttp *http;
