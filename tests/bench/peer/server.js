@@ -16,6 +16,7 @@
  */
 const cluster = require('node:cluster')
 const os = require('node:os')
+const crypto = require('node:crypto')
 
 const SKEW = 30 // s: API_AUTH_SKEW
 const HEADER_MAX = 8192 // API_AUTH_HEADER_MAX
@@ -397,7 +398,8 @@ async function worker (cfg) {
     reply.header('X-Request-Id', rid)
     reply.header('Cache-Control', 'no-store')
     reply.header('X-Content-Type-Options', 'nosniff')
-    return reply.send(body)
+    // a Buffer: Fastify adds no "; charset=utf-8" to the gateway's media types
+    return reply.send(Buffer.from(body))
   }
   const SLUGS = { 400: 'bad-request', 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 405: 'method-not-allowed', 409: 'conflict', 422: 'validation', 503: 'unavailable' }
   function problem (reply, rid, status, title, detail) {
@@ -411,6 +413,24 @@ async function worker (cfg) {
       ? `Bearer realm="jxjy", error="invalid_token", error_description="${why}"`
       : 'Bearer realm="jxjy"')
     return problem(reply, rid, 401, 'Unauthorized', why)
+  }
+
+  // libjwt verifies an HMAC token under the header's alg before the gateway pins HS256: on
+  // fast-jwt's refusals that come first (alg, payload) this says which HMAC alg holds, or null
+  const key = Buffer.from(cfg.secret)
+  const HMACS = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' }
+  function hmacHolds (tok) {
+    const dot = tok.lastIndexOf('.')
+    let alg
+    try {
+      alg = JSON.parse(Buffer.from(tok.slice(0, tok.indexOf('.')), 'base64url').toString()).alg
+    } catch {
+      return null
+    }
+    if (!Object.hasOwn(HMACS, alg)) return null
+    const want = crypto.createHmac(HMACS[alg], key).update(tok.slice(0, dot)).digest()
+    const got = Buffer.from(tok.slice(dot + 1), 'base64url')
+    return got.length === want.length && crypto.timingSafeEqual(got, want) ? alg : null
   }
 
   /* the token cache of api_auth_verify: verified claims by token, exp re-checked on a hit */
@@ -428,13 +448,21 @@ async function worker (cfg) {
       payload = app.jwt.verify(tok)
     } catch (e) {
       switch (e.code) {
-        case 'FAST_JWT_INVALID_ALGORITHM': return 'algorithm not allowed'
+        case 'FAST_JWT_INVALID_ALGORITHM':
+          return hmacHolds(tok) ? 'algorithm not allowed' : 'bad signature or malformed token'
         case 'FAST_JWT_INVALID_CLAIM_TYPE':
         case 'FAST_JWT_INVALID_CLAIM_VALUE': {
           // iss or aud refused after the signature held: the gateway's order decides the words
           const why = checkClaims(app.jwt.decode(tok), now)
           return typeof why === 'string' ? why : 'malformed claims'
         }
+        case 'FAST_JWT_INVALID_PAYLOAD':
+          // not a JSON object: libjwt decodes it when the signature holds; then alg, then the claims
+          switch (hmacHolds(tok)) {
+            case null: return 'bad signature or malformed token'
+            case 'HS256': return 'malformed claims'
+            default: return 'algorithm not allowed'
+          }
         default: return 'bad signature or malformed token'
       }
     }
