@@ -679,6 +679,7 @@ async function worker (cfg) {
   const stop = async () => {
     if (stopped) return
     stopped = true
+    setTimeout(() => process.exit(0), 3000).unref() // in-flight requests get 3 s
     clearTimeout(revTimer)
     try { await app.close() } catch {}
     try { await pool.end() } catch {}
