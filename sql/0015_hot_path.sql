@@ -106,3 +106,36 @@ $$;
 
 -- no caller is left (db/stmts/compliance.def reads p.changed)
 DROP FUNCTION jxjy.person_changed(uuid);
+
+
+-- ---------------------------------------------------------------------------
+-- persons_read: a training base sees the persons enrolled in its projects.
+-- As 0001 wrote it, that part was a sub-select of enrolments carrying
+-- enrolments' own policy (five init plans) inside the plan of every read of
+-- persons — and of every policy that asks whether a person is visible
+-- (cycle assessments, the history, …) — set up on each execution for every
+-- role, though only a base's claims can make it true.  Now the sub-select
+-- reads a PL/pgSQL function: the same rows (the caller's own enrolments,
+-- still under enrolments' row-level security: SECURITY INVOKER, the claims
+-- are the caller's), one function scan in the outer plan, its query planned
+-- once per session; still a hashed sub-plan run once per statement, so a
+-- base's list of its trainees scans as before.  Measured with pgbench (the
+-- eligibility read's cycle assessments): 46 → 36 µs of PostgreSQL CPU.
+CREATE FUNCTION jxjy.base_trainees() RETURNS SETOF uuid
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT e.person FROM jxjy.enrolments e
+                  WHERE e.base OPERATOR(pg_catalog.=) jxjy.claim_base();
+END
+$$;
+REVOKE EXECUTE ON FUNCTION jxjy.base_trainees() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION jxjy.base_trainees() TO jxjy_app;
+
+ALTER POLICY persons_read ON jxjy.persons
+    USING ((SELECT jxjy.claim_role()) = 'city_bureau'
+           OR district = (SELECT jxjy.claim_district())
+           OR industry = (SELECT jxjy.claim_industry())
+           OR unit = (SELECT jxjy.claim_unit())
+           OR id = (SELECT jxjy.claim_person())
+           OR id IN (SELECT jxjy.base_trainees()));

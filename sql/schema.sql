@@ -1779,6 +1779,20 @@ $$;
 
 
 --
+-- Name: base_trainees(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.base_trainees() RETURNS SETOF uuid
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN QUERY SELECT e.person FROM jxjy.enrolments e
+                  WHERE e.base OPERATOR(pg_catalog.=) jxjy.claim_base();
+END
+$$;
+
+
+--
 -- Name: claim(text); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -6092,9 +6106,7 @@ CREATE POLICY persons_insert ON jxjy.persons FOR INSERT WITH CHECK (((( SELECT j
 -- Name: persons persons_read; Type: POLICY; Schema: jxjy; Owner: -
 --
 
-CREATE POLICY persons_read ON jxjy.persons FOR SELECT USING (((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text) OR (district = ( SELECT jxjy.claim_district() AS claim_district)) OR (industry = ( SELECT jxjy.claim_industry() AS claim_industry)) OR (unit = ( SELECT jxjy.claim_unit() AS claim_unit)) OR (id = ( SELECT jxjy.claim_person() AS claim_person)) OR (id IN ( SELECT e.person
-   FROM jxjy.enrolments e
-  WHERE (e.base = ( SELECT jxjy.claim_base() AS claim_base))))));
+CREATE POLICY persons_read ON jxjy.persons FOR SELECT USING (((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text) OR (district = ( SELECT jxjy.claim_district() AS claim_district)) OR (industry = ( SELECT jxjy.claim_industry() AS claim_industry)) OR (unit = ( SELECT jxjy.claim_unit() AS claim_unit)) OR (id = ( SELECT jxjy.claim_person() AS claim_person)) OR (id IN ( SELECT jxjy.base_trainees() AS base_trainees))));
 
 
 --

@@ -42,6 +42,12 @@ int api_rules_parse_array(core_rule_set *out, size_t max, const char *json);
  * Returns how many, or -1. */
 int api_rules_cached(const core_rule_set **out, const char *json);
 
+/* The rule set `id` as a decision's basis shows it (API.md: {id, name,
+ * industry, effective_from, effective_to}), compact JSON text made once
+ * per text of the sets (the cache's); NULL when the text has no such set.
+ * Borrowed like api_rules_cached's. */
+const char *api_rules_basis_json(const char *rule_sets_json, const char *id);
+
 /* R-6: the rule set in force for industry (NULL: the city default) in year,
  * from the database's JSON array of rule sets; NULL when none applies.
  * Borrowed: valid until the next call in this worker (one thread each). */

@@ -22,7 +22,25 @@ static struct {
 	int n;                /* sets parsed from it */
 	core_rule_set *sets;  /* cap of them allocated */
 	size_t cap;
+	/* the basis texts of the sets (api_rules_basis_json), made on first
+	 * use for this text: nbasis pairs of id and JSON */
+	bool basis_made;
+	size_t nbasis;
+	char **basis_ids, **basis_texts;
 } cache;
+
+static void basis_clear(void)
+{
+	for (size_t i = 0; i < cache.nbasis; i++) {
+		free(cache.basis_ids[i]);
+		free(cache.basis_texts[i]);
+	}
+	free(cache.basis_ids);
+	free(cache.basis_texts);
+	cache.basis_ids = cache.basis_texts = NULL;
+	cache.nbasis = 0;
+	cache.basis_made = false;
+}
 
 /* Parses json into the cache's array, growing it until every set fits.
  * Returns how many, or -1. */
@@ -52,6 +70,7 @@ int api_rules_cached(const core_rule_set **out, const char *json)
 	}
 	free(cache.json);
 	cache.json = NULL;
+	basis_clear();
 	int n = parse_all(json);
 	*out = cache.sets;
 	if (n < 0)
@@ -83,4 +102,45 @@ int api_rules_decide(core_year_verdict *out, const char *rule_sets_json, const c
 	if (rc != 0)
 		return rc;
 	return core_year_evaluate(out, rs, in);
+}
+
+/* The basis member of each set of the cached text. */
+static void basis_make(const char *json)
+{
+	json_t *all = json ? json_loads(json, 0, NULL) : NULL;
+	size_t n = json_array_size(all), i;
+	cache.basis_ids = api_xcalloc(n + 1, sizeof *cache.basis_ids);
+	cache.basis_texts = api_xcalloc(n + 1, sizeof *cache.basis_texts);
+	json_t *o;
+	json_array_foreach(all, i, o) {
+		const char *id = json_string_value(json_object_get(o, "id"));
+		if (!id)
+			continue;
+		json_t *b = json_pack("{s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(o, "id"), "name",
+		                      json_object_get(o, "name"), "industry",
+		                      json_object_get(o, "industry"), "effective_from",
+		                      json_object_get(o, "effective_from"), "effective_to",
+		                      json_object_get(o, "effective_to"));
+		if (!b)
+			continue;
+		cache.basis_ids[cache.nbasis] = api_xstrdup(id);
+		cache.basis_texts[cache.nbasis] = json_dumps(b, JSON_COMPACT);
+		cache.nbasis++;
+		json_decref(b);
+	}
+	json_decref(all);
+	cache.basis_made = true;
+}
+
+const char *api_rules_basis_json(const char *rule_sets_json, const char *id)
+{
+	const core_rule_set *sets;
+	if (api_rules_cached(&sets, rule_sets_json) < 0)
+		return NULL;
+	if (!cache.basis_made)
+		basis_make(rule_sets_json);
+	for (size_t i = 0; i < cache.nbasis; i++)
+		if (strcmp(cache.basis_ids[i], id) == 0)
+			return cache.basis_texts[i];
+	return NULL;
 }

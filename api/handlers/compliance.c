@@ -52,6 +52,22 @@ _Static_assert(SAME_COL(YEAR) && SAME_COL(RULE_SET) && SAME_COL(SUMMARY_TITLE_LE
                "COMPLIANCE_YEAR, _STORED and COMPLIANCE_YEARS answer the same columns");
 #undef SAME_COL
 
+/* the eligibility reads share their leading columns */
+#define SAME_ECOL(name) \
+	((int)COMPLIANCE_ELIGIBILITY_YEARS_COL_##name == (int)COMPLIANCE_ELIGIBILITY_STORED_COL_##name)
+_Static_assert(SAME_ECOL(CYCLE_START_YEAR) && SAME_ECOL(FIRST_YEAR) && SAME_ECOL(TITLE_LEVEL) &&
+               SAME_ECOL(INDUSTRY) && SAME_ECOL(YEAR) && SAME_ECOL(RULE_SET) &&
+               SAME_ECOL(SUMMARY_TITLE_LEVEL) && SAME_ECOL(PUBLIC_VERIFIED) &&
+               SAME_ECOL(PROFESSIONAL_VERIFIED) && SAME_ECOL(PUBLIC_PENDING) &&
+               SAME_ECOL(PROFESSIONAL_PENDING) && SAME_ECOL(REQUIRED_PUBLIC) &&
+               SAME_ECOL(REQUIRED_PROFESSIONAL) && SAME_ECOL(COMPLIANT) && SAME_ECOL(DECIDED_AT) &&
+               SAME_ECOL(AS_OF) && SAME_ECOL(BASIS_LEVEL) && SAME_ECOL(BASIS_INDUSTRY) &&
+               SAME_ECOL(BASIS_RULE_SET) &&
+               (int)COMPLIANCE_ELIGIBILITY_STORED_COL_CHANGED ==
+                   (int)COMPLIANCE_ELIGIBILITY_YEARS_COL__COUNT,
+               "COMPLIANCE_ELIGIBILITY_STORED answers the columns of _YEARS, then its own");
+#undef SAME_ECOL
+
 /* An integer column that holds a year (or a cycle's first year). */
 static int result_year(const db_result *res, int row, int col, int *out)
 {
@@ -134,12 +150,6 @@ int api_compliance_verdict_read(core_year_verdict *v, const db_result *res, int 
 	v->shortfall_professional = v->required_professional > v->earned_professional
 	                                ? v->required_professional - v->earned_professional : 0;
 	return 0;
-}
-
-static json_t *pair(int32_t pub, int32_t pro)
-{
-	return json_pack("{s:o, s:o}", "public", api_json_hours(pub), "professional",
-	                 api_json_hours(pro));
 }
 
 /* The answers are written with render/jw.h (the compliance read is the hot
@@ -255,14 +265,6 @@ static void reason_write(api_jw *w, const core_reason *x, api_lang lang)
 	api_jw_obj_end(w);
 }
 
-static json_t *reason_json(const core_reason *x, api_lang lang)
-{
-	api_jw w;
-	api_jw_init(&w);
-	reason_write(&w, x, lang);
-	return jw_value(&w);
-}
-
 /* The basis of a year's decision: read from a row's basis columns. */
 typedef struct basis {
 	const char *as_of;        /* YYYY-MM-DD, in the arena */
@@ -286,28 +288,6 @@ static int basis_read(api_req *r, basis *b, const db_result *q, int row, int c_a
 	return 0;
 }
 
-/* The rule set `id` as the basis shows it ({id,name,industry,effective_from,
- * effective_to}) from the database's JSON array of rule sets; null when
- * absent. */
-static json_t *rule_set_of(const char *rule_sets_json, const char *id)
-{
-	json_t *all = rule_sets_json ? json_loads(rule_sets_json, 0, NULL) : NULL;
-	json_t *out = json_null(), *o;
-	size_t i;
-	json_array_foreach(all, i, o) {
-		if (strcmp(json_string_value(json_object_get(o, "id")) ?: "", id) != 0)
-			continue;
-		json_decref(out);
-		out = json_pack("{s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(o, "id"), "name",
-		                json_object_get(o, "name"), "industry", json_object_get(o, "industry"),
-		                "effective_from", json_object_get(o, "effective_from"),
-		                "effective_to", json_object_get(o, "effective_to"));
-		break;
-	}
-	json_decref(all);
-	return out;
-}
-
 /* The basis: the stored set's JSON, else the set found in rule_sets_json. */
 static void basis_write(api_jw *w, const basis *b, const core_year_verdict *v,
                         const char *rule_sets_json)
@@ -320,24 +300,9 @@ static void basis_write(api_jw *w, const basis *b, const core_year_verdict *v,
 	api_jw_key(w, "as_of");
 	api_jw_str(w, b->as_of);
 	api_jw_key(w, "rule_set");
-	if (b->rule_set) {
-		api_jw_json(w, b->rule_set);
-	} else {
-		json_t *rs = rule_set_of(rule_sets_json, v->rule_set);
-		char *s = json_dumps(rs, JSON_COMPACT | JSON_ENCODE_ANY);
-		api_jw_json(w, s);
-		free(s);
-		json_decref(rs);
-	}
+	/* null when the set is in neither */
+	api_jw_json(w, b->rule_set ? b->rule_set : api_rules_basis_json(rule_sets_json, v->rule_set));
 	api_jw_obj_end(w);
-}
-
-static json_t *basis_json(const basis *b, const core_year_verdict *v, const char *rule_sets_json)
-{
-	api_jw w;
-	api_jw_init(&w);
-	basis_write(&w, b, v, rule_sets_json);
-	return jw_value(&w);
 }
 
 /* A decided year's reasons: empty when compliant. */
@@ -563,6 +528,7 @@ typedef struct eligibility_ctx {
 	char lo[8], hi[8], d[CORE_DATE_BUFSZ];
 	const char *v[4];
 	db_call calls[3];
+	bool stored_only;  /* calls[0] is COMPLIANCE_ELIGIBILITY_STORED */
 	core_year_verdict years[CORE_ELIGIBILITY_YEARS_MAX];
 	basis bases[CORE_ELIGIBILITY_YEARS_MAX];
 	const char *rule_sets;
@@ -576,58 +542,80 @@ typedef struct eligibility_person {
 	const char *industry;      /* held on D */
 	core_level level;          /* held on D */
 	int cycle_start, first_year;
+	core_date since;           /* the first day (the _STORED read only) */
 } eligibility_person;
 
-/* The latest assessment of the cycle recorded on or before as_of, or null;
- * NULL when a row cannot be read. */
-static json_t *cycle_assessment(const db_result *a, int start_year, core_date as_of)
+/* The row of the latest assessment of the cycle recorded on or before
+ * as_of, -1 when none; false when a row cannot be read. */
+static bool cycle_assessment(const db_result *a, int start_year, core_date as_of, int *row)
 {
-	json_t *out = json_null();
+	*row = -1;
 	for (int i = 0; i < db_result_rows(a); i++) {
 		int start;
 		const char *result, *on_s;
 		core_date on;
 		if (result_year(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_CYCLE_START_YEAR, &start) != 0 ||
 		    db_result_str(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_RESULT, &result) != 0 ||
-		    db_result_str(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_ASSESSED_ON, &on_s) != 0) {
-			json_decref(out);
-			return NULL;
-		}
+		    db_result_str(a, i, COMPLIANCE_ASSESSMENTS_OF_COL_ASSESSED_ON, &on_s) != 0)
+			return false;
 		if (start != start_year || core_date_parse(&on, on_s) != 0 ||
 		    core_date_compare(on, as_of) > 0)
 			continue;
-		json_decref(out);
-		out = json_pack("{s:s, s:s}", "result", result, "assessed_on", on_s);
+		*row = i;
 	}
-	return out;
+	return true;
 }
 
 /* Every year of the window into in (c->years, c->bases): the stored verdict,
  * or core's with zero hours at the judging date's level and industry; a
  * year no rule set covers carries no requirement (R-31) and is left out
- * (core skips the years before the first rule set).  false after replying. */
+ * (core skips the years before the first rule set).  The rows are
+ * COMPLIANCE_ELIGIBILITY_YEARS' (one per year, the basis read by
+ * PostgreSQL) or _STORED's (the stored years only: a person without a
+ * change, whose other years' basis is the persons row on the judging date,
+ * R-29).  false after replying. */
 static bool eligibility_years(api_req *r, core_eligibility_input *in, const db_result *q,
                               const eligibility_person *p)
 {
 	eligibility_ctx *c = r->ctx;
 	size_t ny = 0;
-	for (int i = 0; i < db_result_rows(q) && ny < CORE_ELIGIBILITY_YEARS_MAX; i++) {
-		int y;
-		if (db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR))
-			continue;
+	int lo = (int)strtol(c->lo, NULL, 10), hi = (int)strtol(c->hi, NULL, 10);
+	if (lo < p->first_year)
+		lo = p->first_year;
+	int i = 0, rows = db_result_rows(q), ry = 0;
+	for (int y = lo; y <= hi && ny < CORE_ELIGIBILITY_YEARS_MAX; y++) {
+		/* the row of y, if any (rows in year order, a NULL year last) */
+		for (; i < rows && !db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR); i++) {
+			if (result_year(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR, &ry) != 0) {
+				api_compliance_core_failure(r, CORE_EINVAL);
+				return false;
+			}
+			if (ry >= y)
+				break;
+		}
+		bool row = i < rows && !db_result_is_null(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR) &&
+		           ry == y;
 		core_year_verdict *v = &c->years[ny];
 		basis *b = &c->bases[ny];
-		if (result_year(q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_YEAR, &y) != 0 ||
-		    basis_read(r, b, q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_AS_OF,
-		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_LEVEL,
-		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_INDUSTRY,
-		               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_RULE_SET) != 0) {
-			api_compliance_core_failure(r, CORE_EINVAL);
-			return false;
+		int rc;
+		if (row) {
+			if (basis_read(r, b, q, i, COMPLIANCE_ELIGIBILITY_YEARS_COL_AS_OF,
+			               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_LEVEL,
+			               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_INDUSTRY,
+			               COMPLIANCE_ELIGIBILITY_YEARS_COL_BASIS_RULE_SET) != 0) {
+				api_compliance_core_failure(r, CORE_EINVAL);
+				return false;
+			}
+			rc = !db_result_is_null(q, i, eligibility_cols.rule_set)
+			         ? api_compliance_verdict_read(v, q, i, &eligibility_cols, y)
+			         : decide_zero(v, p->sets, p->nsets, b->industry, b->level, y);
+		} else {
+			char d[CORE_DATE_BUFSZ];
+			(void)core_date_format(d, sizeof d, core_judging_date(p->since, y));
+			*b = (basis){ .as_of = api_arena_strdup(r->mem, d), .level = p->level,
+			              .industry = p->industry };
+			rc = decide_zero(v, p->sets, p->nsets, b->industry, b->level, y);
 		}
-		int rc = !db_result_is_null(q, i, eligibility_cols.rule_set)
-		             ? api_compliance_verdict_read(v, q, i, &eligibility_cols, y)
-		             : decide_zero(v, p->sets, p->nsets, b->industry, b->level, y);
 		if (rc == CORE_ENOTFOUND)
 			continue;
 		if (rc != 0) {
@@ -650,47 +638,92 @@ static const basis *basis_of(const eligibility_ctx *c, size_t n, int y)
 	return NULL;
 }
 
-/* The answer (API.md "eligibility"); assessment stolen. */
-static json_t *eligibility_json(api_req *r, const core_eligibility *e, size_t ny,
-                                json_t *assessment)
+/* The answer (API.md "eligibility"); the assessment is row arow of a (-1:
+ * none). */
+static void eligibility_write(api_jw *w, api_req *r, const core_eligibility *e, size_t ny,
+                              const db_result *a, int arow)
 {
 	eligibility_ctx *c = r->ctx;
 	api_lang lang = answer_lang(r);
 	char as_of[CORE_DATE_BUFSZ];
 	(void)core_date_format(as_of, sizeof as_of, c->as_of);
-	json_t *failing = json_array();
+	api_jw_obj(w);
+	api_jw_key(w, "person");
+	api_jw_str(w, r->path_params[0]);
+	api_jw_key(w, "purpose");
+	api_jw_str(w, core_purpose_name(c->purpose));
+	api_jw_key(w, "as_of");
+	api_jw_str(w, as_of);
+	api_jw_key(w, "eligible");
+	api_jw_bool(w, e->eligible);
+	api_jw_key(w, "cycle");
+	api_jw_obj(w);
+	api_jw_key(w, "start_year");
+	api_jw_int(w, e->cycle_start);
+	api_jw_key(w, "end_year");
+	api_jw_int(w, e->cycle_end);
+	api_jw_key(w, "rule_set");
+	api_jw_str(w, e->rule_set);
+	api_jw_key(w, "assessment");
+	if (arow < 0) {
+		api_jw_null(w);
+	} else {
+		api_jw_obj(w);
+		api_jw_key(w, "result");
+		api_jw_str(w, db_result_value(a, arow, COMPLIANCE_ASSESSMENTS_OF_COL_RESULT));
+		api_jw_key(w, "assessed_on");
+		api_jw_str(w, db_result_value(a, arow, COMPLIANCE_ASSESSMENTS_OF_COL_ASSESSED_ON));
+		api_jw_obj_end(w);
+	}
+	api_jw_obj_end(w);
+	api_jw_key(w, "failing_years");
+	api_jw_arr(w);
 	for (size_t i = 0; i < e->n_failing; i++) {
 		const core_year_shortfall *s = &e->failing[i];
-		json_t *f = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o}", "year", s->year, "rule_set",
-		                      s->rule_set, "title_level", core_level_name(s->level), "shortfall",
-		                      pair(s->shortfall_public, s->shortfall_professional), "required",
-		                      pair(s->required_public, s->required_professional), "earned",
-		                      pair(s->earned_public, s->earned_professional));
+		api_jw_obj(w);
+		api_jw_key(w, "year");
+		api_jw_int(w, s->year);
+		api_jw_key(w, "rule_set");
+		api_jw_str(w, s->rule_set);
+		api_jw_key(w, "title_level");
+		api_jw_str(w, core_level_name(s->level));
+		pair_write(w, "shortfall", s->shortfall_public, s->shortfall_professional, NULL);
+		pair_write(w, "required", s->required_public, s->required_professional, NULL);
+		pair_write(w, "earned", s->earned_public, s->earned_professional, NULL);
 		const basis *b = basis_of(c, ny, s->year);
 		for (size_t k = 0; b && k < ny; k++)
-			if (c->years[k].year == s->year)
-				json_object_set_new(f, "basis", basis_json(b, &c->years[k], c->rule_sets));
-		json_array_append_new(failing, f);
+			if (c->years[k].year == s->year) {
+				api_jw_key(w, "basis");
+				basis_write(w, b, &c->years[k], c->rule_sets);
+			}
+		api_jw_obj_end(w);
 	}
-	json_t *reasons = json_array();
+	api_jw_arr_end(w);
+	api_jw_key(w, "reasons");
+	api_jw_arr(w);
 	for (size_t i = 0; i < e->n_reasons; i++)
-		json_array_append_new(reasons, reason_json(&e->reasons[i], lang));
-	json_t *cycle = json_pack("{s:i, s:i, s:s, s:o}", "start_year", e->cycle_start, "end_year",
-	                          e->cycle_end, "rule_set", e->rule_set, "assessment", assessment);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "person", r->path_params[0],
-	                         "purpose", core_purpose_name(c->purpose), "as_of", as_of,
-	                         "eligible", e->eligible, "cycle", cycle, "failing_years", failing,
-	                         "reasons", reasons);
-	json_object_set_new(body, "title_level", json_string(core_level_name(e->level)));
-	if (e->n_failing_total > e->n_failing)
-		json_object_set_new(body, "failing_years_omitted",
-		                    json_integer((json_int_t)(e->n_failing_total - e->n_failing)));
-	if (e->first_year <= e->last_year)
-		json_object_set_new(body, "examined", json_pack("{s:i, s:i}", "from", e->first_year,
-		                                                "to", e->last_year));
-	if (c->annual)
-		json_object_set_new(body, "year", json_integer(c->year));
-	return body;
+		reason_write(w, &e->reasons[i], lang);
+	api_jw_arr_end(w);
+	api_jw_key(w, "title_level");
+	api_jw_str(w, core_level_name(e->level));
+	if (e->n_failing_total > e->n_failing) {
+		api_jw_key(w, "failing_years_omitted");
+		api_jw_int(w, (long long)(e->n_failing_total - e->n_failing));
+	}
+	if (e->first_year <= e->last_year) {
+		api_jw_key(w, "examined");
+		api_jw_obj(w);
+		api_jw_key(w, "from");
+		api_jw_int(w, e->first_year);
+		api_jw_key(w, "to");
+		api_jw_int(w, e->last_year);
+		api_jw_obj_end(w);
+	}
+	if (c->annual) {
+		api_jw_key(w, "year");
+		api_jw_int(w, c->year);
+	}
+	api_jw_obj_end(w);
 }
 
 /* The person's data on D from the window's first row; false after replying. */
@@ -717,8 +750,26 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 	const db_result *q = res[0];
 	if (!api_compliance_person_found(r, q))
 		return;
+	eligibility_person p = { 0 };
+	if (c->stored_only) {
+		bool changed;
+		const char *since;
+		if (db_result_bool(q, 0, COMPLIANCE_ELIGIBILITY_STORED_COL_CHANGED, &changed) != 0 ||
+		    db_result_str(q, 0, COMPLIANCE_ELIGIBILITY_STORED_COL_SINCE, &since) != 0 ||
+		    core_date_parse(&p.since, since) != 0) {
+			api_compliance_core_failure(r, CORE_EINVAL);
+			return;
+		}
+		if (changed) {
+			/* a history to read: the full read (the results are gone after
+			 * this callback; calls and values live in c) */
+			c->stored_only = false;
+			c->calls[0] = (db_call){ DB_STMT_COMPLIANCE_ELIGIBILITY_YEARS, c->v };
+			api_db_run(r, c->calls, 3, eligibility_done);
+			return;
+		}
+	}
 	c->rule_sets = db_result_value(res[2], 0, RULE_SETS_ALL_COL_RULE_SETS);
-	eligibility_person p;
 	if (!eligibility_person_read(r, &p, q, c->rule_sets))
 		return;
 	int dy = c->annual ? c->year : c->as_of.y;
@@ -745,12 +796,16 @@ static void eligibility_done(api_req *r, db_result *const *res, int n)
 		api_compliance_core_failure(r, rc);
 		return;
 	}
-	json_t *assessment = cycle_assessment(res[1], e.cycle_start, c->as_of);
-	if (!assessment) {
+	int arow;
+	if (!cycle_assessment(res[1], e.cycle_start, c->as_of, &arow)) {
 		api_compliance_core_failure(r, CORE_EINVAL);
 		return;
 	}
-	api_reply_json(r, 200, eligibility_json(r, &e, in.n_years, assessment));
+	api_jw w;
+	api_jw_init(&w);
+	eligibility_write(&w, r, &e, in.n_years, res[1], arow);
+	api_reply_raw(r, 200, "application/json", w.buf, w.len);
+	api_jw_free(&w);
 }
 
 #define YEAR_INVALID "annual_assessment needs year, a year from " COMPLIANCE_YEARS
@@ -794,7 +849,10 @@ static void eligibility(api_req *r)
 	c->v[1] = c->lo;
 	c->v[2] = c->hi;
 	c->v[3] = c->d;
-	c->calls[0] = (db_call){ DB_STMT_COMPLIANCE_ELIGIBILITY_YEARS, c->v };
+	/* the stored decisions first; the full read only for a person with a
+	 * change after registration (eligibility_done) */
+	c->stored_only = true;
+	c->calls[0] = (db_call){ DB_STMT_COMPLIANCE_ELIGIBILITY_STORED, c->v };
 	c->calls[1] = (db_call){ DB_STMT_COMPLIANCE_ASSESSMENTS_OF, r->path_params };
 	c->calls[2] = (db_call){ DB_STMT_RULE_SETS_ALL, NULL };
 	api_db_run(r, c->calls, 3, eligibility_done);
