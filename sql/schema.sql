@@ -250,6 +250,35 @@ CREATE TYPE jxjy.unit_kind AS ENUM (
 
 
 --
+-- Name: _account_state(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy._account_state() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+BEGIN
+    IF NEW.disabled IS DISTINCT FROM OLD.disabled
+       OR NEW.password_hash IS DISTINCT FROM OLD.password_hash
+       OR NEW.role IS DISTINCT FROM OLD.role
+       OR NEW.kind IS DISTINCT FROM OLD.kind
+       OR num_nonnulls(NEW.district IS DISTINCT FROM OLD.district OR NULL,
+                       NEW.industry IS DISTINCT FROM OLD.industry OR NULL,
+                       NEW.unit IS DISTINCT FROM OLD.unit OR NULL,
+                       NEW.base IS DISTINCT FROM OLD.base OR NULL,
+                       NEW.person IS DISTINCT FROM OLD.person OR NULL) > 0 THEN
+        NEW.state_seq := nextval('jxjy.account_state_seq');
+        NEW.state_at := now();
+        IF NOT (OLD.disabled AND NOT NEW.disabled) THEN
+            NEW.tokens_after := now();
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
+--
 -- Name: _audit_append_only(); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -1547,6 +1576,62 @@ CREATE FUNCTION jxjy._uuid_or_null(v text) RETURNS uuid
 
 
 --
+-- Name: account_own_hash(); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.account_own_hash() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT a.password_hash FROM jxjy.accounts a
+     WHERE a.id OPERATOR(pg_catalog.=) jxjy.claim_sub_id() AND NOT a.disabled
+       AND a.kind OPERATOR(pg_catalog.=) 'user'
+    $$;
+
+
+--
+-- Name: account_set_own_password(text, text); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.account_set_own_password(p_old_hash text, p_new_hash text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    a jxjy.accounts;
+BEGIN
+    UPDATE jxjy.accounts x SET password_hash = p_new_hash
+     WHERE x.id OPERATOR(pg_catalog.=) jxjy.claim_sub_id()
+       AND x.password_hash OPERATOR(pg_catalog.=) p_old_hash AND NOT x.disabled
+       AND x.kind OPERATOR(pg_catalog.=) 'user'
+    RETURNING * INTO a;
+    IF a.id IS NULL THEN
+        RETURN false;
+    END IF;
+    PERFORM jxjy.audit('password', 'account', a.id::text, NULL,
+                       jsonb_build_object('by', 'self'), a.district);
+    RETURN true;
+END
+$$;
+
+
+--
+-- Name: account_states_since(bigint); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.account_states_since(p_seq bigint) RETURNS TABLE(seq bigint, account uuid, disabled boolean, tokens_after bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+    SELECT a.state_seq, a.id, a.disabled,
+           coalesce(floor(extract(epoch FROM a.tokens_after))::bigint, 0)
+      FROM jxjy.accounts a
+     WHERE a.state_seq > p_seq OR a.state_at > now() - interval '1 minute'
+     ORDER BY a.state_seq
+    $$;
+
+
+--
 -- Name: audit(text, text, text, jsonb, jsonb, text); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -2386,6 +2471,10 @@ BEGIN
     IF jxjy.token_revoked(p_claims ->> 'jti') THEN
         RAISE EXCEPTION 'token revoked' USING ERRCODE = 'JX401';
     END IF;
+    IF p_claims ? 'iat' AND jxjy.token_account_refused(p_claims ->> 'sub',
+                                                      (p_claims ->> 'iat')::bigint) THEN
+        RAISE EXCEPTION 'token revoked' USING ERRCODE = 'JX401';
+    END IF;
     PERFORM jxjy._put_claims(p_claims);
 END
 $$;
@@ -2401,6 +2490,26 @@ CREATE FUNCTION jxjy.today() RETURNS date
 
 
 --
+-- Name: token_account_refused(text, bigint); Type: FUNCTION; Schema: jxjy; Owner: -
+--
+
+CREATE FUNCTION jxjy.token_account_refused(p_sub text, p_iat bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'jxjy'
+    AS $$
+DECLARE
+    id uuid := jxjy._uuid_or_null(p_sub);
+BEGIN
+    RETURN id IS NOT NULL AND EXISTS (
+        SELECT 1 FROM jxjy.accounts a
+         WHERE a.id OPERATOR(pg_catalog.=) id
+           AND (a.disabled
+                OR coalesce(p_iat, 0) < floor(extract(epoch FROM a.tokens_after))));
+END
+$$;
+
+
+--
 -- Name: token_revoked(text); Type: FUNCTION; Schema: jxjy; Owner: -
 --
 
@@ -2413,6 +2522,18 @@ BEGIN
        AND EXISTS (SELECT 1 FROM jxjy.revoked_tokens t WHERE t.jti OPERATOR(pg_catalog.=) p_jti);
 END
 $$;
+
+
+--
+-- Name: account_state_seq; Type: SEQUENCE; Schema: jxjy; Owner: -
+--
+
+CREATE SEQUENCE jxjy.account_state_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
 
 
 --
@@ -2435,6 +2556,9 @@ CREATE TABLE jxjy.accounts (
     locked_until timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by text DEFAULT jxjy.claim_sub(),
+    tokens_after timestamp with time zone,
+    state_seq bigint,
+    state_at timestamp with time zone,
     CONSTRAINT accounts_client_role CHECK (((kind = 'user'::jxjy.account_kind) OR (role = ANY (ARRAY['unit'::jxjy.role, 'base'::jxjy.role])))),
     CONSTRAINT accounts_jurisdiction CHECK (((num_nonnulls(district, industry, unit, base, person) =
 CASE role
@@ -3938,6 +4062,20 @@ CREATE INDEX accounts_person ON jxjy.accounts USING btree (person) WHERE (person
 
 
 --
+-- Name: accounts_state_at; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX accounts_state_at ON jxjy.accounts USING btree (state_at);
+
+
+--
+-- Name: accounts_state_seq; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE UNIQUE INDEX accounts_state_seq ON jxjy.accounts USING btree (state_seq);
+
+
+--
 -- Name: accounts_unit; Type: INDEX; Schema: jxjy; Owner: -
 --
 
@@ -4586,6 +4724,13 @@ CREATE INDEX units_district ON jxjy.units USING btree (district, created_at, id)
 --
 
 CREATE INDEX units_industry ON jxjy.units USING btree (industry, created_at, id);
+
+
+--
+-- Name: accounts accounts_state; Type: TRIGGER; Schema: jxjy; Owner: -
+--
+
+CREATE TRIGGER accounts_state BEFORE UPDATE ON jxjy.accounts FOR EACH ROW EXECUTE FUNCTION jxjy._account_state();
 
 
 --

@@ -252,3 +252,271 @@ static const api_field create_fields[] = {
 const api_op op_accounts_create = { .handler = accounts_create, .fields = create_fields,
                                     .check = create_check, .ctx_size = sizeof(create_ctx),
                                     .flags = API_OP_ANY_QUERY };
+
+/* ---- disable, enable, password, rotate-secret (API.md "Accounts and
+ * abuse"): by whoever may create the account (the policy accounts_update);
+ * the account's tokens are refused on every worker within a second after
+ * (sql/0016_accounts.sql, http/revocations.c) ------------------------------ */
+
+/* An account change found no row: 404 when the caller does not see the
+ * account, 409 when it is of the other kind (want: the kind the action is
+ * for, NULL: any), else 403. */
+static void refused_change(api_req *r, const db_result *visible, const char *want)
+{
+	const char *kind;
+	if (db_result_rows(visible) == 0) {
+		api_reply_not_found(r, "no such account in the caller's jurisdiction");
+	} else if (want && db_result_str(visible, 0, ACCOUNT_VISIBLE_COL_KIND, &kind) == 0 &&
+	           strcmp(kind, want) != 0) {
+		api_reply_problem(r, 409, "Conflict",
+		                  strcmp(want, "client") == 0
+		                      ? "only a client account has a secret to rotate"
+		                      : "a client account's secret is rotated, not set");
+	} else {
+		api_reply_problem(r, 403, "Forbidden", "this account is not the caller's to change");
+	}
+}
+
+/* The account changed, as GET /v1/accounts/{id} shows it; or the refusal. */
+static void reply_change(api_req *r, db_result *const *res, const char *want)
+{
+	const char *account = db_result_value(res[0], 0, 0);
+	if (!account) {
+		refused_change(r, res[1], want);
+		return;
+	}
+	api_reply_doc(r, 200, NULL, account);
+}
+
+static void disabled_done(api_req *r, db_result *const *res, int n)
+{
+	reply_change(r, res, NULL);
+}
+
+static void password_done(api_req *r, db_result *const *res, int n)
+{
+	reply_change(r, res, "user");
+}
+
+/* the account named by the path, unless it is the caller's own */
+static bool not_self(api_req *r, const char *doing)
+{
+	if (strcmp(r->path_params[0], r->claims.sub) != 0)
+		return true;
+	char detail[96];
+	snprintf(detail, sizeof detail, "an account cannot %s itself", doing);
+	api_reply_problem(r, 403, "Forbidden", detail);
+	return false;
+}
+
+typedef struct change_ctx {
+	const char *v[4];
+	const char *visible[1];
+	db_call calls[2];
+	/* password: the body's; rotate-secret: the new secret */
+	const char *password, *old_password;
+	char *secret;
+	char old_hash[160];
+} change_ctx;
+
+/* the change's statement (c->v from $2 on filled), then the visibility
+ * probe for a refusal */
+static void run_change(api_req *r, db_stmt_id stmt,
+                       void (*done)(api_req *r, db_result *const *res, int n))
+{
+	change_ctx *c = r->ctx;
+	c->v[0] = r->path_params[0];
+	c->visible[0] = r->path_params[0];
+	c->calls[0] = (db_call){ stmt, c->v };
+	c->calls[1] = (db_call){ DB_STMT_ACCOUNT_VISIBLE, c->visible };
+	api_db_run(r, c->calls, 2, done);
+}
+
+static void set_disabled(api_req *r)
+{
+	change_ctx *c = r->ctx;
+	bool disable = r->route->op->arg;
+	if (disable && !not_self(r, "disable"))
+		return;
+	c->v[1] = disable ? "true" : "false";
+	run_change(r, DB_STMT_ACCOUNT_SET_DISABLED, disabled_done);
+}
+
+const api_op op_accounts_disable = { .handler = set_disabled, .ctx_size = sizeof(change_ctx),
+                                     .not_found = "no such account in the caller's jurisdiction",
+                                     .arg = 1 };
+const api_op op_accounts_enable = { .handler = set_disabled, .ctx_size = sizeof(change_ctx),
+                                    .not_found = "no such account in the caller's jurisdiction" };
+
+/* ---- a new password or secret, hashed on the hasher thread -------------- */
+
+static void scrub_change(change_ctx *c)
+{
+	if (c->secret)
+		sodium_memzero(c->secret, strlen(c->secret));
+	if (c->password)
+		sodium_memzero((char *)c->password, strlen(c->password));
+	if (c->old_password)
+		sodium_memzero((char *)c->old_password, strlen(c->old_password));
+}
+
+/* the answer of rotate-secret: the account and, this once, its secret */
+static void rotated_done(api_req *r, db_result *const *res, int n)
+{
+	change_ctx *c = r->ctx;
+	const char *account = db_result_value(res[0], 0, 0);
+	json_t *doc = account ? json_loads(account, 0, NULL) : NULL;
+	if (!doc) {
+		scrub_change(c);
+		refused_change(r, res[1], "client");
+		return;
+	}
+	json_object_set_new(doc, "client_secret", json_string(c->secret));
+	scrub_change(c);
+	api_reply_json(r, 200, doc);
+}
+
+static void secret_hashed(bool ok, const char *encoded, void *arg)
+{
+	api_req *r = arg;
+	change_ctx *c = r->ctx;
+	if (!ok) {
+		scrub_change(c);
+		api_reply_problem(r, 503, "Service unavailable", "could not hash the password");
+		return;
+	}
+	bool rotate = r->route->op->arg;
+	c->v[1] = api_arena_strdup(r->mem, encoded);
+	c->v[2] = rotate ? "client" : "user";
+	c->v[3] = rotate ? "rotate_secret" : "password";
+	if (!rotate)
+		scrub_change(c);
+	run_change(r, DB_STMT_ACCOUNT_SET_SECRET, rotate ? rotated_done : password_done);
+}
+
+static void hash_secret(api_req *r, const char *secret, api_hasher_cb cb)
+{
+	if (api_hasher_hash(r->w->hasher, secret, cb, r) != 0) {
+		scrub_change(r->ctx);
+		api_reply_problem(r, 503, "Service unavailable", "too many requests in progress; retry shortly");
+	}
+}
+
+/* ---- POST /v1/accounts/{id}/password ------------------------------------ */
+
+/* one's own: the old password verified against the stored hash, then a
+ * compare-and-set on that hash (a concurrent change makes it fail) */
+static void own_set_done(api_req *r, db_result *const *res, int n)
+{
+	bool changed = false;
+	if (db_result_bool(res[0], 0, ACCOUNT_SET_OWN_PASSWORD_COL_CHANGED, &changed) != 0 || !changed) {
+		api_reply_problem(r, 409, "Conflict", "the password changed meanwhile; retry the request");
+		return;
+	}
+	api_reply_doc(r, 200, NULL, db_result_value(res[1], 0, ACCOUNT_GET_COL_ACCOUNT));
+}
+
+static void own_hashed(bool ok, const char *encoded, void *arg)
+{
+	api_req *r = arg;
+	change_ctx *c = r->ctx;
+	scrub_change(c);
+	if (!ok) {
+		api_reply_problem(r, 503, "Service unavailable", "could not hash the password");
+		return;
+	}
+	c->v[0] = c->old_hash;
+	c->v[1] = api_arena_strdup(r->mem, encoded);
+	c->visible[0] = r->path_params[0];
+	c->calls[0] = (db_call){ DB_STMT_ACCOUNT_SET_OWN_PASSWORD, c->v };
+	c->calls[1] = (db_call){ DB_STMT_ACCOUNT_GET, c->visible };
+	api_db_run(r, c->calls, 2, own_set_done);
+}
+
+static void own_verified(bool ok, const char *encoded, void *arg)
+{
+	api_req *r = arg;
+	change_ctx *c = r->ctx;
+	if (!ok) {
+		scrub_change(c);
+		api_reply_problem(r, 403, "Forbidden", "old_password is not the account's password");
+		return;
+	}
+	hash_secret(r, c->password, own_hashed);
+}
+
+static void own_hash_done(api_req *r, db_result *const *res, int n)
+{
+	change_ctx *c = r->ctx;
+	const char *hash = db_result_value(res[0], 0, ACCOUNT_OWN_HASH_COL_HASH);
+	if (!hash || strlen(hash) >= sizeof c->old_hash) {
+		scrub_change(c);
+		api_reply_problem(r, 403, "Forbidden", "this account cannot change its own password");
+		return;
+	}
+	strcpy(c->old_hash, hash);
+	if (api_hasher_verify(r->w->hasher, c->old_hash, c->old_password, own_verified, r) != 0) {
+		scrub_change(c);
+		api_reply_problem(r, 503, "Service unavailable", "too many requests in progress; retry shortly");
+	}
+}
+
+static void password_check(api_req *r, json_t *errors)
+{
+	change_ctx *c = r->ctx;
+	if (c->password && (strlen(c->password) < 12 || strlen(c->password) > 256))
+		api_error_add(errors, "password", "invalid", "a password of 12 to 256 characters is required");
+	/* one's own password only with the old one; another's without */
+	bool self = strcmp(r->path_params[0], r->claims.sub) == 0;
+	if (self && !c->old_password)
+		api_error_add(errors, "old_password", "required", "changing one's own password needs the old one");
+	else if (!self && c->old_password)
+		api_error_add(errors, "old_password", "not_allowed", "only for one's own password");
+	if (json_array_size(errors) > 0)
+		scrub_change(c);
+}
+
+static void set_password(api_req *r)
+{
+	change_ctx *c = r->ctx;
+	sodium_memzero((char *)r->raw_body, r->raw_body_len);
+	if (strcmp(r->path_params[0], r->claims.sub) == 0) {
+		c->calls[0] = (db_call){ DB_STMT_ACCOUNT_OWN_HASH, NULL };
+		api_db_run(r, c->calls, 1, own_hash_done);
+		return;
+	}
+	if (r->claims.role != API_ROLE_CITY && r->claims.role != API_ROLE_DISTRICT) {
+		scrub_change(c);
+		api_reply_problem(r, 403, "Forbidden", "only the account itself or a bureau may set its password");
+		return;
+	}
+	hash_secret(r, c->password, secret_hashed);
+}
+
+static const api_field password_fields[] = {
+	API_FIELD_STR(change_ctx, password, "password", API_REQUIRED, 256),
+	API_FIELD_STR(change_ctx, old_password, "old_password", 0, 256),
+	API_FIELDS_END,
+};
+const api_op op_accounts_password = { .handler = set_password, .fields = password_fields,
+                                      .check = password_check, .ctx_size = sizeof(change_ctx),
+                                      .not_found = "no such account in the caller's jurisdiction",
+                                      .flags = API_OP_NO_REPLAY };
+
+/* ---- POST /v1/accounts/{id}/rotate-secret ------------------------------- */
+
+static void rotate_secret(api_req *r)
+{
+	change_ctx *c = r->ctx;
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	size_t len = sodium_base64_ENCODED_LEN(sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	c->secret = api_arena_alloc(r->mem, len);
+	sodium_bin2base64(c->secret, len, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof raw);
+	hash_secret(r, c->secret, secret_hashed);
+}
+
+const api_op op_accounts_rotate_secret = { .handler = rotate_secret, .ctx_size = sizeof(change_ctx),
+                                           .not_found = "no such account in the caller's jurisdiction",
+                                           .flags = API_OP_NO_REPLAY, .arg = 1 };

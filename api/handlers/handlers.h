@@ -29,7 +29,11 @@ extern const api_op op_districts_list;
 extern const api_op op_industries_list;
 extern const api_op op_me;
 extern const api_op op_accounts_create;
+extern const api_op op_accounts_disable;
+extern const api_op op_accounts_enable;
 extern const api_op op_accounts_get;
 extern const api_op op_accounts_list;
+extern const api_op op_accounts_password;
+extern const api_op op_accounts_rotate_secret;
 extern const api_op op_auth_token;
 #endif

@@ -84,7 +84,8 @@ void api_req_dispatch(api_req *r)
 {
 	if (!api_op_prepare(r, r->route->op))
 		return;
-	if (r->method != API_POST || !r->idempotency_key || !r->authed) {
+	if (r->method != API_POST || !r->idempotency_key || !r->authed ||
+	    (r->route->op->flags & API_OP_NO_REPLAY)) {
 		r->route->op->handler(r);
 		return;
 	}

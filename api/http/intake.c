@@ -193,6 +193,10 @@ static void build_claims_json(api_req *r)
 	api_jw_str(&w, api_role_name(r->claims.role));
 	api_jw_key(&w, "jti");
 	api_jw_str(&w, r->claims.jti);
+	/* for jxjy.set_claims (before the worker holds the account states):
+	 * a token issued before its account's last password change is refused */
+	api_jw_key(&w, "iat");
+	api_jw_int(&w, r->claims.iat);
 	/* the audit's request_id (issue 11): the gateway's own id first, the
 	 * client's X-Request-Id after a ':' (a character it cannot hold), so a
 	 * client can correlate but never pass for another request */
@@ -229,8 +233,9 @@ static bool authenticate(api_req *r, const char *auth_header)
 		return false;
 	}
 	r->authed = true;
+	/* revoked, or its account disabled or its password changed since */
 	if (api_revocations_ready(r->w->revocations) &&
-	    api_revocations_has(r->w->revocations, r->claims.jti)) {
+	    api_revocations_refuse(r->w->revocations, &r->claims)) {
 		api_reply_revoked(r);
 		return false;
 	}

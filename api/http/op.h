@@ -138,6 +138,10 @@ enum {
 	API_OP_ANY_QUERY = 1 << 2, /* query parameters are the handler's business */
 	API_OP_BODY_OWN = 1 << 3,  /* the handler reads the body itself (CSV, arrays, nested) */
 	API_OP_PAGED = 1 << 4,     /* a keyset list: ?limit and ?cursor read into r->page */
+	/* the body or the answer holds a secret (a password, a new client
+	 * secret): an Idempotency-Key is ignored, so neither the answer nor a
+	 * hash of the body is stored for a replay */
+	API_OP_NO_REPLAY = 1 << 5,
 };
 
 typedef struct api_op {

@@ -26,6 +26,12 @@ const api_route api_routes[] = {
 	{ API_GET, "/v1/accounts", &op_accounts_list, BUREAUS, 0 },
 	{ API_POST, "/v1/accounts", &op_accounts_create, BUREAUS, API_ROUTE_BODY },
 	{ API_GET, "/v1/accounts/{id}", &op_accounts_get, ALL, 0 },
+	/* issue 11: by whoever may create the account (row-level security);
+	 * one's own password by the account itself, with the old one */
+	{ API_POST, "/v1/accounts/{id}/disable", &op_accounts_disable, BUREAUS, 0 },
+	{ API_POST, "/v1/accounts/{id}/enable", &op_accounts_enable, BUREAUS, 0 },
+	{ API_POST, "/v1/accounts/{id}/password", &op_accounts_password, ALL, API_ROUTE_BODY },
+	{ API_POST, "/v1/accounts/{id}/rotate-secret", &op_accounts_rotate_secret, BUREAUS, 0 },
 
 	/* reference data */
 	{ API_GET, "/v1/districts", &op_districts_list, ALL, 0 },
