@@ -2498,11 +2498,11 @@ CREATE FUNCTION jxjy.token_account_refused(p_sub text, p_iat bigint) RETURNS boo
     SET search_path TO 'pg_catalog', 'jxjy'
     AS $$
 DECLARE
-    id uuid := jxjy._uuid_or_null(p_sub);
+    v_id uuid := jxjy._uuid_or_null(p_sub);
 BEGIN
-    RETURN id IS NOT NULL AND EXISTS (
+    RETURN v_id IS NOT NULL AND EXISTS (
         SELECT 1 FROM jxjy.accounts a
-         WHERE a.id OPERATOR(pg_catalog.=) id
+         WHERE a.id OPERATOR(pg_catalog.=) v_id
            AND (a.disabled
                 OR coalesce(p_iat, 0) < floor(extract(epoch FROM a.tokens_after))));
 END
