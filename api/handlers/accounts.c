@@ -299,13 +299,11 @@ static void password_done(api_req *r, db_result *const *res, int n)
 }
 
 /* the account named by the path, unless it is the caller's own */
-static bool not_self(api_req *r, const char *doing)
+static bool not_self(api_req *r)
 {
 	if (strcmp(r->path_params[0], r->claims.sub) != 0)
 		return true;
-	char detail[96];
-	snprintf(detail, sizeof detail, "an account cannot %s itself", doing);
-	api_reply_problem(r, 403, "Forbidden", detail);
+	api_reply_problem(r, 403, "Forbidden", "an account cannot disable itself");
 	return false;
 }
 
@@ -336,7 +334,7 @@ static void set_disabled(api_req *r)
 {
 	change_ctx *c = r->ctx;
 	bool disable = r->route->op->arg;
-	if (disable && !not_self(r, "disable"))
+	if (disable && !not_self(r))
 		return;
 	c->v[1] = disable ? "true" : "false";
 	run_change(r, DB_STMT_ACCOUNT_SET_DISABLED, disabled_done);

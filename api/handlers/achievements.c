@@ -319,7 +319,7 @@ static int review_decide(api_req *r, const char *from_s, const char **to_s, cons
 	core_achieve_status from, to;
 	if (core_achieve_status_parse(&from, from_s) != 0 ||
 	    core_achieve_transition(&to, from, c->action) != 0) {
-		*detail = api_arena_printf(r->mem, "the achievement is %s: it cannot be %s", from_s,
+		*detail = api_arena_printf(r->mem, "the achievement is \"%s\": it cannot be \"%s\"", from_s,
 		                           c->action == CORE_ACHIEVE_ACT_APPROVE ? "approved"
 		                                                                 : "rejected");
 		return -1;

@@ -368,7 +368,7 @@ static int action_decide(api_req *r, const char *status, const char **to_s, cons
 	core_base_status from, to;
 	if (core_base_status_parse(&from, status) != 0 ||
 	    core_base_transition(&to, from, c->action) != 0) {
-		*detail = api_arena_printf(r->mem, "a base that is %s cannot be %s", status,
+		*detail = api_arena_printf(r->mem, "a base that is \"%s\" cannot be \"%s\"", status,
 		                           c->action == CORE_BASE_ACT_ACCREDIT ? "accredited"
 		                           : c->action == CORE_BASE_ACT_SUSPEND ? "suspended"
 		                           : c->action == CORE_BASE_ACT_REINSTATE ? "reinstated"

@@ -159,7 +159,7 @@ static void accept_checked(api_req *r, db_result *const *res, int n)
 	}
 	if (strcmp(status, "requested") != 0) {
 		api_reply_problem(r, 409, "Conflict",
-		                  api_arena_printf(r->mem, "the transfer is already %s", status));
+		                  api_arena_printf(r->mem, "the transfer is already \"%s\"", status));
 		return;
 	}
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_TRANSFER_ACCEPT, r->path_params };

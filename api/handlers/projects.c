@@ -115,7 +115,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	core_base_status st;
 	const char *status = db_result_value(base, 0, PROJECTS_BASE_STATE_COL_STATUS);
 	if (core_base_status_parse(&st, status) != 0 || !core_base_may_operate(st)) {
-		char *d = api_arena_printf(r->mem, "the base is %s: only an accredited base drafts and "
+		char *d = api_arena_printf(r->mem, "the base is \"%s\": only an accredited base drafts and "
 		                                   "submits projects (R-16)", status ? status : "unknown");
 		api_reply_problem(r, 409, "Conflict", d);
 		return;
@@ -328,14 +328,14 @@ static int action_decide(api_req *r, const char *status, const char **to_s, cons
 	core_base_status bst;
 	if (c->action != CORE_PROJECT_ACT_REJECT &&
 	    (core_base_status_parse(&bst, base_status) != 0 || !core_base_may_operate(bst))) {
-		*detail = api_arena_printf(r->mem, "the base is %s: its projects cannot be %s (R-16)",
+		*detail = api_arena_printf(r->mem, "the base is \"%s\": its projects cannot be \"%s\" (R-16)",
 		                           base_status ? base_status : "unknown", action_past(c->action));
 		return -1;
 	}
 	core_project_status from, to;
 	if (core_project_status_parse(&from, status) != 0 ||
 	    core_project_transition(&to, from, c->action) != 0) {
-		*detail = api_arena_printf(r->mem, "a %s project cannot be %s", status,
+		*detail = api_arena_printf(r->mem, "a \"%s\" project cannot be \"%s\"", status,
 		                           action_past(c->action));
 		return -1;
 	}

@@ -360,7 +360,7 @@ static int act_decide(api_req *r, const char *from_s, const char **to_s, const c
 	core_record_status from, to;
 	if (core_record_status_parse(&from, from_s) != 0 ||
 	    core_record_transition(&to, from, c->action) != 0) {
-		*detail = api_arena_printf(r->mem, "the record is %s: it cannot be %s", from_s,
+		*detail = api_arena_printf(r->mem, "the record is \"%s\": it cannot be \"%s\"", from_s,
 		                           c->action == CORE_RECORD_ACT_VERIFY   ? "verified"
 		                           : c->action == CORE_RECORD_ACT_REJECT ? "rejected"
 		                                                                 : "revoked");

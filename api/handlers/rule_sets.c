@@ -494,7 +494,7 @@ static void checked(api_req *r, db_result *const *res, int n)
 		const char *to = json_string_value(json_object_get(o, "effective_to"));
 		char *detail = api_arena_printf(
 			r->mem,
-			"the new rule set would overlap rule set %s (in force from %s %s%s) of the same scope; "
+			"the new rule set would overlap rule set \"%s\" (in force from %s %s%s) of the same scope; "
 			"sets of one scope never overlap and a set once stored is never changed: a new set "
 			"closes the scope's open-ended set only when it starts after that set's first day "
 			"(one in the past ends the set in force on its first day and reaches at most to the "

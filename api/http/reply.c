@@ -17,6 +17,7 @@
 #include "http/log.h"
 #include "http/request.h"
 #include "http/worker.h"
+#include "render/messages.h"
 
 static const char *status_slug(int status)
 {
@@ -214,12 +215,58 @@ void api_reply_json(api_req *r, int status, json_t *body)
 	free(s);
 }
 
-static json_t *problem(api_req *r, int status, const char *title, const char *detail)
+/* ---- the language of problems (issue 12; render/messages.h) ---------- */
+
+/* The keys this process found no entry for, each logged once (a small set:
+ * the catalogue is meant to be complete; deploy/test fails on the log line). */
+#define UNTRANSLATED_MAX 256
+static char *untranslated[UNTRANSLATED_MAX];
+static size_t n_untranslated;
+
+static void note_untranslated(api_req *r, const char *key)
+{
+	for (size_t i = 0; i < n_untranslated; i++)
+		if (strcmp(untranslated[i], key) == 0)
+			return;
+	if (n_untranslated == UNTRANSLATED_MAX)
+		return;
+	untranslated[n_untranslated++] = strdup(key);
+	log_warn(r->request_id, "untranslated message: %s", key);
+}
+
+/* The answer's language, said in Content-Language (once); problems vary
+ * with Accept-Language. */
+static api_lang problem_lang(api_req *r)
+{
+	api_lang lang = api_lang_negotiate(api_req_header(r, "Accept-Language"));
+	if (r->ev) {
+		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+		evhttp_remove_header(h, "Content-Language");
+		evhttp_add_header(h, "Content-Language", api_lang_tag(lang));
+		if (!evhttp_find_header(h, "Vary"))
+			evhttp_add_header(h, "Vary", "Accept-Language");
+	}
+	return lang;
+}
+
+/* en in lang, in the arena.  The key is looked up in both languages, so a
+ * text missing from the catalogue is noticed whichever a client asked for. */
+static const char *say(api_req *r, api_lang lang, const char *en)
+{
+	char buf[API_MSG_MAX], key[API_MSG_MAX];
+	if (!api_msg_translate(API_LANG_ZH, en, buf, sizeof buf, key, sizeof key) && key[0])
+		note_untranslated(r, key);
+	return lang == API_LANG_ZH ? api_arena_strdup(r->mem, buf) : en;
+}
+
+static json_t *problem(api_req *r, api_lang lang, int status, const char *title,
+                       const char *detail)
 {
 	char type[64];
 	snprintf(type, sizeof type, "urn:jxjy:problem:%s", status_slug(status));
-	return json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", title, "status", status,
-	                 "detail", detail ? detail : title, "request_id", r->request_id);
+	return json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", say(r, lang, title),
+	                 "status", status, "detail", say(r, lang, detail ? detail : title),
+	                 "request_id", r->request_id);
 }
 
 static void send_problem(api_req *r, int status, json_t *p)
@@ -234,7 +281,7 @@ static void send_problem(api_req *r, int status, json_t *p)
 
 void api_reply_problem(api_req *r, int status, const char *title, const char *detail)
 {
-	send_problem(r, status, problem(r, status, title, detail));
+	send_problem(r, status, problem(r, problem_lang(r), status, title, detail));
 }
 
 /* At most this many errors in a reply (API.md, second wave): a 1 MiB body
@@ -244,18 +291,26 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors)
 {
 	size_t n = json_array_size(errors);
+	api_lang lang = problem_lang(r);
 	json_t *p;
 	if (n > ERRORS_MAX) {
 		char detail[128];
 		snprintf(detail, sizeof detail,
 		         "the request has invalid fields: see errors (the first %d; %zu more not listed)",
 		         ERRORS_MAX, n - ERRORS_MAX);
-		p = problem(r, status, title, detail);
+		p = problem(r, lang, status, title, detail);
 		while (json_array_size(errors) > ERRORS_MAX)
 			json_array_remove(errors, json_array_size(errors) - 1);
 		json_object_set_new(p, "errors_omitted", json_integer((json_int_t)(n - ERRORS_MAX)));
 	} else {
-		p = problem(r, status, title, "the request has invalid fields: see errors");
+		p = problem(r, lang, status, title, "the request has invalid fields: see errors");
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		json_t *m = json_object_get(e, "message");
+		if (json_is_string(m))
+			json_object_set_new(e, "message", json_string(say(r, lang, json_string_value(m))));
 	}
 	json_object_set_new(p, "errors", errors);
 	send_problem(r, status, p);

@@ -37,7 +37,7 @@ static void locked(api_req *r, db_result *const *all, int n)
 			api_reply_problem(r, 412, "Precondition failed",
 			                  t->stale ? t->stale
 			                           : api_arena_printf(r->mem,
-			                                              "the %s has changed since it was read",
+			                                              "the \"%s\" has changed since it was read",
 			                                              t->noun));
 			return;
 		}

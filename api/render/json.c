@@ -79,7 +79,7 @@ json_t *api_json_parse_bounded(const char *data, size_t len, size_t max_elements
 	json_t *j = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
 		/* jansson's text names the problem and position, never our internals */
-		snprintf(detail, detail_len, "%s at line %d column %d", err.text, err.line, err.column);
+		snprintf(detail, detail_len, "at line %d column %d: %s", err.line, err.column, err.text);
 		return NULL;
 	}
 	return j;

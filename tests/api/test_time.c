@@ -308,8 +308,11 @@ Test(time, R29_a_backdated_promotion_re_decides_exactly_the_years_it_covers)
 		cr_expect_str_eq(t_header(&r, "Content-Language"), "en");
 		t_resp_free(&r);
 	}
-	/* promotion examines the years judged at the current level only */
+	/* R-15: promotion examines the years judged at the current level only;
+	 * asked without Accept-Language: the reasons in Chinese */
+	t_accept_language = NULL;
 	r = eligibility(w.bureau_tok, p, "promotion");
+	t_accept_language = "en";
 	cr_expect(json_is_false(json_object_get(r.json, "eligible")), "%s", r.body);
 	json_t *failing = json_object_get(r.json, "failing_years");
 	cr_expect_eq(json_array_size(failing), 2, "%s", r.body);

@@ -96,19 +96,26 @@ char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed)
 	return out;
 }
 
+const char *t_accept_language = "en";
+
 t_resp t_http(const char *method, const char *path, const char *token, const char *const *extra,
               const char *body, size_t body_len)
 {
 	t_resp r = { 0 };
-	size_t cap = 1024 + (token ? strlen(token) : 0);
+	size_t cap = 1024 + 32 + (token ? strlen(token) : 0);
 	for (const char *const *h = extra; h && *h; h++)
 		cap += strlen(*h) + 2;
 	char *req = malloc(cap + body_len);
 	int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: test\r\nConnection: close\r\n", method, path);
 	if (token)
 		n += snprintf(req + n, cap - (size_t)n, "Authorization: Bearer %s\r\n", token);
-	for (const char *const *h = extra; h && *h; h++)
+	bool lang = false;
+	for (const char *const *h = extra; h && *h; h++) {
 		n += snprintf(req + n, cap - (size_t)n, "%s\r\n", *h);
+		lang = lang || strncasecmp(*h, "Accept-Language:", 16) == 0;
+	}
+	if (!lang && t_accept_language)
+		n += snprintf(req + n, cap - (size_t)n, "Accept-Language: %s\r\n", t_accept_language);
 	if (body)
 		n += snprintf(req + n, cap - (size_t)n, "Content-Length: %zu\r\n", body_len);
 	n += snprintf(req + n, cap - (size_t)n, "\r\n");

@@ -27,6 +27,10 @@ typedef struct t_resp {
 
 /* Sends one request (Connection: close).  extra: NULL-terminated list of
  * "Name: value" header lines.  token: bearer token or NULL. */
+/* The Accept-Language t_http sends when extra names none: "en" (the suites
+ * read the English texts); NULL sends none (the API's default, Chinese).
+ * Criterion runs each test in its own process: a test may change it. */
+extern const char *t_accept_language;
 t_resp t_http(const char *method, const char *path, const char *token, const char *const *extra,
               const char *body, size_t body_len);
 t_resp t_get(const char *path, const char *token);
