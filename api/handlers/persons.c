@@ -72,9 +72,10 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	int rows;
 	char *next = api_page_next(r, &c->pg, res, PERSONS_LIST_COL_KEY, &rows);
 	const char *const *cols = r->claims.role == API_ROLE_BASE ? persons_basic_fields : csv_columns;
+	api_lang lang = api_req_lang(r);
 	api_csv csv;
 	api_csv_init(&csv);
-	api_csv_row(&csv, cols);
+	api_csv_header(&csv, cols, lang);
 	for (int i = 0; i < rows; i++) {
 		json_t *p = persons_view(r, db_result_value(res, i, PERSONS_LIST_COL_PERSON), c->reveal);
 		if (!p) {
@@ -83,12 +84,12 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 			return;
 		}
 		for (const char *const *col = cols; *col; col++)
-			api_csv_json(&csv, json_object_get(p, *col));
+			api_csv_value(&csv, *col, json_object_get(p, *col), lang);
 		api_csv_end_row(&csv);
 		json_decref(p);
 	}
 	api_page_link(r, &c->pg, next);
-	api_csv_reply(r, &csv, "persons.csv");
+	api_csv_reply(r, &csv, lang == API_LANG_ZH ? "专业技术人员.csv" : "persons.csv");
 }
 
 static void list_done(api_req *r, db_result *const *res, int n)

@@ -54,9 +54,10 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	                                    "category", "form", "class_type", "hours", "source",
 	                                    "project", "status", "evidence", "registered_by",
 	                                    "verified_by", "reason", "created_at", NULL };
+	api_lang lang = api_req_lang(r);
 	api_csv csv;
 	api_csv_init(&csv);
-	api_csv_row(&csv, cols);
+	api_csv_header(&csv, cols, lang);
 	int rows;
 	char *next = api_page_next(r, c->pg, res, RECORDS_LIST_CITY_COL_KEY, &rows);
 	for (int i = 0; i < rows; i++) {
@@ -68,7 +69,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 				csv_hours(num, sizeof num, v);
 				api_csv_cell(&csv, num);
 			} else {
-				api_csv_json(&csv, v);
+				api_csv_value(&csv, *col, v, lang);
 			}
 		}
 		api_csv_end_row(&csv);
@@ -76,7 +77,7 @@ static void reply_csv(api_req *r, list_ctx *c, const db_result *res)
 	}
 	/* the cursor of the JSON list: the CSV answer carries it in its Link header only */
 	api_page_link(r, c->pg, next);
-	api_csv_reply(r, &csv, "继续教育记录.csv");
+	api_csv_reply(r, &csv, lang == API_LANG_ZH ? "继续教育记录.csv" : "records.csv");
 }
 
 static void list_done(api_req *r, db_result *const *res, int n)

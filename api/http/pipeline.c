@@ -138,6 +138,15 @@ static bool query_names_known(api_req *r, const api_op *op)
 	static const char *const paging[] = { "limit", "cursor", NULL };
 	struct evkeyval *kv;
 	TAILQ_FOREACH(kv, r->query, next) {
+		/* ?lang=en|zh-CN: the language of the answer, on any route (API.md
+		 * "Language"; api_req_lang) */
+		if (strcmp(kv->key, "lang") == 0) {
+			if (api_lang_parse(kv->value) < 0) {
+				api_reply_problem(r, 400, "Bad query", "lang must be zh-CN or en");
+				return false;
+			}
+			continue;
+		}
 		bool known = in_list(op->query, kv->key) ||
 		             ((op->flags & API_OP_PAGED) && in_list(paging, kv->key));
 		for (const api_param *p = op->params; !known && p && p->name; p++)

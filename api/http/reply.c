@@ -234,11 +234,11 @@ static void note_untranslated(api_req *r, const char *key)
 	log_warn(r->request_id, "untranslated message: %s", key);
 }
 
-/* The answer's language, said in Content-Language (once); problems vary
- * with Accept-Language. */
-static api_lang problem_lang(api_req *r)
+api_lang api_req_lang(api_req *r)
 {
-	api_lang lang = api_lang_negotiate(api_req_header(r, "Accept-Language"));
+	int chosen = api_lang_parse(api_query(r, "lang"));
+	api_lang lang = chosen >= 0 ? (api_lang)chosen
+	                            : api_lang_negotiate(api_req_header(r, "Accept-Language"));
 	if (r->ev) {
 		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 		evhttp_remove_header(h, "Content-Language");
@@ -281,7 +281,7 @@ static void send_problem(api_req *r, int status, json_t *p)
 
 void api_reply_problem(api_req *r, int status, const char *title, const char *detail)
 {
-	send_problem(r, status, problem(r, problem_lang(r), status, title, detail));
+	send_problem(r, status, problem(r, api_req_lang(r), status, title, detail));
 }
 
 /* At most this many errors in a reply (API.md, second wave): a 1 MiB body
@@ -291,7 +291,7 @@ void api_reply_problem(api_req *r, int status, const char *title, const char *de
 void api_reply_errors(api_req *r, int status, const char *title, json_t *errors)
 {
 	size_t n = json_array_size(errors);
-	api_lang lang = problem_lang(r);
+	api_lang lang = api_req_lang(r);
 	json_t *p;
 	if (n > ERRORS_MAX) {
 		char detail[128];

@@ -7,6 +7,8 @@
 #define JXJY_API_REQUEST_H
 
 #include <stdbool.h>
+
+#include "render/lang.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -120,6 +122,11 @@ void api_reply_errors(api_req *r, int status, const char *title, json_t *errors)
 void api_reply_revoked(api_req *r);
 /* Adds a response header before the reply. */
 void api_reply_header(api_req *r, const char *name, const char *value);
+
+/* The language of the answer (API.md "Language"): ?lang= when given, else
+ * Accept-Language, Chinese by default; says it in Content-Language (and
+ * Vary: Accept-Language). */
+api_lang api_req_lang(api_req *r);
 
 /* Query parameter (decoded) or NULL. */
 const char *api_query(api_req *r, const char *name);

@@ -7,6 +7,8 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 
+#include "render/messages.h"
+
 void api_csv_init(api_csv *c)
 {
 	c->row_open = false;
@@ -69,6 +71,37 @@ void api_csv_row(api_csv *c, const char *const *cells)
 	for (const char *const *p = cells; *p; p++)
 		api_csv_cell(c, *p);
 	api_csv_end_row(c);
+}
+
+void api_csv_header(api_csv *c, const char *const *cols, api_lang lang)
+{
+	for (const char *const *p = cols; *p; p++) {
+		const char *zh = lang == API_LANG_ZH ? api_msg_header(*p) : NULL;
+		api_csv_cell(c, zh ? zh : *p);
+	}
+	api_csv_end_row(c);
+}
+
+/* the columns whose values are codes of an enumeration (API.md "Chinese
+ * CSV": written as their Chinese labels) */
+static bool coded(const char *col)
+{
+	static const char *const cols[] = { "title_level", "status", "category", "form",
+	                                    "class_type", "source", NULL };
+	for (const char *const *p = cols; *p; p++)
+		if (strcmp(*p, col) == 0)
+			return true;
+	return false;
+}
+
+void api_csv_value(api_csv *c, const char *col, const json_t *v, api_lang lang)
+{
+	const char *label = lang == API_LANG_ZH && coded(col) && json_is_string(v)
+	                        ? api_msg_label(json_string_value(v)) : NULL;
+	if (label)
+		api_csv_cell(c, label);
+	else
+		api_csv_json(c, v);
 }
 
 void api_csv_reply(api_req *r, api_csv *c, const char *filename)

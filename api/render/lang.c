@@ -136,3 +136,14 @@ const char *api_lang_tag(api_lang lang)
 	return lang == API_LANG_EN ? "en" : "zh-CN";
 }
 
+
+int api_lang_parse(const char *v)
+{
+	if (!v)
+		return -1;
+	if (strcasecmp(v, "zh-CN") == 0 || strcasecmp(v, "zh") == 0)
+		return API_LANG_ZH;
+	if (strcasecmp(v, "en") == 0)
+		return API_LANG_EN;
+	return -1;
+}

@@ -21,6 +21,10 @@ typedef enum api_lang {
  * unless Chinese alone was refused (zh;q=0), then English. */
 api_lang api_lang_negotiate(const char *accept_language);
 
+/* The language a ?lang= value names: "zh-CN" or "zh" Chinese, "en"
+ * English (case-insensitive); -1 for anything else. */
+int api_lang_parse(const char *value);
+
 /* The Content-Language tag of `lang`: "zh-CN" or "en" (static storage;
  * "zh-CN" for a value out of range). */
 const char *api_lang_tag(api_lang lang);

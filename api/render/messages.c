@@ -14,7 +14,9 @@ typedef struct entry {
 static entry table[] = {
 #define M(en, zh) { en, zh },
 #define L(code, zh)
+#define H(column, zh)
 #include "messages.def"
+#undef H
 #undef L
 #undef M
 };
@@ -24,13 +26,27 @@ static entry table[] = {
 static entry labels[] = {
 #define M(en, zh)
 #define L(code, zh) { code, zh },
+#define H(column, zh)
 #include "messages.def"
+#undef H
+#undef L
+#undef M
+};
+
+/* the Chinese headers of CSV columns: "national_id" → 身份证号 */
+static entry headers[] = {
+#define M(en, zh)
+#define L(code, zh)
+#define H(column, zh) { column, zh },
+#include "messages.def"
+#undef H
 #undef L
 #undef M
 };
 
 #define TABLE_N (sizeof table / sizeof table[0])
 #define LABELS_N (sizeof labels / sizeof labels[0])
+#define HEADERS_N (sizeof headers / sizeof headers[0])
 
 static int entry_cmp(const void *a, const void *b)
 {
@@ -43,6 +59,44 @@ static void sort_table(void)
 {
 	qsort(table, TABLE_N, sizeof table[0], entry_cmp);
 	qsort(labels, LABELS_N, sizeof labels[0], entry_cmp);
+	qsort(headers, HEADERS_N, sizeof headers[0], entry_cmp);
+}
+
+static const entry *find_in(entry *t, size_t n, const char *key)
+{
+	pthread_once(&sorted_once, sort_table);
+	entry want = { key, NULL };
+	return bsearch(&want, t, n, sizeof t[0], entry_cmp);
+}
+
+const char *api_msg_label(const char *code)
+{
+	const entry *e = code ? find_in(labels, LABELS_N, code) : NULL;
+	return e ? e->zh : NULL;
+}
+
+const char *api_msg_header(const char *column)
+{
+	const entry *e = column ? find_in(headers, HEADERS_N, column) : NULL;
+	return e ? e->zh : NULL;
+}
+
+const char *api_msg_code_of_label(const char *label)
+{
+	pthread_once(&sorted_once, sort_table);
+	for (size_t i = 0; label && i < LABELS_N; i++)
+		if (strcmp(labels[i].zh, label) == 0)
+			return labels[i].en;
+	return NULL;
+}
+
+const char *api_msg_column_of_header(const char *header)
+{
+	pthread_once(&sorted_once, sort_table);
+	for (size_t i = 0; header && i < HEADERS_N; i++)
+		if (strcmp(headers[i].zh, header) == 0)
+			return headers[i].en;
+	return NULL;
 }
 
 /* A number starting at s: digits with inner dots (4.5, 2021); its length. */
@@ -176,9 +230,7 @@ static const char *label_of(const char *s, size_t len)
 		return NULL;
 	memcpy(code, s, len);
 	code[len] = '\0';
-	entry want = { code, NULL };
-	const entry *e = bsearch(&want, labels, LABELS_N, sizeof labels[0], entry_cmp);
-	return e ? e->zh : NULL;
+	return api_msg_label(code);
 }
 
 /* zh with the parts put in for its "{}" (and "{L}": a code shown as its
@@ -220,9 +272,7 @@ static bool fill(const char *zh, const keyed *q, char *buf, size_t n)
 
 static const entry *find(const char *key)
 {
-	pthread_once(&sorted_once, sort_table);
-	entry want = { key, NULL };
-	return bsearch(&want, table, TABLE_N, sizeof table[0], entry_cmp);
+	return find_in(table, TABLE_N, key);
 }
 
 bool api_msg_translate(api_lang lang, const char *en, char *buf, size_t n, char *key, size_t keyn)

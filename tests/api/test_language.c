@@ -95,3 +95,38 @@ Test(language, an_invalid_token_is_refused_in_the_callers_language)
 	cr_expect_str_eq(t_header(&zh, "Content-Language"), "zh-CN");
 	t_resp_free(&zh);
 }
+
+/* API.md "Chinese CSV": headers and enumerations in Chinese by default,
+ * English with ?lang=en (or Accept-Language: en); ?lang=fr is 400 */
+Test(language, csv_exports_speak_chinese_unless_asked_for_english)
+{
+	char *unit = t_new_unit(NULL, "320508", NULL);
+	char *person = t_new_person(NULL, unit, "senior_full");
+	char *tok = t_token("unit", unit);
+	const char *csv_zh[] = { "Accept: text/csv", "Accept-Language: zh-CN", NULL };
+	const char *csv_en[] = { "Accept: text/csv", NULL };
+	t_resp zh = t_http("GET", "/v1/persons", tok, csv_zh, NULL, 0);
+	t_resp en = t_http("GET", "/v1/persons?lang=en", tok, csv_zh, NULL, 0);
+	t_resp en2 = t_http("GET", "/v1/persons", tok, csv_en, NULL, 0);
+	cr_assert_eq(zh.status, 200, "%s", zh.body);
+	cr_assert_eq(en.status, 200, "%s", en.body);
+	/* the BOM, then the header row */
+	cr_expect(strstr(zh.body, "编号,身份证号,姓名,单位,区,行业,职称级别,专业,周期起始年,状态,创建时间\r\n"),
+	          "%s", zh.body);
+	cr_expect(strstr(zh.body, ",正高级,") && strstr(zh.body, ",在职,"), "labels: %s", zh.body);
+	cr_expect(!strstr(zh.body, "senior_full"), "%s", zh.body);
+	cr_expect(strstr(en.body, "id,national_id,name,unit,district,industry,title_level") &&
+	          strstr(en.body, ",senior_full,") && strstr(en.body, ",in_service,"), "%s", en.body);
+	cr_expect_str_eq(en.body, en2.body, "?lang=en and Accept-Language: en alike");
+	cr_expect_str_eq(t_header(&zh, "Content-Language"), "zh-CN");
+	cr_expect_str_eq(t_header(&en, "Content-Language"), "en");
+	t_resp bad = t_get("/v1/persons?lang=fr", tok);
+	cr_expect(t_is_problem(&bad, 400), "%d %s", bad.status, bad.body);
+	t_resp_free(&bad);
+	t_resp_free(&zh);
+	t_resp_free(&en);
+	t_resp_free(&en2);
+	free(tok);
+	free(person);
+	free(unit);
+}
