@@ -128,3 +128,22 @@ jx_wait_url() {
 	done
 	return 1
 }
+
+# clang and its libFuzzer runtime, for the fuzz targets
+jx_ensure_clang() {
+	local major
+	command -v clang >/dev/null || jx_ensure_packages clang
+	major=$(clang -dumpversion | cut -d. -f1)
+	ls /usr/lib/llvm-"$major"/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+		jx_ensure_packages "libclang-rt-$major-dev"
+}
+
+# The libFuzzer targets of tests/fuzz (SECURITY.md H7, S2, J6) in build-fuzz:
+# clang, ASan + UBSan.
+jx_build_fuzz() {
+	if [ ! -f "$JX_ROOT/build-fuzz/build.ninja" ]; then
+		CC=clang meson setup "$JX_ROOT/build-fuzz" "$JX_ROOT" -Dfuzz=true \
+			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	fi
+	ninja -C "$JX_ROOT/build-fuzz" >/dev/null || ninja -C "$JX_ROOT/build-fuzz"
+}
