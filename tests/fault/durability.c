@@ -29,6 +29,7 @@
 #include <libpq-fe.h>
 
 #include "fault.h"
+#include "procs.h"
 
 #define PERSONS 25
 #define MAX_CHILDREN 512
@@ -44,7 +45,7 @@ typedef struct key_state {
 typedef struct killer {
 	size_t after;        /* answers before the kill */
 	pid_t postmaster;
-	pid_t children[MAX_CHILDREN];
+	long children[MAX_CHILDREN];
 	int nchildren;
 	size_t in_flight;    /* unanswered requests when the kill was sent */
 	bool done;
@@ -54,21 +55,6 @@ static long env_long(const char *name, long dflt)
 {
 	const char *v = getenv(name);
 	return v && *v ? strtol(v, NULL, 10) : dflt;
-}
-
-/* A process that is gone or a zombie (nobody reaps orphans here) is dead. */
-static bool alive(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *close = strrchr(buf, ')');
-	return close && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
 }
 
 /* The pid on the first line of a PostgreSQL lock file, 0 when none. */
@@ -116,33 +102,12 @@ static void drop_locks(pid_t dead)
 		closedir(d);
 }
 
-/* The postmaster's children (backends, checkpointer, …) from /proc: after
- * the kill they are orphans that go on until they notice, and hold the
- * shared memory a new postmaster refuses to share. */
+/* The postmaster's children (backends, checkpointer, …): after the kill
+ * they are orphans that go on until they notice, and hold the shared memory
+ * a new postmaster refuses to share. */
 static void children_of(killer *k)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	k->nchildren = 0;
-	while (d && (e = readdir(d)) && k->nchildren < MAX_CHILDREN) {
-		char path[300], buf[512];
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-		const char *close = strrchr(buf, ')');
-		char state;
-		long ppid;
-		if (close && sscanf(close + 1, " %c %ld", &state, &ppid) == 2 && ppid == k->postmaster)
-			k->children[k->nchildren++] = (pid_t)atol(e->d_name);
-	}
-	if (d)
-		closedir(d);
+	k->nchildren = t_proc_children(k->postmaster, k->children, MAX_CHILDREN);
 }
 
 /* The batch's progress hook: SIGKILL to the postmaster once enough answers
@@ -174,9 +139,9 @@ static bool restart(const killer *k)
 	double until = fault_now_s() + 30;
 	bool any = true;
 	while (any && fault_now_s() < until) {
-		any = alive(k->postmaster);
+		any = t_proc_alive(k->postmaster);
 		for (int i = 0; i < k->nchildren && !any; i++)
-			any = alive(k->children[i]);
+			any = t_proc_alive(k->children[i]);
 		if (any)
 			usleep(50000);
 	}
