@@ -102,14 +102,6 @@ static void drop_locks(pid_t dead)
 		closedir(d);
 }
 
-/* The postmaster's children (backends, checkpointer, …): after the kill
- * they are orphans that go on until they notice, and hold the shared memory
- * a new postmaster refuses to share. */
-static void children_of(killer *k)
-{
-	k->nchildren = t_proc_children(k->postmaster, k->children, MAX_CHILDREN);
-}
-
 /* The batch's progress hook: SIGKILL to the postmaster once enough answers
  * are in, the rest of the batch still in flight. */
 static void maybe_kill(size_t answered, size_t total, void *arg)
@@ -123,7 +115,10 @@ static void maybe_kill(size_t answered, size_t total, void *arg)
 		fprintf(stderr, "durability: no postmaster.pid to kill\n");
 		return;
 	}
-	children_of(k);
+	/* its children (backends, checkpointer, …) become orphans that go on
+	 * until they notice, holding the shared memory a new postmaster refuses
+	 * to share: restart() waits for them */
+	k->nchildren = t_proc_children(k->postmaster, k->children, MAX_CHILDREN);
 	if (kill(k->postmaster, SIGKILL) != 0) {
 		fprintf(stderr, "durability: could not kill the postmaster: %s\n", strerror(errno));
 		k->postmaster = 0;

@@ -5,7 +5,7 @@
 -- 20), 1 GET districts, 2 POST records — each a new record (person, date,
 -- hours, form and category never used by another request of the soak, so
 -- that none is a duplicate: a 409 would be the soak's own fault).
--- done() prints "soak-lua: requests=… duration_s=… 5xx=… statuses=… errors=…".
+-- done() prints "soak-lua: requests=… duration_s=… 5xx=… statuses=… errors=… latency_ms=…".
 
 local threads = {}
 
@@ -86,7 +86,8 @@ function done(summary, latency, requests)
 	end
 	local e = summary.errors
 	print(string.format("soak-lua: requests=%d duration_s=%.1f 5xx=%d statuses=%s " ..
-		"errors=connect:%d,read:%d,write:%d,timeout:%d",
+		"errors=connect:%d,read:%d,write:%d,timeout:%d latency_ms=p50:%.1f,p99:%.1f,max:%.1f",
 		summary.requests, summary.duration / 1e6, fivexx, table.concat(parts, ","),
-		e.connect, e.read, e.write, e.timeout))
+		e.connect, e.read, e.write, e.timeout, latency:percentile(50) / 1e3,
+		latency:percentile(99) / 1e3, latency.max / 1e3))
 end
