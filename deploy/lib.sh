@@ -111,3 +111,39 @@ jx_secret_file() {
 		(umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$f")
 	fi
 }
+
+# A free loopback TCP port (bound once by the kernel, then released).
+jx_free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# jx_wait_url URL [SECONDS]: true once URL answers 2xx (polled every 0.1 s,
+# 10 s at most by default), false after that.
+jx_wait_url() {
+	local url=$1 tries=$((${2:-10} * 10))
+	while [ "$tries" -gt 0 ]; do
+		curl -fs "$url" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# clang and its libFuzzer runtime, for the fuzz targets
+jx_ensure_clang() {
+	local major
+	command -v clang >/dev/null || jx_ensure_packages clang
+	major=$(clang -dumpversion | cut -d. -f1)
+	ls /usr/lib/llvm-"$major"/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+		jx_ensure_packages "libclang-rt-$major-dev"
+}
+
+# The libFuzzer targets of tests/fuzz (SECURITY.md H7, S2, J6) in build-fuzz:
+# clang, ASan + UBSan.
+jx_build_fuzz() {
+	if [ ! -f "$JX_ROOT/build-fuzz/build.ninja" ]; then
+		CC=clang meson setup "$JX_ROOT/build-fuzz" "$JX_ROOT" -Dfuzz=true \
+			-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	fi
+	ninja -C "$JX_ROOT/build-fuzz" >/dev/null || ninja -C "$JX_ROOT/build-fuzz"
+}

@@ -3,7 +3,6 @@
  * (issue 2, SECURITY.md D1–D2): 503 with Retry-After while it is down,
  * never a hang or a crash, and service again without restarting anything.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include <criterion/criterion.h>
 
+#include "procs.h"
 #include "testlib.h"
 
 static int pg_ctl(const char *action)
@@ -24,41 +24,11 @@ static int pg_ctl(const char *action)
 	return system(cmd);
 }
 
-/* The gateway's workers, "pid pid …" in ascending order, read from /proc
- * (no ps: a minimal Debian root has no procps). */
-static int pid_cmp(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-	return (x > y) - (x < y);
-}
-
+/* The gateway's workers, "pid pid …" in ascending order. */
 static char *worker_pids(void)
 {
-	long parent = atol(t_env("JXJY_TEST_GATEWAY_PID")), pids[64];
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d)) && n < 64) {
-		char path[300], stat[512];
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(stat, 1, sizeof stat - 1, f);
-		fclose(f);
-		stat[len] = '\0';
-		/* pid (comm) state ppid …: comm may hold blanks and parentheses */
-		const char *close = strrchr(stat, ')');
-		char state;
-		long ppid;
-		if (close && sscanf(close + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent)
-			pids[n++] = atol(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	qsort(pids, (size_t)n, sizeof *pids, pid_cmp);
+	long pids[64];
+	int n = t_proc_children(atol(t_env("JXJY_TEST_GATEWAY_PID")), pids, 64);
 	char *buf = calloc(1, 64 * 21 + 1);
 	for (int i = 0; i < n; i++)
 		sprintf(buf + strlen(buf), "%s%ld", i ? " " : "", pids[i]);
