@@ -44,6 +44,13 @@ bool t_is_problem(const t_resp *r, int status);
 char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed);
 /* Opens a connection to the gateway (blocking socket) or -1. */
 int t_connect(void);
+/* Sends bytes on a new connection and returns it (the caller closes it). */
+int t_send(const char *bytes, size_t n);
+/* What came back on fd within timeout_ms (malloc'd; its length in *len
+ * unless NULL); *closed tells whether the server closed the connection. */
+char *t_recv(int fd, size_t *len, int timeout_ms, bool *closed);
+/* A response read whole (all: malloc'd, taken over) as a t_resp. */
+t_resp t_parse(char *all, size_t len);
 
 /* A token signed with the gateway's secret; jur NULL for the city bureau.
  * Returned string is malloc'd. */
