@@ -65,6 +65,22 @@ static char *worker_pids(void)
 	return buf;
 }
 
+/* Polls /readyz every poll_us until it is 200: when (t_now_s), or -1
+ * after limit_s. */
+static double wait_ready(double limit_s, useconds_t poll_us)
+{
+	double t0 = t_now_s();
+	while (t_now_s() - t0 < limit_s) {
+		t_resp r = t_get("/readyz", NULL);
+		int st = r.status;
+		t_resp_free(&r);
+		if (st == 200)
+			return t_now_s();
+		usleep(poll_us);
+	}
+	return -1;
+}
+
 Test(outage, database_down_then_back, .timeout = 180)
 {
 	char *tok = t_token("city_bureau", NULL);
@@ -105,17 +121,8 @@ Test(outage, database_down_then_back, .timeout = 180)
 	t_resp_free(&r);
 
 	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
-	double t0 = t_now_s(), ready_after = -1;
-	while (t_now_s() - t0 < 30) {
-		r = t_get("/readyz", NULL);
-		int st = r.status;
-		t_resp_free(&r);
-		if (st == 200) {
-			ready_after = t_now_s() - t0;
-			break;
-		}
-		usleep(100000);
-	}
+	double t0 = t_now_s(), ready = wait_ready(30, 100000);
+	double ready_after = ready < 0 ? -1 : ready - t0;
 	cr_expect(ready_after >= 0 && ready_after <= 5.0, "ready again after %.2f s", ready_after);
 	/* both workers serve data again (several requests reach both) */
 	for (int i = 0; i < 10; i++) {
@@ -174,11 +181,10 @@ Test(outage, every_worker_serves_within_1s_of_readyz_200, .timeout = 120)
 	char *workers = worker_pids();
 	long pids[2];
 	cr_assert_eq(sscanf(workers, "%ld %ld", &pids[0], &pids[1]), 2, "two workers: %s", workers);
-	t_resp r = t_get("/readyz", NULL);
-	cr_assert_eq(r.status, 200, "ready before the outage: %s", r.body);
-	t_resp_free(&r);
+	cr_assert(wait_ready(30, 100000) >= 0, "not ready before the outage");
 
 	cr_assert_eq(pg_ctl("stop"), 0, "could not stop PostgreSQL");
+	t_resp r;
 	/* down long enough for the pools' backoff to grow */
 	for (int i = 0; i < 10; i++) {
 		r = t_get("/v1/districts", tok);
@@ -187,17 +193,7 @@ Test(outage, every_worker_serves_within_1s_of_readyz_200, .timeout = 120)
 		usleep(200000);
 	}
 	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
-	double t0 = t_now_s(), ready = -1;
-	while (t_now_s() - t0 < 30) {
-		r = t_get("/readyz", NULL);
-		int st = r.status;
-		t_resp_free(&r);
-		if (st == 200) {
-			ready = t_now_s();
-			break;
-		}
-		usleep(20000);
-	}
+	double ready = wait_ready(30, 20000);
 	cr_assert(ready >= 0, "/readyz never turned 200 after the database came back");
 	int sent = 0, served = 0, by[2] = { 0, 0 };
 	char first_bad[256] = "";
