@@ -248,3 +248,62 @@ Test(drain, drain_longer_than_budget_is_cut_off, .timeout = 60)
 	PQfinish(lock);
 	free(tok);
 }
+
+/* Issue 11: a worker that dies is restarted with its readiness slot reset
+ * ("starting", then down until its own pool connects, then up): /readyz
+ * is 200 again within a few seconds of the crash and stays so, and the
+ * new worker serves.  (A slot left to the dead worker, or one the new worker never
+ * updated, would keep /readyz at 503.) */
+Test(drain, a_restarted_worker_is_ready_again, .timeout = 60)
+{
+	gateway g;
+	gateway_start(&g, 2);
+	char *tok = t_token("city_bureau", NULL);
+	char *before = t_worker_pids(g.pid);
+	long old[2];
+	cr_assert_eq(sscanf(before, "%ld %ld", &old[0], &old[1]), 2, "two workers: %s", before);
+	cr_assert_eq(kill((pid_t)old[0], SIGKILL), 0);
+	double t0 = t_now_s();
+	long fresh = -1;
+	int ready = 0;
+	while (t_now_s() - t0 < 6 && !ready) {
+		char *now = t_worker_pids(g.pid);
+		long p[2];
+		if (sscanf(now, "%ld %ld", &p[0], &p[1]) == 2 && p[0] != old[0] && p[1] != old[0]) {
+			fresh = p[0] == old[1] ? p[1] : p[0];
+			t_resp r = t_get("/readyz", NULL);
+			ready = r.status == 200;
+			t_resp_free(&r);
+		}
+		free(now);
+		usleep(50000);
+	}
+	cr_assert(fresh > 0, "the killed worker was not restarted");
+	cr_assert(ready, "/readyz not 200 within 6 s of a worker's crash");
+	/* the new worker answers too (fresh connections until it takes one) */
+	int by_fresh = 0, sent = 0;
+	while (sent < 200 && !by_fresh) {
+		t_resp r = t_get("/v1/districts", tok);
+		cr_expect_eq(r.status, 200, "after the restart: %d %s", r.status, r.body);
+		by_fresh = t_worker_of(&r) == fresh;
+		sent++;
+		t_resp_free(&r);
+	}
+	cr_expect(by_fresh, "the restarted worker took none of %d requests", sent);
+	/* and it stays ready: nothing the supervisor or the dead worker left
+	 * in the slot turns it back to 503 */
+	int not_ready = 0;
+	for (int i = 0; i < 30; i++) {
+		t_resp r = t_get("/readyz", NULL);
+		not_ready += r.status != 200;
+		t_resp_free(&r);
+		usleep(100000);
+	}
+	cr_expect_eq(not_ready, 0, "/readyz was not 200 %d times of 30 in the 3 s after", not_ready);
+	cr_assert_eq(kill(g.pid, SIGTERM), 0);
+	int status = gateway_wait(&g, 2 + 2);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit status %d", status);
+	gateway_log_clean(&g);
+	free(before);
+	free(tok);
+}

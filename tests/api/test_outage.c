@@ -3,7 +3,6 @@
  * (issue 2, SECURITY.md D1–D2): 503 with Retry-After while it is down,
  * never a hang or a crash, and service again without restarting anything.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,45 +23,10 @@ static int pg_ctl(const char *action)
 	return system(cmd);
 }
 
-/* The gateway's workers, "pid pid …" in ascending order, read from /proc
- * (no ps: a minimal Debian root has no procps). */
-static int pid_cmp(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-	return (x > y) - (x < y);
-}
-
+/* The shared gateway's workers, "pid pid …" in ascending order. */
 static char *worker_pids(void)
 {
-	long parent = atol(t_env("JXJY_TEST_GATEWAY_PID")), pids[64];
-	int n = 0;
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	while (d && (e = readdir(d)) && n < 64) {
-		char path[300], stat[512];
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t len = fread(stat, 1, sizeof stat - 1, f);
-		fclose(f);
-		stat[len] = '\0';
-		/* pid (comm) state ppid …: comm may hold blanks and parentheses */
-		const char *close = strrchr(stat, ')');
-		char state;
-		long ppid;
-		if (close && sscanf(close + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent)
-			pids[n++] = atol(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	qsort(pids, (size_t)n, sizeof *pids, pid_cmp);
-	char *buf = calloc(1, 64 * 21 + 1);
-	for (int i = 0; i < n; i++)
-		sprintf(buf + strlen(buf), "%s%ld", i ? " " : "", pids[i]);
-	return buf;
+	return t_worker_pids(atol(t_env("JXJY_TEST_GATEWAY_PID")));
 }
 
 /* Polls /readyz every poll_us until it is 200: when (t_now_s), or -1
@@ -161,14 +125,6 @@ Test(outage, readyz_is_503_while_the_schema_is_behind)
 	PQfinish(db);
 }
 
-/* The worker that answered: its pid leads the gateway's request ids
- * ("%x-%llx", api/http/intake.c). */
-static long answered_by(const t_resp *r)
-{
-	const char *id = t_header(r, "X-Request-Id");
-	return id ? strtol(id, NULL, 16) : -1;
-}
-
 /* Issue 11 ("Recovery without a gap"): /readyz is 200 only once EVERY
  * worker reaches the database again, not just the one that took the probe,
  * so a balancer that sends traffic at the first 200 finds no worker still
@@ -199,7 +155,7 @@ Test(outage, every_worker_serves_within_1s_of_readyz_200, .timeout = 120)
 	char first_bad[256] = "";
 	while (t_now_s() - ready < 1.0 && (sent < 16 || !by[0] || !by[1])) {
 		r = t_get("/v1/districts", tok);
-		long pid = answered_by(&r);
+		long pid = t_worker_of(&r);
 		sent++;
 		if (r.status == 200)
 			served++;

@@ -1,6 +1,7 @@
 #include "testlib.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -194,6 +195,12 @@ const char *t_header(const t_resp *r, const char *name)
 		}
 	}
 	return NULL;
+}
+
+long t_worker_of(const t_resp *r)
+{
+	const char *id = t_header(r, "X-Request-Id");
+	return id ? strtol(id, NULL, 16) : -1;
 }
 
 bool t_is_problem(const t_resp *r, int status)
@@ -514,6 +521,46 @@ int t_this_year(void)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	return tm.tm_year + 1900;
+}
+
+/* read from /proc (no ps: a minimal Debian root has no procps) */
+static int pid_cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+char *t_worker_pids(long parent)
+{
+	long pids[64];
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < 64) {
+		char path[300], stat[512];
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t len = fread(stat, 1, sizeof stat - 1, f);
+		fclose(f);
+		stat[len] = '\0';
+		/* pid (comm) state ppid …: comm may hold blanks and parentheses */
+		const char *close = strrchr(stat, ')');
+		char state;
+		long ppid;
+		if (close && sscanf(close + 1, " %c %ld", &state, &ppid) == 2 && ppid == parent)
+			pids[n++] = atol(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(pids, (size_t)n, sizeof *pids, pid_cmp);
+	char *buf = calloc(1, 64 * 21 + 1);
+	for (int i = 0; i < n; i++)
+		sprintf(buf + strlen(buf), "%s%ld", i ? " " : "", pids[i]);
+	return buf;
 }
 
 double t_now_s(void)

@@ -36,6 +36,10 @@ void t_resp_free(t_resp *r);
 /* A response header's value (static buffer, overwritten by the next call). */
 const char *t_header(const t_resp *r, const char *name);
 
+/* The pid of the worker that answered (it leads the gateway's own request
+ * ids, "%x-%llx": api/http/intake.c), -1 when there is no id. */
+long t_worker_of(const t_resp *r);
+
 /* True when r is an RFC 9457 problem with this status. */
 bool t_is_problem(const t_resp *r, int status);
 
@@ -114,6 +118,10 @@ void t_make_resident_id(char out[19], unsigned seed);
 /* Runs jxjyctl with arguments (stdin from input if not NULL); returns the
  * exit status and stdout in *out (malloc'd) if out is not NULL. */
 int t_jxjyctl(const char *args, const char *input, char **out);
+
+/* The processes whose parent is parent (a gateway's workers), "pid pid …"
+ * in ascending order (malloc'd). */
+char *t_worker_pids(long parent);
 
 const char *t_env(const char *name);
 #endif
