@@ -85,18 +85,18 @@ static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics 
 	return pid;
 }
 
-/* Reaps the workers that have exited: their slots count no more.  Returns
- * how many; *failed is set when one of them did not exit 0. */
-static int reap(pid_t *pids, int n, api_ready *ready, bool restart, int fd, const api_config *cfg,
-                api_metrics *metrics, bool *failed)
+/* Reaps the workers that have exited (their slots count no more) and,
+ * when restart, starts each again; *failed is set when one of them did
+ * not exit 0. */
+static void reap(pid_t *pids, int n, api_ready *ready, bool restart, int fd, const api_config *cfg,
+                 api_metrics *metrics, bool *failed)
 {
-	int status, reaped = 0;
+	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		for (int i = 0; i < n; i++) {
 			if (pids[i] != pid)
 				continue;
-			reaped++;
 			pids[i] = -1;
 			api_ready_gone(ready, i);
 			bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -110,7 +110,6 @@ static int reap(pid_t *pids, int n, api_ready *ready, bool restart, int fd, cons
 			pids[i] = start_worker(i, fd, cfg, metrics, ready);
 		}
 	}
-	return reaped;
 }
 
 static int alive(const pid_t *pids, int n)
@@ -148,7 +147,10 @@ static int stop_workers(pid_t *pids, int n, int fd, int sig, const sigset_t *set
 	struct timespec now, end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += budget + 1;
-	while (reap(pids, n, ready, false, -1, cfg, NULL, &failed), alive(pids, n) > 0) {
+	for (;;) {
+		reap(pids, n, ready, false, -1, cfg, NULL, &failed);
+		if (alive(pids, n) == 0)
+			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long left_ms = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
 		if (left_ms <= 0) {
@@ -192,12 +194,12 @@ static int supervise(int fd, const api_config *cfg, api_metrics *metrics, api_re
 	api_log_write(API_LOG_INFO, NULL, "listening on %s with %d workers", cfg->listen, cfg->workers);
 
 	int sig = 0;
-	bool failed = false;
+	bool crashed = false; /* restarted: the exit status is the stop's alone */
 	while (sig != SIGTERM && sig != SIGINT) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGCHLD)
-			reap(pids, cfg->workers, ready, true, fd, cfg, metrics, &failed);
+			reap(pids, cfg->workers, ready, true, fd, cfg, metrics, &crashed);
 	}
 	int rc = stop_workers(pids, cfg->workers, fd, sig, &set, cfg, ready);
 	free(pids);
