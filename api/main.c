@@ -1,8 +1,8 @@
 /*
  * jxjy-gateway: binds the listening socket, forks JXJY_WORKERS workers that
  * share it (one event loop each, no locks on the request path) and
- * supervises them: a worker that dies is restarted; SIGTERM or SIGINT stops
- * them all.
+ * supervises them: a worker that dies is restarted; SIGTERM drains them
+ * all (JXJY_DRAIN_S), SIGINT stops them at once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -22,6 +23,7 @@
 #include "http/config.h"
 #include "http/log.h"
 #include "http/metrics.h"
+#include "http/ready.h"
 #include "http/router.h"
 #include "http/worker.h"
 
@@ -59,11 +61,13 @@ static int listen_on(const char *spec)
 	return fd;
 }
 
-static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics *m)
+static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics *m, api_ready *ready)
 {
+	api_ready_starting(ready, index); /* not ready until it has a connection */
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* a worker never outlives its supervisor, even one killed by SIGKILL */
+		/* a worker never outlives its supervisor, even one killed by SIGKILL
+		 * (then it drains: SIGTERM) */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() == 1)
 			_exit(0);
@@ -72,15 +76,109 @@ static pid_t start_worker(int index, int fd, const api_config *cfg, api_metrics 
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		_exit(api_worker_run(index, fd, cfg, m));
+		_exit(api_worker_run(index, fd, cfg, m, ready));
+	}
+	if (pid < 0) {
+		api_log_write(API_LOG_ERROR, NULL, "could not start worker %d: %s", index, strerror(errno));
+		api_ready_gone(ready, index);
 	}
 	return pid;
 }
 
+/* Reaps the workers that have exited (their slots count no more) and,
+ * when restart, starts each again; *failed is set when one of them did
+ * not exit 0. */
+static void reap(pid_t *pids, int n, api_ready *ready, bool restart, int fd, const api_config *cfg,
+                 api_metrics *metrics, bool *failed)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (int i = 0; i < n; i++) {
+			if (pids[i] != pid)
+				continue;
+			pids[i] = -1;
+			api_ready_gone(ready, i);
+			bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+			if (!clean)
+				*failed = true;
+			if (!restart)
+				break;
+			api_log_write(API_LOG_ERROR, NULL, "worker %d (pid %d) exited with status %d; restarting",
+			              i, (int)pid, status);
+			sleep(1); /* no tight crash loop */
+			pids[i] = start_worker(i, fd, cfg, metrics, ready);
+		}
+	}
+}
+
+static int alive(const pid_t *pids, int n)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		k += pids[i] > 0;
+	return k;
+}
+
+static void signal_all(const pid_t *pids, int n, int sig)
+{
+	for (int i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], sig);
+}
+
+/* Stops the workers after SIGTERM (a drain: /readyz 503 at once, no new
+ * connections, requests in flight finish within JXJY_DRAIN_S) or SIGINT
+ * (at once); a worker that exits meanwhile is not restarted, one still
+ * there a second after its drain should have ended is killed.  A SIGINT
+ * during a drain cuts it short.  Returns 0 when every worker stopped
+ * cleanly. */
+static int stop_workers(pid_t *pids, int n, int fd, int sig, const sigset_t *set,
+                        const api_config *cfg, api_ready *ready)
+{
+	int budget = sig == SIGTERM ? cfg->drain_s : 0;
+	if (sig == SIGTERM)
+		api_ready_drain(ready);
+	api_log_write(API_LOG_INFO, NULL, "stopping: %d s for the requests in flight", budget);
+	/* the port refuses new connections once every worker has closed its copy too */
+	close(fd);
+	signal_all(pids, n, sig);
+	bool failed = false;
+	struct timespec now, end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += budget + 1;
+	for (;;) {
+		reap(pids, n, ready, false, -1, cfg, NULL, &failed);
+		if (alive(pids, n) == 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left_ms = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left_ms <= 0) {
+			api_log_write(API_LOG_ERROR, NULL, "%d workers still running after the drain; killing them",
+			              alive(pids, n));
+			signal_all(pids, n, SIGKILL);
+			failed = true;
+			for (int i = 0; i < n; i++)
+				if (pids[i] > 0 && waitpid(pids[i], NULL, 0) > 0) {
+					pids[i] = -1;
+					api_ready_gone(ready, i);
+				}
+			break;
+		}
+		struct timespec wait = { left_ms / 1000, (left_ms % 1000) * 1000000 };
+		int got = sigtimedwait(set, NULL, &wait);
+		if (got == SIGINT && sig == SIGTERM) {
+			sig = SIGINT;
+			signal_all(pids, n, SIGINT); /* cut the drain now */
+		}
+	}
+	return failed ? 1 : 0;
+}
+
 /* Starts the workers and restarts any that dies (a crash, or an abort out
- * of memory) until SIGTERM or SIGINT; then stops them.  Returns 0 when every
- * worker stopped cleanly. */
-static int supervise(int fd, const api_config *cfg, api_metrics *metrics)
+ * of memory) until SIGTERM or SIGINT; then stops them (stop_workers).
+ * Closes fd.  Returns 0 when every worker stopped cleanly. */
+static int supervise(int fd, const api_config *cfg, api_metrics *metrics, api_ready *ready)
 {
 	/* the supervisor takes its signals synchronously */
 	sigset_t set, old;
@@ -92,38 +190,18 @@ static int supervise(int fd, const api_config *cfg, api_metrics *metrics)
 
 	pid_t *pids = api_xcalloc((size_t)cfg->workers, sizeof *pids);
 	for (int i = 0; i < cfg->workers; i++)
-		pids[i] = start_worker(i, fd, cfg, metrics);
+		pids[i] = start_worker(i, fd, cfg, metrics, ready);
 	api_log_write(API_LOG_INFO, NULL, "listening on %s with %d workers", cfg->listen, cfg->workers);
 
-	for (;;) {
-		int sig;
+	int sig = 0;
+	bool crashed = false; /* restarted: the exit status is the stop's alone */
+	while (sig != SIGTERM && sig != SIGINT) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-		int status;
-		pid_t pid;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (int i = 0; i < cfg->workers; i++) {
-				if (pids[i] != pid)
-					continue;
-				api_log_write(API_LOG_ERROR, NULL, "worker %d (pid %d) exited with status %d; restarting",
-				              i, (int)pid, status);
-				sleep(1); /* no tight crash loop */
-				pids[i] = start_worker(i, fd, cfg, metrics);
-			}
-		}
+		if (sig == SIGCHLD)
+			reap(pids, cfg->workers, ready, true, fd, cfg, metrics, &crashed);
 	}
-	api_log_write(API_LOG_INFO, NULL, "stopping");
-	int rc = 0;
-	for (int i = 0; i < cfg->workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	for (int i = 0; i < cfg->workers; i++) {
-		int status;
-		if (pids[i] > 0 && waitpid(pids[i], &status, 0) > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-			rc = 1;
-	}
+	int rc = stop_workers(pids, cfg->workers, fd, sig, &set, cfg, ready);
 	free(pids);
 	return rc;
 }
@@ -163,8 +241,13 @@ int main(int argc, char **argv)
 		api_log_write(API_LOG_ERROR, NULL, "could not map shared metrics");
 		return 1;
 	}
-	int rc = supervise(fd, &cfg, metrics);
-	close(fd);
+	api_ready *ready = api_ready_new(cfg.workers);
+	if (!ready) {
+		api_log_write(API_LOG_ERROR, NULL, "could not map shared readiness");
+		return 1;
+	}
+	int rc = supervise(fd, &cfg, metrics, ready); /* closes fd */
+	api_ready_free(ready);
 	api_metrics_free(metrics);
 	api_config_dispose(&cfg);
 	return rc;

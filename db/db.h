@@ -52,6 +52,11 @@ typedef struct db_config {
 	int max_waiting;        /* bounded FIFO of requests waiting for one */
 	int wait_timeout_ms;    /* a waiter gives up after this */
 	bool prepared;          /* named prepared statements (off behind PgBouncer) */
+	/* Called (may be NULL) each time the pool goes from no connection up to
+	 * at least one (up) and back (!up), from the loop, right as it happens;
+	 * a new pool starts down and says nothing until its first connect. */
+	void (*on_state)(bool up, void *arg);
+	void *on_state_arg;
 } db_config;
 
 typedef struct db_pool_stats {
@@ -85,6 +90,14 @@ typedef void (*db_batch_cb)(db_conn *conn, db_result *const *results, int n,
 DB_MUSTCHECK int db_pool_new(db_pool **out, struct event_base *base,
                              const db_config *cfg);
 void db_pool_free(db_pool *pool);
+
+/* The worker is stopping: every batch in flight ends now with DB_EUNAVAIL
+ * (its callback runs before this returns), every waiter is refused, the
+ * connections are closed and nothing reconnects; from now on
+ * db_pool_acquire and db_conn_run refuse with DB_EUNAVAIL.  A connection
+ * checked out between batches stays its owner's until released.
+ * db_pool_free still frees the pool. */
+void db_pool_cancel(db_pool *pool);
 
 /* Asks for a connection.  The callback may run before this returns (a free
  * connection, or an immediate refusal).  Never blocks. */

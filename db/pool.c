@@ -79,6 +79,10 @@ struct db_pool {
 	struct event *ev_queue_timer;
 	struct event *ev_dispatch;
 	bool down; /* the last connection attempt failed and none is up */
+	bool up_said; /* what on_state was last told */
+	bool stopping; /* db_pool_cancel: refuse everything, reconnect nothing */
+	void (*on_state)(bool up, void *arg);
+	void *on_state_arg;
 	struct timeval last_try; /* of the last attempt a request started (pool_try_now) */
 	uint64_t errors, reconnects;
 };
@@ -171,6 +175,19 @@ static bool pool_connecting(const db_pool *pool)
 	return false;
 }
 
+/* Tells on_state when the pool went from no connection up to one, or back
+ * (/readyz of every worker reads it: issue 11).  Called after every change
+ * of a connection's state that pool_connected counts. */
+static void pool_publish(db_pool *pool)
+{
+	bool up = pool_connected(pool) > 0;
+	if (up == pool->up_said)
+		return;
+	pool->up_said = up;
+	if (pool->on_state)
+		pool->on_state(up, pool->on_state_arg);
+}
+
 /* A request found every connection down: rather than refuse it until a
  * backoff timer fires (up to BACKOFF_MAX_MS after the database is back),
  * start one connection now and let the request wait for it.  At most one
@@ -222,6 +239,7 @@ static void conn_fail(db_conn *c, const char *why)
 		conn_close(c);
 		c->broken = true;
 		c->state = CONN_BUSY;
+		pool_publish(pool);
 		db_result *none[DB_BATCH_MAX] = { 0 };
 		cb(c, none, c->ncalls, &err, arg);
 		return;
@@ -229,6 +247,7 @@ static void conn_fail(db_conn *c, const char *why)
 	if (was == CONN_BUSY) {
 		conn_close(c);
 		c->broken = true;
+		pool_publish(pool);
 		return;
 	}
 	/* idle, connecting or cleaning: nobody owns it */
@@ -255,11 +274,14 @@ static void conn_schedule_reconnect(db_conn *c)
 	db_pool *pool = c->pool;
 	c->state = CONN_DOWN;
 	c->broken = false;
+	pool_publish(pool);
 	if (pool_connected(pool) == 0) {
 		pool->down = true;
 		/* nobody can be served now: fail the waiters fast */
 		pool_dispatch(pool);
 	}
+	if (pool->stopping)
+		return;
 	struct timeval tv;
 	ms_to_tv(&tv, c->backoff_ms);
 	c->backoff_ms = c->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : c->backoff_ms * 2;
@@ -297,6 +319,8 @@ static void conn_poll_connect(db_conn *c)
 		c->backoff_ms = BACKOFF_MIN_MS;
 		c->pool->down = false;
 		c->pool->reconnects++;
+		c->state = CONN_IDLE;
+		pool_publish(c->pool); /* before any waiter is served */
 		conn_became_idle(c);
 		return;
 	}
@@ -533,7 +557,7 @@ int db_conn_run(db_conn *c, const db_call *calls, int n, db_batch_cb cb, void *a
 {
 	if (n < 0 || n > DB_BATCH_MAX || c->state != CONN_BUSY)
 		return DB_EINVAL;
-	if (c->broken)
+	if (c->broken || c->pool->stopping)
 		return DB_EUNAVAIL;
 	conn_clear_results(c);
 	c->ncalls = n;
@@ -632,7 +656,7 @@ static void pool_dispatch(db_pool *pool)
 	while (pool->q_len > 0) {
 		waiter *head = &pool->queue[pool->q_head];
 		db_error err;
-		if (pool->down && pool_connected(pool) == 0 && !pool_connecting(pool)) {
+		if (pool->stopping || (pool->down && pool_connected(pool) == 0 && !pool_connecting(pool))) {
 			waiter w = queue_pop(pool);
 			set_error(&err, DB_EUNAVAIL, "database unavailable");
 			w.cb(NULL, &err, w.arg);
@@ -664,6 +688,11 @@ static void pool_on_event(evutil_socket_t fd, short what, void *arg)
 void db_pool_acquire(db_pool *pool, db_acquire_cb cb, void *arg)
 {
 	db_error err;
+	if (pool->stopping) {
+		set_error(&err, DB_EUNAVAIL, "the gateway is stopping");
+		cb(NULL, &err, arg);
+		return;
+	}
 	if (pool->q_len == 0) {
 		db_conn *c = pool_take_idle(pool);
 		if (c) {
@@ -710,6 +739,8 @@ int db_pool_new(db_pool **out, struct event_base *base, const db_config *cfg)
 	pool->max_waiting = cfg->max_waiting;
 	pool->wait_timeout_ms = cfg->wait_timeout_ms > 0 ? cfg->wait_timeout_ms : 2000;
 	pool->use_prepared = cfg->prepared;
+	pool->on_state = cfg->on_state;
+	pool->on_state_arg = cfg->on_state_arg;
 	pool->conns = calloc((size_t)cfg->size, sizeof *pool->conns);
 	pool->queue = calloc((size_t)cfg->max_waiting, sizeof *pool->queue);
 	pool->ev_queue_timer = evtimer_new(base, pool_on_event, pool);
@@ -758,6 +789,32 @@ void db_pool_free(db_pool *pool)
 	free(pool->user);
 	free(pool->app_name);
 	free(pool);
+}
+
+void db_pool_cancel(db_pool *pool)
+{
+	pool->stopping = true;
+	for (int i = 0; i < pool->size; i++) {
+		db_conn *c = &pool->conns[i];
+		evtimer_del(c->ev_timer);
+		switch (c->state) {
+		case CONN_RUNNING:
+			/* its owner hears DB_EUNAVAIL and releases it (closed, no reconnect) */
+			conn_fail(c, "the gateway is stopping");
+			break;
+		case CONN_IDLE:
+		case CONN_CONNECTING:
+		case CONN_CLEANING:
+			conn_close(c);
+			c->state = CONN_DOWN;
+			break;
+		case CONN_BUSY: /* its owner's until released */
+		case CONN_DOWN:
+			break;
+		}
+	}
+	pool_publish(pool);
+	pool_dispatch(pool); /* refuses every waiter */
 }
 
 void db_pool_get_stats(const db_pool *pool, db_pool_stats *out)

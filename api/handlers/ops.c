@@ -1,4 +1,5 @@
 /* Operations: liveness, readiness, metrics, the OpenAPI document. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,24 @@ static void livez(api_req *r)
 /* the public operations routes ignore query parameters (probes add their own) */
 const api_op op_livez = { .handler = livez, .flags = API_OP_ANY_QUERY };
 
+/* Ready only when every worker can serve (issue 11): none of them is
+ * without a database connection, and the gateway is not draining. */
+static bool readyz_refused_by_workers(api_req *r)
+{
+	if (api_worker_draining(r->w)) {
+		api_reply_problem(r, 503, "Not ready", "the gateway is stopping");
+		return true;
+	}
+	int down = api_ready_worker_down(r->w->ready);
+	if (down >= 0) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "worker %d has no database connection", down);
+		api_reply_problem(r, 503, "Not ready", detail);
+		return true;
+	}
+	return false;
+}
+
 static void readyz_done(api_req *r, db_result *const *res, int n)
 {
 	long have = 0;
@@ -36,12 +55,20 @@ static void readyz_done(api_req *r, db_result *const *res, int n)
 		api_reply_problem(r, 503, "Not ready", detail);
 		return;
 	}
+	if (readyz_refused_by_workers(r))
+		return;
 	api_reply_json(r, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", (int)have));
 }
 
+/* The schema version is asked through this worker's pool even when
+ * another worker is down: a pool that is down tries a connection at once
+ * for it (db/pool.c pool_try_now), so a probe also brings its own worker
+ * back. */
 static void readyz(api_req *r)
 {
 	static const db_call calls[] = { { DB_STMT_SCHEMA_VERSION, NULL } };
+	if (api_worker_draining(r->w) && readyz_refused_by_workers(r))
+		return; /* at once, no database */
 	api_db_run(r, calls, 1, readyz_done);
 }
 

@@ -44,6 +44,8 @@ static const param params[] = {
 	  "seconds of inactivity before a client connection is closed" },
 	{ "JXJY_REQUEST_DEADLINE", T_INT, F(request_deadline), "15", 1, 300,
 	  "seconds a client has to send a whole request" },
+	{ "JXJY_DRAIN_S", T_INT, F(drain_s), "10", 0, 300,
+	  "seconds a stopping gateway (SIGTERM) gives requests in flight to finish" },
 	{ "JXJY_AUTH_MAX_FAILURES", T_INT, F(auth_max_failures), "5", 1, 100,
 	  "failed logins of one login before its delays (1 s, 2 s, 4 s, ...) start" },
 	{ "JXJY_AUTH_ADDR_FAILURES", T_INT, F(auth_addr_failures), "50", 1, 100000,

@@ -25,6 +25,7 @@ typedef struct api_config {
 	int max_connections;    /* JXJY_MAX_CONNECTIONS per worker */
 	int idle_timeout;       /* JXJY_IDLE_TIMEOUT seconds of inactivity */
 	int request_deadline;   /* JXJY_REQUEST_DEADLINE seconds to receive a request */
+	int drain_s;            /* JXJY_DRAIN_S: seconds a SIGTERM leaves requests in flight */
 	int auth_max_failures;  /* JXJY_AUTH_MAX_FAILURES of a login before its delays */
 	int auth_addr_failures; /* JXJY_AUTH_ADDR_FAILURES of an address before its delays */
 	int auth_lock_s;        /* JXJY_AUTH_LOCK_S: the longest delay (≤ 900 s) */

@@ -32,6 +32,9 @@ struct api_conns {
 	int open;
 	int max_connections;
 	int deadline_s;
+	bool draining;               /* api_conns_drain */
+	void (*on_empty)(void *arg); /* draining: the last connection closed */
+	void *on_empty_arg;
 };
 
 static size_t ptr_hash(const void *p, size_t cap)
@@ -114,17 +117,26 @@ static void conn_free(api_conn *c)
 	free(c);
 }
 
+/* One connection fewer: while draining, the last one ends the drain. */
+static void conns_closed_one(api_conns *t)
+{
+	t->open--;
+	if (t->draining && t->open == 0 && t->on_empty)
+		t->on_empty(t->on_empty_arg);
+}
+
 static void conn_on_close(struct evhttp_connection *evcon, void *arg)
 {
 	api_conn *c = arg;
+	api_conns *t = c->t;
 	if (c->inflight) {
 		/* the handler finishes its work; its reply goes nowhere */
 		c->inflight->ev = NULL;
 		c->inflight->conn = NULL;
 	}
-	table_del(c->t, c);
-	c->t->open--;
+	table_del(t, c);
 	conn_free(c);
+	conns_closed_one(t);
 }
 
 static void conn_on_deadline(evutil_socket_t fd, short what, void *arg)
@@ -155,8 +167,8 @@ static void conn_on_setup(evutil_socket_t fd, short what, void *arg)
 	c->bev = NULL;
 	if (!cbarg) {
 		/* evhttp already closed it (the client went away at once) */
-		t->open--;
 		conn_free(c);
+		conns_closed_one(t);
 		return;
 	}
 	c->evcon = cbarg;
@@ -164,6 +176,11 @@ static void conn_on_setup(evutil_socket_t fd, short what, void *arg)
 	evhttp_connection_set_closecb(c->evcon, conn_on_close, c);
 	if (c->over_cap) {
 		log_warn(NULL, "refusing a connection: %d open, limit %d", t->open, t->max_connections);
+		evhttp_connection_free(c->evcon);
+		return;
+	}
+	if (t->draining) {
+		/* accepted just before the drain began */
 		evhttp_connection_free(c->evcon);
 		return;
 	}
@@ -207,4 +224,31 @@ void api_conn_request_done(api_conn *c)
 {
 	c->inflight = NULL;
 	conn_arm_deadline(c);
+}
+
+void api_conns_drain(api_conns *t, void (*on_empty)(void *arg), void *arg)
+{
+	t->draining = true;
+	t->on_empty = on_empty;
+	t->on_empty_arg = arg;
+	/* closing changes the table: pick the idle ones first */
+	struct evhttp_connection **idle = api_xcalloc((size_t)t->open + 1, sizeof *idle);
+	int n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i] && !t->slots[i]->inflight && n < t->open)
+			idle[n++] = t->slots[i]->evcon;
+	for (int i = 0; i < n; i++)
+		evhttp_connection_free(idle[i]); /* runs conn_on_close */
+	free(idle);
+	if (t->open == 0 && on_empty)
+		on_empty(arg);
+}
+
+int api_conns_inflight(const api_conns *t)
+{
+	int n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i] && t->slots[i]->inflight)
+			n++;
+	return n;
 }

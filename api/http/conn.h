@@ -29,4 +29,14 @@ struct bufferevent *api_conns_accept(struct event_base *base, void *arg);
 api_conn *api_conns_begin_request(api_conns *t, const struct evhttp_connection *evcon, api_req *r);
 /* The reply has been sent: the connection may take its next request. */
 void api_conn_request_done(api_conn *c);
+
+/* The worker is draining (SIGTERM): every connection not serving a
+ * request (idle keep-alive, or one still sending its request) is closed
+ * now, the others once their answer is sent (the reply carries
+ * Connection: close); one set up from now on is closed at once.
+ * on_empty(arg) runs when no connection is left open (at once when none
+ * is). */
+void api_conns_drain(api_conns *t, void (*on_empty)(void *arg), void *arg);
+/* Connections serving a request now. */
+int api_conns_inflight(const api_conns *t);
 #endif

@@ -91,6 +91,8 @@ static void send_now(api_req *r, int status, const char *content_type, const cha
 		evhttp_add_header(h, "X-Request-Id", r->request_id);
 		evhttp_add_header(h, "Cache-Control", "no-store");
 		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+		if (r->w->draining)
+			evhttp_add_header(h, "Connection", "close"); /* the drain closes it after this answer */
 		struct evbuffer *out = evbuffer_new();
 		if (len)
 			evbuffer_add(out, data, len);

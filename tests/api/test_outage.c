@@ -24,15 +24,26 @@ static int pg_ctl(const char *action)
 	return system(cmd);
 }
 
-/* The gateway's workers, "pid pid …" in ascending order. */
+/* The shared gateway's workers, "pid pid …" in ascending order. */
 static char *worker_pids(void)
 {
-	long pids[64];
-	int n = t_proc_children(atol(t_env("JXJY_TEST_GATEWAY_PID")), pids, 64);
-	char *buf = calloc(1, 64 * 21 + 1);
-	for (int i = 0; i < n; i++)
-		sprintf(buf + strlen(buf), "%s%ld", i ? " " : "", pids[i]);
-	return buf;
+	return t_worker_pids(atol(t_env("JXJY_TEST_GATEWAY_PID")));
+}
+
+/* Polls /readyz every poll_us until it is 200: when (t_now_s), or -1
+ * after limit_s. */
+static double wait_ready(double limit_s, useconds_t poll_us)
+{
+	double t0 = t_now_s();
+	while (t_now_s() - t0 < limit_s) {
+		t_resp r = t_get("/readyz", NULL);
+		int st = r.status;
+		t_resp_free(&r);
+		if (st == 200)
+			return t_now_s();
+		usleep(poll_us);
+	}
+	return -1;
 }
 
 Test(outage, database_down_then_back, .timeout = 180)
@@ -75,17 +86,8 @@ Test(outage, database_down_then_back, .timeout = 180)
 	t_resp_free(&r);
 
 	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
-	double t0 = t_now_s(), ready_after = -1;
-	while (t_now_s() - t0 < 30) {
-		r = t_get("/readyz", NULL);
-		int st = r.status;
-		t_resp_free(&r);
-		if (st == 200) {
-			ready_after = t_now_s() - t0;
-			break;
-		}
-		usleep(100000);
-	}
+	double t0 = t_now_s(), ready = wait_ready(30, 100000);
+	double ready_after = ready < 0 ? -1 : ready - t0;
 	cr_expect(ready_after >= 0 && ready_after <= 5.0, "ready again after %.2f s", ready_after);
 	/* both workers serve data again (several requests reach both) */
 	for (int i = 0; i < 10; i++) {
@@ -122,4 +124,52 @@ Test(outage, readyz_is_503_while_the_schema_is_behind)
 	t_resp_free(&r);
 	free(latest);
 	PQfinish(db);
+}
+
+/* Issue 11 ("Recovery without a gap"): /readyz is 200 only once EVERY
+ * worker reaches the database again, not just the one that took the probe,
+ * so a balancer that sends traffic at the first 200 finds no worker still
+ * down.  Within 1 s of that 200, requests on fresh connections (so that
+ * both workers take some: the accept distribution decides, the request ids
+ * say who answered) are all served. */
+Test(outage, every_worker_serves_within_1s_of_readyz_200, .timeout = 120)
+{
+	char *tok = t_token("city_bureau", NULL);
+	char *workers = worker_pids();
+	long pids[2];
+	cr_assert_eq(sscanf(workers, "%ld %ld", &pids[0], &pids[1]), 2, "two workers: %s", workers);
+	cr_assert(wait_ready(30, 100000) >= 0, "not ready before the outage");
+
+	cr_assert_eq(pg_ctl("stop"), 0, "could not stop PostgreSQL");
+	t_resp r;
+	/* down long enough for the pools' backoff to grow */
+	for (int i = 0; i < 10; i++) {
+		r = t_get("/v1/districts", tok);
+		cr_expect(t_is_problem(&r, 503), "while down: %d", r.status);
+		t_resp_free(&r);
+		usleep(200000);
+	}
+	cr_assert_eq(pg_ctl("start"), 0, "could not start PostgreSQL");
+	double ready = wait_ready(30, 20000);
+	cr_assert(ready >= 0, "/readyz never turned 200 after the database came back");
+	int sent = 0, served = 0, by[2] = { 0, 0 };
+	char first_bad[256] = "";
+	while (t_now_s() - ready < 1.0 && (sent < 16 || !by[0] || !by[1])) {
+		r = t_get("/v1/districts", tok);
+		long pid = t_worker_of(&r);
+		sent++;
+		if (r.status == 200)
+			served++;
+		else if (!first_bad[0])
+			snprintf(first_bad, sizeof first_bad, "%d from worker %ld %.150s", r.status, pid, r.body);
+		for (int w = 0; w < 2; w++)
+			by[w] += pid == pids[w];
+		t_resp_free(&r);
+	}
+	cr_expect_eq(served, sent, "%d of %d served within 1 s of /readyz 200; first refusal: %s", served,
+	             sent, first_bad);
+	cr_expect(sent >= 16, "only %d requests within the second", sent);
+	cr_expect(by[0] > 0 && by[1] > 0, "both workers answered: %d and %d of %d", by[0], by[1], sent);
+	free(workers);
+	free(tok);
 }

@@ -1,4 +1,5 @@
 #include "testlib.h"
+#include "procs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -85,13 +86,24 @@ static char *read_all(int fd, size_t *len, int timeout_ms, bool *closed)
 	return buf;
 }
 
-char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed)
+int t_send(const char *bytes, size_t n)
 {
 	int fd = t_connect();
 	cr_assert(fd >= 0, "cannot connect to the gateway");
 	send_all(fd, bytes, n);
-	size_t len;
-	char *out = read_all(fd, &len, timeout_ms, closed);
+	return fd;
+}
+
+char *t_recv(int fd, size_t *len, int timeout_ms, bool *closed)
+{
+	size_t ignored;
+	return read_all(fd, len ? len : &ignored, timeout_ms, closed);
+}
+
+char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed)
+{
+	int fd = t_send(bytes, n);
+	char *out = t_recv(fd, NULL, timeout_ms, closed);
 	close(fd);
 	return out;
 }
@@ -101,7 +113,6 @@ const char *t_accept_language = "en";
 t_resp t_http(const char *method, const char *path, const char *token, const char *const *extra,
               const char *body, size_t body_len)
 {
-	t_resp r = { 0 };
 	size_t cap = 1024 + 32 + (token ? strlen(token) : 0);
 	for (const char *const *h = extra; h && *h; h++)
 		cap += strlen(*h) + 2;
@@ -121,14 +132,18 @@ t_resp t_http(const char *method, const char *path, const char *token, const cha
 	n += snprintf(req + n, cap - (size_t)n, "\r\n");
 	if (body)
 		memcpy(req + n, body, body_len);
-	int fd = t_connect();
-	cr_assert(fd >= 0, "cannot connect to the gateway");
-	send_all(fd, req, (size_t)n + (body ? body_len : 0));
+	int fd = t_send(req, (size_t)n + (body ? body_len : 0));
 	free(req);
 	size_t len;
 	bool closed;
 	char *all = read_all(fd, &len, 30000, &closed);
 	close(fd);
+	return t_parse(all, len);
+}
+
+t_resp t_parse(char *all, size_t len)
+{
+	t_resp r = { 0 };
 	char *sep = strstr(all, "\r\n\r\n");
 	if (strncmp(all, "HTTP/1.", 7) != 0 || !sep) {
 		r.head = all;
@@ -187,6 +202,12 @@ const char *t_header(const t_resp *r, const char *name)
 		}
 	}
 	return NULL;
+}
+
+long t_worker_of(const t_resp *r)
+{
+	const char *id = t_header(r, "X-Request-Id");
+	return id ? strtol(id, NULL, 16) : -1;
 }
 
 bool t_is_problem(const t_resp *r, int status)
@@ -484,6 +505,17 @@ int t_this_year(void)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	return tm.tm_year + 1900;
+}
+
+/* read from /proc (tests/support/procs.c) */
+char *t_worker_pids(long parent)
+{
+	long pids[64];
+	int n = t_proc_children(parent, pids, 64);
+	char *buf = calloc(1, 64 * 21 + 1);
+	for (int i = 0; i < n; i++)
+		sprintf(buf + strlen(buf), "%s%ld", i ? " " : "", pids[i]);
+	return buf;
 }
 
 double t_now_s(void)

@@ -40,6 +40,10 @@ void t_resp_free(t_resp *r);
 /* A response header's value (static buffer, overwritten by the next call). */
 const char *t_header(const t_resp *r, const char *name);
 
+/* The pid of the worker that answered (it leads the gateway's own request
+ * ids, "%x-%llx": api/http/intake.c), -1 when there is no id. */
+long t_worker_of(const t_resp *r);
+
 /* True when r is an RFC 9457 problem with this status. */
 bool t_is_problem(const t_resp *r, int status);
 
@@ -48,6 +52,13 @@ bool t_is_problem(const t_resp *r, int status);
 char *t_raw(const char *bytes, size_t n, int timeout_ms, bool *closed);
 /* Opens a connection to the gateway (blocking socket) or -1. */
 int t_connect(void);
+/* Sends bytes on a new connection and returns it (the caller closes it). */
+int t_send(const char *bytes, size_t n);
+/* What came back on fd within timeout_ms (malloc'd; its length in *len
+ * unless NULL); *closed tells whether the server closed the connection. */
+char *t_recv(int fd, size_t *len, int timeout_ms, bool *closed);
+/* A response read whole (all: malloc'd, taken over) as a t_resp. */
+t_resp t_parse(char *all, size_t len);
 
 /* A token signed with the gateway's secret; jur NULL for the city bureau.
  * Returned string is malloc'd. */
@@ -111,6 +122,10 @@ void t_make_resident_id(char out[19], unsigned seed);
 /* Runs jxjyctl with arguments (stdin from input if not NULL); returns the
  * exit status and stdout in *out (malloc'd) if out is not NULL. */
 int t_jxjyctl(const char *args, const char *input, char **out);
+
+/* The processes whose parent is parent (a gateway's workers), "pid pid …"
+ * in ascending order (malloc'd). */
+char *t_worker_pids(long parent);
 
 const char *t_env(const char *name);
 #endif
