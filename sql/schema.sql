@@ -3987,6 +3987,13 @@ CREATE INDEX audit_log_at ON jxjy.audit_log USING btree (at);
 
 
 --
+-- Name: audit_log_conflicts; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX audit_log_conflicts ON jxjy.audit_log USING btree (actor, at) WHERE (action = 'conflict'::text);
+
+
+--
 -- Name: audit_log_district; Type: INDEX; Schema: jxjy; Owner: -
 --
 
@@ -5605,6 +5612,13 @@ ALTER TABLE jxjy.audit_log ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY audit_log_insert ON jxjy.audit_log FOR INSERT WITH CHECK ((( SELECT jxjy.claim_role() AS claim_role) IS NOT NULL));
+
+
+--
+-- Name: audit_log audit_log_own_conflicts; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY audit_log_own_conflicts ON jxjy.audit_log FOR SELECT USING (((action = 'conflict'::text) AND (actor = ( SELECT jxjy.claim_sub() AS claim_sub))));
 
 
 --
