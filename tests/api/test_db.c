@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core.h"
+#include "migrate.h"
 #include "statements.h"
 #include "stats_fixtures.h"
 #include "testlib.h"
@@ -62,13 +63,17 @@ Test(migrations, apply_on_an_empty_database_and_are_idempotent, .timeout = 120)
 
 	PGconn *c = PQconnectdb(url);
 	cr_assert(PQstatus(c) == CONNECTION_OK);
-	char *n = t_sql_value(c, "SELECT count(*) FROM public.schema_migrations", 0, NULL);
-	char *files = t_sql_value(c, "SELECT max(version) FROM public.schema_migrations", 0, NULL);
+	/* numbers may have gaps (a number another branch holds): one row per
+	 * embedded migration, the newest among them */
+	char *n = t_sql_value(c, "SELECT count(*) || ' ' || max(version) FROM public.schema_migrations",
+	                      0, NULL);
+	char files[32];
+	snprintf(files, sizeof files, "%d %d", db_migrations_count,
+	         db_migrations[db_migrations_count - 1].version);
 	cr_expect_str_eq(n, files, "one row per migration, no duplicates");
 	char *rules = t_sql_value(c, "SELECT count(*) FROM jxjy.rule_sets WHERE effective_from = '2013-03-12'", 0, NULL);
 	cr_expect_str_eq(rules, "1", "the 2013 city rule set is seeded once");
 	free(n);
-	free(files);
 	free(rules);
 	PQfinish(c);
 	snprintf(sql, sizeof sql, "DROP DATABASE %s", name);
