@@ -5,10 +5,11 @@
  * caller that somebody — possibly outside its jurisdiction — holds it.  The
  * answer stays (409 on create and PATCH, the row's 422 error in an import:
  * it says nothing about who or where), but every such refusal leaves ONE
- * "conflict" audit row per request, written after the refusal's rollback in
- * a transaction of its own (api_after_rollback), and an account with more
- * than JXJY_CONFLICTS_PER_DAY of them in 24 h gets 429 on creates and
- * imports until the oldest of the excess leaves the window.  PATCH is never
+ * "conflict" audit row and ONE jxjy.conflict_refusals row per request,
+ * written after the refusal's rollback in a transaction of its own
+ * (api_after_rollback), and an account with more than
+ * JXJY_CONFLICTS_PER_DAY of them in 24 h gets 429 on creates and imports
+ * until the refusal that makes the excess leaves the window.  PATCH is never
  * refused for it (a correction of one's own person must stay possible) but
  * is audited and counted the same.
  *

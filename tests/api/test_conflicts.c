@@ -350,8 +350,11 @@ Test(conflicts, over_the_limit_creates_and_imports_are_429_patch_answers_others_
 	cr_expect_eq(r.status, 200, "%s", r.body);
 	t_resp_free(&r);
 	json_t *rows = conflicts_of(w.sub);
-	cr_expect_eq((long)json_array_size(rows), limit + 2, "every refusal counted, the 429s not");
+	cr_expect_eq((long)json_array_size(rows), limit + 2, "every refusal audited, the 429s not");
 	json_decref(rows);
+	const char *s[] = { w.sub };
+	cr_expect_eq(t_sql_count(w.db, "SELECT count(*) FROM jxjy.conflict_refusals WHERE account = $1",
+	                         1, s), limit + 2, "and counted");
 	/* another account of the same role and district is unaffected */
 	char other_sub[64];
 	fresh_sub(other_sub);
@@ -368,9 +371,9 @@ Test(conflicts, over_the_limit_creates_and_imports_are_429_patch_answers_others_
 	world_free(&w);
 }
 
-/* Refusals placed in the past (rows as the superuser writes them: the chain
- * trigger keeps a given actor and time): the wait is until the refusal that
- * makes the excess leaves the window, and older ones do not count. */
+/* Refusals placed in the past (count rows written as the superuser): the
+ * wait is until the refusal that makes the excess leaves the window, and
+ * older ones do not count. */
 Test(conflicts, retry_after_is_when_the_excess_refusal_leaves_the_window)
 {
 	world w;
@@ -382,11 +385,11 @@ Test(conflicts, retry_after_is_when_the_excess_refusal_leaves_the_window)
 	 * ago, the rest an hour ago; and many of more than a day ago */
 	const char *p[] = { w.sub, n };
 	PQclear(t_sql(w.db,
-		"INSERT INTO jxjy.audit_log (action, entity, actor, role, at, after)"
-		" SELECT 'conflict', 'person', $1, 'district_bureau', now() - CASE i"
+		"INSERT INTO jxjy.conflict_refusals (account, at)"
+		" SELECT $1, now() - CASE i"
 		"   WHEN 0 THEN interval '24 hours' - interval '100 seconds'"
 		"   WHEN 1 THEN interval '24 hours' - interval '200 seconds'"
-		"   ELSE interval '1 hour' END, '{\"operation\":\"create\"}'"
+		"   ELSE interval '1 hour' END"
 		" FROM generate_series(0, $2::int + 1) i", 2, p));
 	char fresh[19];
 	make_nid(fresh);
@@ -400,9 +403,8 @@ Test(conflicts, retry_after_is_when_the_excess_refusal_leaves_the_window)
 	fresh_sub(old_sub);
 	const char *q[] = { old_sub, n };
 	PQclear(t_sql(w.db,
-		"INSERT INTO jxjy.audit_log (action, entity, actor, role, at, after)"
-		" SELECT 'conflict', 'person', $1, 'district_bureau', now() - interval '25 hours',"
-		" '{\"operation\":\"create\"}' FROM generate_series(0, 3 * $2::int) i", 2, q));
+		"INSERT INTO jxjy.conflict_refusals (account, at)"
+		" SELECT $1, now() - interval '25 hours' FROM generate_series(0, 3 * $2::int) i", 2, q));
 	char *old = token_as(old_sub, "district_bureau", "district", DISTRICT_A);
 	r = create(old, fresh, w.a1);
 	cr_expect_eq(r.status, 201, "the window has passed: %s", r.body);
