@@ -2228,6 +2228,9 @@ BEGIN
     DELETE FROM jxjy.auth_attempts a WHERE a.at < now() - interval '1 day';
     GET DIAGNOSTICS n = ROW_COUNT;
     kind := 'auth_attempts'; pruned := n; RETURN NEXT;
+    DELETE FROM jxjy.conflict_refusals c WHERE c.at < now() - interval '24 hours';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    kind := 'conflict_refusals'; pruned := n; RETURN NEXT;
     PERFORM jxjy._restore(prev);
     kind := 'auth_throttle'; pruned := jxjy.auth_throttle_prune(); RETURN NEXT;
 END
@@ -2758,6 +2761,18 @@ CREATE TABLE jxjy.commendations (
 );
 
 ALTER TABLE ONLY jxjy.commendations FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: conflict_refusals; Type: TABLE; Schema: jxjy; Owner: -
+--
+
+CREATE TABLE jxjy.conflict_refusals (
+    account text DEFAULT jxjy.claim_sub() NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY jxjy.conflict_refusals FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -4199,6 +4214,13 @@ CREATE INDEX commendations_target ON jxjy.commendations USING btree (target_type
 --
 
 CREATE INDEX commendations_year ON jxjy.commendations USING btree (year, district);
+
+
+--
+-- Name: conflict_refusals_account_at; Type: INDEX; Schema: jxjy; Owner: -
+--
+
+CREATE INDEX conflict_refusals_account_at ON jxjy.conflict_refusals USING btree (account, at);
 
 
 --
@@ -5895,6 +5917,40 @@ CREATE POLICY commendations_insert ON jxjy.commendations FOR INSERT WITH CHECK (
 --
 
 CREATE POLICY commendations_read ON jxjy.commendations FOR SELECT USING (((( SELECT jxjy.claim_role() AS claim_role) = 'city_bureau'::text) OR (district = ( SELECT jxjy.claim_district() AS claim_district)) OR ((target_type = 'unit'::jxjy.commendation_target) AND (target_id = ( SELECT jxjy.claim_unit() AS claim_unit))) OR ((target_type = 'person'::jxjy.commendation_target) AND (target_id = ( SELECT jxjy.claim_person() AS claim_person)))));
+
+
+--
+-- Name: conflict_refusals; Type: ROW SECURITY; Schema: jxjy; Owner: -
+--
+
+ALTER TABLE jxjy.conflict_refusals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: conflict_refusals conflict_refusals_add; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY conflict_refusals_add ON jxjy.conflict_refusals FOR INSERT WITH CHECK ((account = ( SELECT jxjy.claim_sub() AS claim_sub)));
+
+
+--
+-- Name: conflict_refusals conflict_refusals_expired_delete; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY conflict_refusals_expired_delete ON jxjy.conflict_refusals FOR DELETE USING (((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text) AND (at < (now() - '24:00:00'::interval))));
+
+
+--
+-- Name: conflict_refusals conflict_refusals_expired_read; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY conflict_refusals_expired_read ON jxjy.conflict_refusals FOR SELECT USING (((( SELECT jxjy.claim_sub() AS claim_sub) = 'system'::text) AND (at < (now() - '24:00:00'::interval))));
+
+
+--
+-- Name: conflict_refusals conflict_refusals_own; Type: POLICY; Schema: jxjy; Owner: -
+--
+
+CREATE POLICY conflict_refusals_own ON jxjy.conflict_refusals FOR SELECT USING ((account = ( SELECT jxjy.claim_sub() AS claim_sub)));
 
 
 --

@@ -261,7 +261,7 @@ typedef struct create_ctx {
 	persons_in in; /* first: persons_create_fields' offsets */
 	const char *arr[3];
 	const char *v[10];
-	db_call calls[3];
+	db_call calls[4];
 } create_ctx;
 
 static void reply_taken(api_req *r)
@@ -290,6 +290,8 @@ static void create_done(api_req *r, db_result *const *res, int n)
 static void create_checked(api_req *r, db_result *const *res, int n)
 {
 	create_ctx *c = r->ctx;
+	if (persons_conflicts_refuse(r, res[3]))
+		return;
 	if (db_result_rows(res[1]) == 0) {
 		/* as for accounts: a unit outside the jurisdiction is not found */
 		api_reply_not_found(r, "no such unit in the caller's jurisdiction");
@@ -301,6 +303,7 @@ static void create_checked(api_req *r, db_result *const *res, int n)
 	if (api_errors_reply(r, errors))
 		return;
 	if (db_result_rows(res[0]) > 0) {
+		persons_conflict_trace_one(r, "create", NULL, c->in.national_id, c->in.unit);
 		reply_taken(r);
 		return;
 	}
@@ -332,7 +335,8 @@ static void persons_create(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->arr[0] };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->arr[1] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->arr[2] };
-	api_db_run(r, c->calls, 3, create_checked);
+	c->calls[3] = persons_conflicts_call(r);
+	api_db_run(r, c->calls, 4, create_checked);
 }
 
 /* The body is one person (the import reads its rows with the same table);
@@ -492,6 +496,8 @@ static void patch_locked(api_req *r, db_result *const *res, int n)
 		in->national_id = NULL; /* unchanged: its own registration is no conflict */
 	if (in->national_id && db_result_rows(res[1]) > 0) {
 		json_decref(old);
+		/* audited and counted, never refused for the count (persons_conflicts.c) */
+		persons_conflict_trace_one(r, "update", r->path_params[0], in->national_id, unit);
 		reply_taken(r);
 		return;
 	}

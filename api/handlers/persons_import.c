@@ -16,6 +16,9 @@
  * every row (arrays unnested) with ONE "import" audit row, in one
  * transaction, and the answer is 201 {"imported": n, "ids": [...]} with the
  * ids in row order.  A unit imports only into itself (403 otherwise).
+ * Rows refused because their national id is taken leave ONE "conflict"
+ * audit row for the request, and an account over JXJY_CONFLICTS_PER_DAY of
+ * such refusals is 429 at the checks' round trip (persons_conflicts.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -251,7 +254,7 @@ typedef struct import_ctx {
 	persons_in *rows;
 	const char *chk[3];
 	const char *arr[COL__COUNT];
-	db_call calls[3];
+	db_call calls[4];
 } import_ctx;
 
 static void imported(api_req *r, db_result *const *res, int n)
@@ -303,21 +306,43 @@ static void set_of_column(api_req *r, strset *s, const db_result *res, int col)
 static void import_checked(api_req *r, db_result *const *res, int n)
 {
 	import_ctx *c = r->ctx;
+	if (persons_conflicts_refuse(r, res[3]))
+		return;
 	strset taken, units, industries;
 	set_of_column(r, &taken, res[0], PERSONS_IDS_TAKEN_COL_NATIONAL_ID);
 	set_of_column(r, &units, res[1], PERSONS_UNITS_SEEN_COL_UNIT);
 	set_of_column(r, &industries, res[2], PERSONS_INDUSTRIES_KNOWN_COL_CODE);
 	json_t *errors = json_array();
+	json_t *rows = json_array(), *masked = json_array();
+	size_t ntaken = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		const persons_in *in = &c->rows[i];
-		if (strset_get(&taken, in->national_id) >= 0)
+		if (strset_get(&taken, in->national_id) >= 0) {
 			row_error(errors, i, "national_id", "duplicate",
 			          "already registered in the city: move the person with "
 			          "POST /v1/persons/{id}/transfers");
+			if (ntaken++ < PERSONS_CONFLICT_LISTED) {
+				const char *m = persons_mask(r, in->national_id);
+				json_array_append_new(rows, json_integer((json_int_t)i));
+				json_array_append_new(masked, m ? json_string(m) : json_null());
+			}
+		}
 		if (strset_get(&units, in->unit) < 0)
 			row_error(errors, i, "unit", "unknown", "no such unit in the caller's jurisdiction");
 		if (in->industry && strset_get(&industries, in->industry) < 0)
 			row_error(errors, i, "industry", "unknown", "no such industry code");
+	}
+	if (ntaken > 0) {
+		/* ONE audit row for the request, however many rows are taken */
+		json_t *after = json_pack("{s:s, s:I, s:o, s:o}", "operation", "import", "count",
+		                          (json_int_t)ntaken, "rows", rows, "national_ids", masked);
+		if (ntaken > PERSONS_CONFLICT_LISTED)
+			json_object_set_new(after, "omitted",
+			                    json_integer((json_int_t)(ntaken - PERSONS_CONFLICT_LISTED)));
+		persons_conflict_trace(r, NULL, after, c->chk[1]);
+	} else {
+		json_decref(rows);
+		json_decref(masked);
 	}
 	if (json_array_size(errors) > 0) {
 		api_reply_errors(r, 422, "Import refused: nothing was stored", errors);
@@ -427,7 +452,8 @@ static void persons_import(api_req *r)
 	c->calls[0] = (db_call){ DB_STMT_PERSONS_IDS_TAKEN, &c->chk[0] };
 	c->calls[1] = (db_call){ DB_STMT_PERSONS_UNITS_SEEN, &c->chk[1] };
 	c->calls[2] = (db_call){ DB_STMT_PERSONS_INDUSTRIES_KNOWN, &c->chk[2] };
-	api_db_run(r, c->calls, 3, import_checked);
+	c->calls[3] = persons_conflicts_call(r);
+	api_db_run(r, c->calls, 4, import_checked);
 }
 
 /* ---- operations of the route table (http/op.h) -------------------------- */

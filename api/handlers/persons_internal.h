@@ -91,6 +91,27 @@ bool persons_other_unit(const api_req *r, const char *unit);
  * element quoted, in the arena. */
 char *persons_pg_array(api_req *r, const char *const *values, size_t n);
 
+/* Existence probes (persons_conflicts.c, sql/0017).  At most this many row
+ * numbers and masked ids in an import's "conflict" audit row. */
+#define PERSONS_CONFLICT_LISTED 100
+
+/* The statement telling whether the caller is over JXJY_CONFLICTS_PER_DAY
+ * refusals in 24 h: a check of the create's and the import's round trip. */
+db_call persons_conflicts_call(api_req *r);
+
+/* True after replying 429 (Retry-After: when the excess refusal leaves the
+ * window) when res, that statement's result, names a wait. */
+bool persons_conflicts_refuse(api_req *r, const db_result *res);
+
+/* Records, once the refusal the handler is about to answer has been rolled
+ * back, its "conflict" audit row: person (PATCH) or NULL, after (stolen: masked
+ * ids only), units a uuid[] literal of the units registered into. */
+void persons_conflict_trace(api_req *r, const char *person, json_t *after, const char *units);
+
+/* The same for one person: {"operation", "national_id": masked}. */
+void persons_conflict_trace_one(api_req *r, const char *operation, const char *person,
+                                const char *national_id, const char *unit);
+
 /* The uuid-typed empty array, for a check that has nothing to look up. */
 #define PERSONS_EMPTY_ARRAY "{}"
 #endif

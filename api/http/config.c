@@ -56,6 +56,8 @@ static const param params[] = {
 	  "comma-separated proxy addresses whose X-Forwarded-For names the client" },
 	{ "JXJY_JOB_THRESHOLD", T_INT, F(job_threshold), "100000", 0, 100000000,
 	  "past-dated rule sets governing more person-years are re-decided in a job" },
+	{ "JXJY_CONFLICTS_PER_DAY", T_INT, F(conflicts_per_day), "50", 0, 100000,
+	  "refusals of an already registered national_id per account in 24 h before 429 on creates and imports of persons" },
 };
 
 static int read_secret_file(api_config *cfg, char *err, size_t n)

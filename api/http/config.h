@@ -31,6 +31,8 @@ typedef struct api_config {
 	int auth_lock_s;        /* JXJY_AUTH_LOCK_S: the longest delay (≤ 900 s) */
 	char *trusted_proxies;  /* JXJY_TRUSTED_PROXIES: "addr,addr" */
 	int job_threshold;      /* JXJY_JOB_THRESHOLD: governed person-years re-decided in the request */
+	int conflicts_per_day;  /* JXJY_CONFLICTS_PER_DAY: "already registered" refusals of an account
+	                           in 24 h before its creates and imports of persons are 429 */
 } api_config;
 
 /* Fills cfg from the environment.  Returns 0, or -1 with a one-line message

@@ -239,6 +239,7 @@ bool api_op_prepare(api_req *r, const api_op *op)
 	assert(!op->params || op->ctx_size); /* params land in the ctx */
 	r->ctx = op->ctx_size ? api_arena_alloc(r->mem, op->ctx_size) : NULL;
 	r->refused.status = 0;
+	r->nafter_rollback = 0; /* a restarted request starts without a trace */
 	if (!read_params(r, op))
 		return false;
 	r->if_match = -1;

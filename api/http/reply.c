@@ -4,6 +4,7 @@
  * round trip with its error mapping (the api edge is where SQLSTATEs become
  * HTTP statuses).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ static void send_now(api_req *r, int status, const char *content_type, const cha
 }
 
 static void reply_db_error(api_req *r, const db_error *err);
+static db_call claims_call(api_req *r);
 
 /* A reply waiting for its transaction to commit. */
 typedef struct pending_reply {
@@ -113,8 +115,9 @@ typedef struct pending_reply {
 	const char *content_type;
 	char *data;
 	size_t len;
+	bool traced;         /* api_after_rollback's statements follow the ROLLBACK */
 	const char *values[5];
-	db_call calls[2];
+	db_call calls[7];
 } pending_reply;
 
 static void drop_output_headers(api_req *r)
@@ -130,6 +133,14 @@ static void on_commit(db_conn *conn, db_result *const *res, int n, const db_erro
 	r->db = NULL;
 	r->tx_open = false;
 	db_conn_release(conn);
+	if (err->code != DB_OK && p->traced) {
+		/* the refusal's trace is not written: its answer is not given */
+		log_error(r->request_id, "could not record a refusal: %s", err->message);
+		drop_output_headers(r);
+		api_reply_problem(r, 503, "Service unavailable",
+		                  "the database is unavailable; retry shortly");
+		return;
+	}
 	if (err->code != DB_OK && p->commit) {
 		drop_output_headers(r);
 		if (db_error_is_retryable(err) && r->db_retries < 3) {
@@ -187,6 +198,15 @@ void api_reply_raw(api_req *r, int status, const char *content_type, const char 
 			p->calls[n++] = (db_call){ DB_STMT_IDEM_FINISH, p->values };
 		}
 		p->calls[n++] = (db_call){ commit ? DB_STMT_COMMIT : DB_STMT_ROLLBACK, NULL };
+		if (!commit && r->nafter_rollback > 0) {
+			/* a transaction of their own, in the same round trip */
+			p->traced = true;
+			p->calls[n++] = (db_call){ DB_STMT_BEGIN, NULL };
+			p->calls[n++] = claims_call(r);
+			for (int i = 0; i < r->nafter_rollback; i++)
+				p->calls[n++] = r->after_rollback[i];
+			p->calls[n++] = (db_call){ DB_STMT_COMMIT, NULL };
+		}
 		r->ctx_reply = p;
 		if (db_conn_run(r->db, p->calls, n, on_commit, r) == DB_OK)
 			return;
@@ -523,6 +543,13 @@ void api_db_run(api_req *r, const db_call *calls, int n,
 void api_db_tx(api_req *r)
 {
 	r->tx = true;
+}
+
+void api_after_rollback(api_req *r, const db_call *calls, int n)
+{
+	assert(r->tx && n > 0 && n <= 2);
+	r->after_rollback = calls;
+	r->nafter_rollback = n;
 }
 
 /* ---- versions, content negotiation ------------------------------------- */

@@ -104,6 +104,8 @@ struct api_req {
 	void *ctx_step;  /* a shared step in flight (http/transition.c's audit) */
 	void *ctx_transition; /* the transition in flight (http/transition.c) */
 	void *ctx_reply; /* a reply waiting for its commit (reply.c) */
+	const db_call *after_rollback; /* api_after_rollback */
+	int nafter_rollback;
 	void *ctx_summary; /* a person-year refresh in flight (domain/summary.c) */
 	/* runs the request again from its operation: a transaction that lost a
 	 * serialization race (reply.c); api_req_dispatch (http/idempotency.h) */
@@ -151,6 +153,16 @@ void api_db_run(api_req *r, const db_call *calls, int n,
  * held until the reply: committed when the reply's status is below 400 (and
  * the Idempotency-Key's response stored in it), rolled back otherwise. */
 void api_db_tx(api_req *r);
+
+/* Statements (at most 2; they and their values in the arena) run when the
+ * request's transaction is rolled back by its reply (a status of 400 or
+ * more), in a short transaction of their own with the caller's claims, in
+ * the round trip of the ROLLBACK: the trace of a refusal that must survive
+ * it (an audit row, sql/0017) while the request changes nothing.  The
+ * refusal is answered only once they have committed; when they fail, the
+ * answer is 503 instead (a refusal without its trace is never given).
+ * Requests of API_OP_TX ops, after a batch has opened the transaction. */
+void api_after_rollback(api_req *r, const db_call *calls, int n);
 
 /* ETag of a versioned resource ("v<version>"), and the If-Match check:
  * returns false after replying 412 when If-Match names another version;

@@ -10,7 +10,7 @@
  *                 [--display-name N]      (password read from stdin, one line)
  *   jxjyctl demo-data [--force]
  *   jxjyctl audit verify
- *   jxjyctl prune          (expired revocations, idempotency keys, login attempts)
+ *   jxjyctl prune          (expired revocations, idempotency keys, login attempts, refusals counted)
  *   jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]
  */
 #include <errno.h>
@@ -43,7 +43,7 @@ static int usage(void)
 		"                [--display-name NAME]   (the password is read from standard input)\n"
 		"  jxjyctl demo-data [--force]\n"
 		"  jxjyctl audit verify\n"
-		"  jxjyctl prune   (removes expired revocations, idempotency keys and login attempts)\n"
+		"  jxjyctl prune   (removes expired revocations, idempotency keys, login attempts and counted refusals)\n"
 		"  jxjyctl recompute [--year Y] [--industry C] [--batch N] [--restart]\n"
 		"                (re-decides with core every person-year that has records)\n\n");
 	api_config_usage(stderr);
