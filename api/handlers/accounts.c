@@ -277,10 +277,11 @@ static void refused_change(api_req *r, const db_result *visible, const char *wan
 	}
 }
 
-/* The account changed, as GET /v1/accounts/{id} shows it; or the refusal. */
-static void reply_change(api_req *r, db_result *const *res, const char *want)
+/* The account changed (column col of the change's row), as GET
+ * /v1/accounts/{id} shows it; or the refusal. */
+static void reply_change(api_req *r, db_result *const *res, int col, const char *want)
 {
-	const char *account = db_result_value(res[0], 0, 0);
+	const char *account = db_result_value(res[0], 0, col);
 	if (!account) {
 		refused_change(r, res[1], want);
 		return;
@@ -290,12 +291,12 @@ static void reply_change(api_req *r, db_result *const *res, const char *want)
 
 static void disabled_done(api_req *r, db_result *const *res, int n)
 {
-	reply_change(r, res, NULL);
+	reply_change(r, res, ACCOUNT_SET_DISABLED_COL_ACCOUNT, NULL);
 }
 
 static void password_done(api_req *r, db_result *const *res, int n)
 {
-	reply_change(r, res, "user");
+	reply_change(r, res, ACCOUNT_SET_SECRET_COL_ACCOUNT, "user");
 }
 
 /* the account named by the path, unless it is the caller's own */
@@ -362,7 +363,7 @@ static void scrub_change(change_ctx *c)
 static void rotated_done(api_req *r, db_result *const *res, int n)
 {
 	change_ctx *c = r->ctx;
-	const char *account = db_result_value(res[0], 0, 0);
+	const char *account = db_result_value(res[0], 0, ACCOUNT_SET_SECRET_COL_ACCOUNT);
 	json_t *doc = account ? json_loads(account, 0, NULL) : NULL;
 	if (!doc) {
 		scrub_change(c);

@@ -81,23 +81,6 @@ const char *api_msg_header(const char *column)
 	return e ? e->zh : NULL;
 }
 
-const char *api_msg_code_of_label(const char *label)
-{
-	pthread_once(&sorted_once, sort_table);
-	for (size_t i = 0; label && i < LABELS_N; i++)
-		if (strcmp(labels[i].zh, label) == 0)
-			return labels[i].en;
-	return NULL;
-}
-
-const char *api_msg_column_of_header(const char *header)
-{
-	pthread_once(&sorted_once, sort_table);
-	for (size_t i = 0; header && i < HEADERS_N; i++)
-		if (strcmp(headers[i].zh, header) == 0)
-			return headers[i].en;
-	return NULL;
-}
 
 /* A number starting at s: digits with inner dots (4.5, 2021); its length. */
 static size_t number_at(const char *s, const char *end)

@@ -33,13 +33,11 @@ bool api_msg_translate(api_lang lang, const char *en, char *buf, size_t n, char 
 bool api_msg_key(const char *en, char *key, size_t n);
 
 /* The Chinese label of an enumeration's code ("senior_full" → 正高级,
- * "verified" → 已验证), and back; NULL when there is none. */
+ * "verified" → 已验证); NULL when there is none. */
 const char *api_msg_label(const char *code);
-const char *api_msg_code_of_label(const char *label);
-/* The Chinese header of a CSV column ("national_id" → 身份证号), and back;
- * NULL when there is none. */
+/* The Chinese header of a CSV column ("national_id" → 身份证号); NULL when
+ * there is none. */
 const char *api_msg_header(const char *column);
-const char *api_msg_column_of_header(const char *header);
 
 /* Every entry, for the catalogue's tests: i from 0 while it returns true. */
 bool api_msg_entry(size_t i, const char **en_key, const char **zh);
